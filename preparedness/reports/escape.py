@@ -1,0 +1,64 @@
+"""Escape names from scenarios for Markdown reports and CSV exports.
+
+Team, zone and depot names come from scenario files that anyone can write, so they may hold
+any Unicode, ``<script>``, Markdown syntax or spreadsheet formulas such as
+``=cmd|' /c calc'!A0``. A report must show such a name literally, never run or render it.
+Jinja2 does not autoescape ``.md`` templates (engineering notes §4.1), so Markdown output
+goes through :func:`md_cell`; CSV output goes through :func:`csv_cell`. HTML reports rely
+on Jinja2's autoescaping instead, not on this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["csv_cell", "md_cell"]
+
+
+def _md_table() -> dict[int, str]:
+    table = {ord(c): "\\" + c for c in "\\`*_[]|#~"}
+    # Entities, not backslashes, for the HTML-significant characters: a Markdown viewer that
+    # passes raw HTML through must see no "<" at all, and "&" must not start an entity.
+    table |= {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+    # Control characters (Unicode category Cc: C0, DEL, C1) and the line and paragraph
+    # separators U+2028/U+2029 would end a table row or confuse a viewer.
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029):
+        table[code] = " "
+    return table
+
+
+_MD_TABLE = _md_table()
+
+
+def md_cell(text: object) -> str:
+    """Make ``text`` safe as inline Markdown and inside a table cell, showing it literally.
+
+    Backslash-escapes ``\\ ` * _ [ ] | # ~``, turns ``& < >`` into ``&amp; &lt; &gt;``, and
+    replaces line breaks and other control characters with a space (``\\r\\n`` counts as one
+    break), so a name stays on its row. Everything else, CJK included, is kept as is.
+    Non-strings are converted with ``str`` first.
+    """
+    return str(text).replace("\r\n", "\n").translate(_MD_TABLE)
+
+
+# Characters that make Excel, LibreOffice Calc or Google Sheets read a cell as a formula:
+# the OWASP "CSV Injection" list (= + - @ tab CR), plus NUL as in OWASP ASVS 5.0 §1.2.10.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+# A plain decimal number, ASCII digits only; fullmatch so a trailing newline is not allowed.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def csv_cell(value: object) -> object:
+    """Neutralise a spreadsheet formula in a CSV cell by prefixing ``'``; leave numbers alone.
+
+    Strings starting with ``= + - @``, tab, CR or NUL get a leading single quote, which
+    spreadsheets treat as "this is text" (OWASP CSV Injection guidance). Numbers of any type,
+    and strings that are plain decimal numbers such as ``"-3.5"`` or ``"+2e3"``, are returned
+    unchanged so numeric columns stay numeric; a plain number cannot carry a formula.
+    Quoting of commas and quotes is left to :mod:`csv`.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if _PLAIN_NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value

@@ -1,0 +1,125 @@
+"""Escaping scenario names for Markdown and CSV: exact outputs for hostile and foreign names."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from preparedness.reports.escape import csv_cell, md_cell
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("Zone A", "Zone A"),
+        ("下涧槽社区", "下涧槽社区"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("a | b", "a \\| b"),
+        ("*bold* _it_", "\\*bold\\* \\_it\\_"),
+        ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),
+        ("# Heading", "\\# Heading"),
+        ("~~gone~~", "\\~\\~gone\\~\\~"),
+        ("`code`", "\\`code\\`"),
+        ("C:\\temp", "C:\\\\temp"),
+        ("Tom & Jerry", "Tom &amp; Jerry"),
+        ("&lt;", "&amp;lt;"),
+        ("line one\nline two", "line one line two"),
+        ("crlf\r\nend", "crlf end"),
+        ("cr\rtab\tnul\x00", "cr tab nul "),
+        ("para\u2029sep\u2028x", "para sep x"),
+        ("=cmd|' /c calc'!A0", "=cmd\\|' /c calc'!A0"),
+        ("", ""),
+    ],
+)
+def test_md_cell_exact(raw: str, escaped: str) -> None:
+    assert md_cell(raw) == escaped
+
+
+def test_md_cell_leaves_no_raw_angle_bracket_or_row_break() -> None:
+    out = md_cell("x<y>z|\n下涧槽社区")
+    assert "<" not in out and ">" not in out and "\n" not in out
+    assert "下涧槽社区" in out
+    assert out.count("|") == out.count("\\|")
+
+
+def test_md_cell_converts_non_strings() -> None:
+    assert md_cell(42) == "42"
+    assert md_cell(-3.5) == "-3.5"
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("=cmd|' /c calc'!A0", "'=cmd|' /c calc'!A0"),
+        ("=1+1", "'=1+1"),
+        ("+1+1", "'+1+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\x00=1", "'\x00=1"),
+        ("-", "'-"),
+        ("-inf", "'-inf"),
+        ("-3.5\n", "'-3.5\n"),
+        ("Zone A", "Zone A"),
+        ("下涧槽社区", "下涧槽社区"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("-3.5", "-3.5"),
+        ("+2", "+2"),
+        ("-.5", "-.5"),
+        ("-1e-3", "-1e-3"),
+        ("+2E10", "+2E10"),
+    ],
+)
+def test_csv_cell_strings_exact(raw: str, safe: str) -> None:
+    assert csv_cell(raw) == safe
+
+
+@pytest.mark.parametrize("number", [-3.5, 7, 0, -0.0, float("nan"), True])
+def test_csv_cell_leaves_numbers_alone(number: object) -> None:
+    assert csv_cell(number) is number
+
+
+def test_csv_cell_leaves_none_alone() -> None:
+    assert csv_cell(None) is None
+
+
+def test_csv_cell_through_the_csv_module() -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(v) for v in ['=HYPERLINK("http://x")', -3.5, "-2", "下涧槽社区"]])
+    assert buffer.getvalue() == '"\'=HYPERLINK(""http://x"")",-3.5,-2,下涧槽社区\n'
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_md_cell_never_emits_a_tag_a_row_break_or_a_bare_pipe(raw: str) -> None:
+    out = md_cell(raw)
+    assert "<" not in out and ">" not in out
+    assert not any(ch in out for ch in "\n\r\u2028\u2029")
+    # Every "|" is preceded by an odd run of backslashes, i.e. it is escaped.
+    for i, ch in enumerate(out):
+        if ch == "|":
+            run = len(out[:i]) - len(out[:i].rstrip("\\"))
+            assert run % 2 == 1
+
+
+@given(st.text())
+def test_csv_cell_output_never_starts_a_formula(raw: str) -> None:
+    out = csv_cell(raw)
+    assert isinstance(out, str)
+    if out.startswith(("=", "+", "-", "@", "\t", "\r", "\0")):
+        float(out)  # only a plain number may keep its sign
