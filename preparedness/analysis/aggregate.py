@@ -1,0 +1,142 @@
+"""Across replications: every milestone's statistics with confidence intervals, and workloads.
+
+The output is the ``results.json`` contract (README, "results.json"): plain data that every
+report renders. Statistics are over the replications that reached a milestone; how many did
+is always stated, and unreached replications count as missed deadlines.
+"""
+
+from __future__ import annotations
+
+from ..scenario.models import Scenario
+from .milestones import milestone_definitions
+from .stats import share_with_ci, summarise
+
+FORMAT = "preparedness.results/1"
+
+
+def _interval(ci):
+    return [ci[0], ci[1]] if ci is not None else None
+
+
+def milestone_summary(definition, values: list[float | None]) -> dict:
+    """One milestone across replications, as it appears in results.json."""
+    summary = summarise(values)
+    row = {
+        "id": definition.id,
+        "label": definition.label,
+        "n_replications": summary.n_replications,
+        "n_reached": summary.n_reached,
+        "mean": summary.mean,
+        "median": summary.median,
+        "p90": summary.p90,
+        "p95": summary.p95,
+        "ci95_mean": _interval(summary.ci_mean),
+        "ci95_median": _interval(summary.ci_median),
+        "deadline": definition.deadline,
+        "deadline_rule": definition.deadline_rule or None,
+        "deadline_met_share": None,
+        "deadline_met_ci95": None,
+    }
+    if definition.deadline is not None:
+        met = sum(1 for v in values if v is not None and v <= definition.deadline + 1e-9)
+        share = share_with_ci(met, len(values))
+        row["deadline_met_share"] = share.share
+        row["deadline_met_ci95"] = _interval(share.ci)
+    return row
+
+
+def aggregate(scenario: Scenario, results, seed: int) -> dict:
+    """The results.json body (without provenance, which the report layer adds)."""
+    n = len(results)
+    incidents = []
+    for incident in scenario.incidents:
+        plan = scenario.plan_for(incident)
+        milestones = []
+        for definition in milestone_definitions(scenario, incident):
+            values = [r.milestones.get(incident.id, {}).get(definition.id) for r in results]
+            milestones.append(milestone_summary(definition, values))
+        incidents.append({
+            "id": incident.id,
+            "name": incident.name,
+            "category": incident.category.value,
+            "level": incident.level.value if incident.level else None,
+            "community": incident.community,
+            "plan": plan.id if plan else None,
+            "milestones": milestones,
+        })
+    return {
+        "format": FORMAT,
+        "seed": seed,
+        "replications": n,
+        "command_mode": scenario.command.mode,
+        "horizon_minutes": scenario.horizon,
+        "incidents": incidents,
+        "people": _people(scenario, results),
+        "links": _links(scenario, results),
+        "events_per_replication": sum(r.events for r in results) / n if n else 0,
+    }
+
+
+def post_label(scenario: Scenario, post_id: str) -> str:
+    """'township_head@linjiang' -> '分管副镇长 (临江镇)': the words a planner uses."""
+    role_id, _, unit = post_id.partition("@")
+    roles = {role.id: role.name for role in scenario.roles}
+    names = {scenario.places.district.id: scenario.places.district.name}
+    for township in scenario.places.townships:
+        names[township.id] = township.name
+        for community in township.communities:
+            names[community.id] = community.name
+    departments = {f"liaison_{d.id}": f"{d.name} liaison" for d in scenario.departments}
+    role_name = roles.get(role_id) or departments.get(role_id, role_id)
+    community, _, cell = unit.partition("/")
+    place = names.get(community, community) + (f" {cell}" if cell else "")
+    return f"{role_name} ({place})"
+
+
+def _people(scenario: Scenario, results) -> list[dict]:
+    n = len(results)
+    posts: dict[str, None] = {}
+    for r in results:
+        for post_id in r.posts:
+            posts.setdefault(post_id, None)
+    rows = []
+    for post_id in posts:
+        loads = [r.posts.get(post_id) for r in results]
+        util = [load.utilisation if load else 0.0 for load in loads]
+        summary = summarise(util)
+        staff = next(load.staff for load in loads if load)
+        rows.append({
+            "post": post_id,
+            "name": post_label(scenario, post_id),
+            "staff": staff,
+            "calls_mean": sum(load.calls for load in loads if load) / n,
+            "time_held_mean": sum(load.time_held for load in loads if load) / n,
+            "utilisation_mean": summary.mean,
+            "utilisation_ci95": _interval(summary.ci_mean),
+        })
+    rows.sort(key=lambda row: (-row["utilisation_mean"], row["post"]))
+    return rows
+
+
+def _links(scenario: Scenario, results) -> list[dict]:
+    n = len(results)
+    keys: dict[tuple, None] = {}
+    for r in results:
+        for key in r.links:
+            keys.setdefault(key, None)
+    rows = []
+    for key in keys:
+        attempts = sum(r.links[key].attempts for r in results if key in r.links)
+        failures = sum(r.links[key].failures for r in results if key in r.links)
+        rows.append({
+            "from": key[0],
+            "to": key[1],
+            "from_name": post_label(scenario, key[0]),
+            "to_name": post_label(scenario, key[1]),
+            "channel": key[2],
+            "attempts_mean": attempts / n,
+            "failures_mean": failures / n,
+            "failure_share": failures / attempts if attempts else 0.0,
+        })
+    rows.sort(key=lambda row: (-row["failures_mean"], row["from"], row["to"]))
+    return rows

@@ -1,0 +1,127 @@
+"""Milestones of each incident, read off a trace: when it was detected, reported, ordered, ...
+
+Pure functions of a ``Trace`` and the scenario (no SimPy), so the same code reads a real
+drill log once it is turned into a trace. Times are minutes from the incident's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..engine.trace import EventKind, Trace
+from ..scenario.durations import format_duration
+from ..scenario.models import Incident, Level, Scenario
+
+LEVEL_LABELS = {
+    "grid": "grid cell",
+    "community": "community",
+    "township": "township",
+    "district": "district",
+    "city": "city",
+}
+
+
+@dataclass(frozen=True)
+class MilestoneDef:
+    """A milestone a planner cares about, with the plan deadline it is held to (if any)."""
+
+    id: str
+    label: str
+    deadline: float | None = None
+    deadline_rule: str = ""
+
+
+@dataclass(frozen=True)
+class Reached:
+    """When a milestone was reached (minutes from incident start) and by which trace event."""
+
+    time: float
+    event_id: int
+
+
+def milestone_definitions(scenario: Scenario, incident: Incident) -> list[MilestoneDef]:
+    """Every milestone of an incident, in the order a planner reads them."""
+    plan = scenario.plan_for(incident)
+    defs = [MilestoneDef("detected", "Incident detected")]
+    notify = {rule.level: rule.within for rule in plan.notify} if plan else {}
+    for level in report_levels(scenario, incident):
+        deadline = notify.get(level)
+        defs.append(
+            MilestoneDef(
+                f"report:{level.value}",
+                f"Report reaches the {LEVEL_LABELS[level.value]}",
+                deadline,
+                _rule(plan, f"notify {level.value} within", deadline),
+            )
+        )
+    if plan is None:
+        return defs
+    defs.append(
+        MilestoneDef("plan_activated", f"Plan '{plan.name}' activated", plan.activate_within,
+                     _rule(plan, "activate within", plan.activate_within))
+    )
+    if scenario.command.mode == "joint_command_centre":
+        defs.append(MilestoneDef("centre_active", "Joint command centre active"))
+    for rule in plan.departments:
+        name = scenario.department(rule.department).name
+        defs.append(
+            MilestoneDef(f"ordered:{rule.department}", f"{name} ordered", rule.ordered_within,
+                         _rule(plan, "order within", rule.ordered_within))
+        )
+        defs.append(
+            MilestoneDef(f"reported_in:{rule.department}", f"{name} reported in",
+                         rule.report_in_within,
+                         _rule(plan, "report in within", rule.report_in_within))
+        )
+    return defs
+
+
+def _rule(plan, words: str, deadline: float | None) -> str:
+    if deadline is None or plan is None:
+        return ""
+    return f"plan {plan.id}: {words} {format_duration(deadline)}"
+
+
+def report_levels(scenario: Scenario, incident: Incident) -> list[Level]:
+    """Levels the incident's report passes through on its way up, lowest first."""
+    plan = scenario.plan_for(incident)
+    top = plan.report_up_to if plan else Level.district
+    graph = nx.DiGraph()
+    graph.add_nodes_from(role.id for role in scenario.roles)
+    graph.add_edges_from((link.source, link.target) for link in scenario.command.links)
+    reachable = nx.descendants(graph, incident.detected_by) | {incident.detected_by}
+    ranks = {scenario.role(role_id).level.rank for role_id in reachable}
+    return [level for level in Level if level.rank in ranks and level.rank <= top.rank]
+
+
+def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
+    """First time each milestone was reached, per incident, from one replication's trace."""
+    reached: dict[str, dict[str, Reached]] = {}
+    posts = trace.posts
+
+    def mark(incident: str, key: str, time: float, event_id: int) -> None:
+        per_incident = reached.setdefault(incident, {})
+        if key not in per_incident:
+            start = trace.incident_starts[incident]
+            per_incident[key] = Reached(time - start, event_id)
+
+    for event in trace.events:
+        kind = event.kind
+        if event.incident is None:
+            continue
+        if kind is EventKind.INCIDENT_DETECTED:
+            mark(event.incident, "detected", event.time, event.id)
+            mark(event.incident, f"report:{posts[event.actor].level}", event.time, event.id)
+        elif kind is EventKind.MESSAGE_DELIVERED and event.info == "report":
+            mark(event.incident, f"report:{posts[event.subject].level}", event.time, event.id)
+        elif kind is EventKind.PLAN_ACTIVATED:
+            mark(event.incident, "plan_activated", event.time, event.id)
+        elif kind is EventKind.CENTRE_ACTIVE:
+            mark(event.incident, "centre_active", event.time, event.id)
+        elif kind is EventKind.DEPARTMENT_ORDERED:
+            mark(event.incident, f"ordered:{event.info}", event.time, event.id)
+        elif kind is EventKind.DEPARTMENT_REPORTED_IN:
+            mark(event.incident, f"reported_in:{event.info}", event.time, event.id)
+    return reached

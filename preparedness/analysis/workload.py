@@ -1,0 +1,88 @@
+"""Per-person and per-link workload from a trace: calls, time callers held, utilisation, failures.
+
+Pure functions of a ``Trace``. Utilisation is time-weighted from the line-seized and
+line-released events, divided by the post's staff and the run's horizon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.trace import EventKind, Trace
+
+_FAILED_ATTEMPTS = (
+    EventKind.CALL_UNANSWERED,
+    EventKind.CALL_FAILED,
+    EventKind.CALL_ABANDONED,
+    EventKind.CALL_BUSY,
+    EventKind.MESSAGE_UNCONFIRMED,
+)
+
+
+@dataclass(frozen=True)
+class PostLoad:
+    """One post's workload in one replication."""
+
+    staff: int
+    calls: int  # outgoing attempts plus incoming calls answered
+    time_held: float  # minutes callers spent on hold waiting for this post
+    busy: float  # person-minutes with a line in use
+    utilisation: float  # busy / (staff x horizon)
+
+
+@dataclass(frozen=True)
+class LinkLoad:
+    """Attempts and failed attempts from one post to another over one channel."""
+
+    attempts: int
+    failures: int
+
+
+def post_loads(trace: Trace) -> dict[str, PostLoad]:
+    calls: dict[str, int] = {}
+    held: dict[str, float] = {}
+    busy: dict[str, float] = {}
+    in_use: dict[str, tuple[int, float]] = {}  # post -> (lines in use, since)
+    events = trace.events
+    for event in events:
+        kind = event.kind
+        if kind is EventKind.LINE_SEIZED or kind is EventKind.LINE_RELEASED:
+            count, since = in_use.get(event.actor, (0, event.time))
+            busy[event.actor] = busy.get(event.actor, 0.0) + count * (event.time - since)
+            count += 1 if kind is EventKind.LINE_SEIZED else -1
+            in_use[event.actor] = (count, event.time)
+        elif kind is EventKind.CALL_DIALLED or kind is EventKind.MESSAGE_POSTED:
+            calls[event.actor] = calls.get(event.actor, 0) + 1
+        elif kind is EventKind.CALL_ANSWERED:
+            calls[event.subject] = calls.get(event.subject, 0) + 1
+        if kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED:
+            waited = event.time - events[event.cause].time
+            held[event.subject] = held.get(event.subject, 0.0) + waited
+    for post, (count, since) in in_use.items():  # lines still in use at the horizon
+        busy[post] = busy.get(post, 0.0) + count * (trace.horizon - since)
+    loads = {}
+    for post_id, info in trace.posts.items():
+        person_minutes = busy.get(post_id, 0.0)
+        capacity = info.staff * trace.horizon
+        loads[post_id] = PostLoad(
+            info.staff,
+            calls.get(post_id, 0),
+            held.get(post_id, 0.0),
+            person_minutes,
+            person_minutes / capacity if capacity > 0 else 0.0,
+        )
+    return loads
+
+
+def link_loads(trace: Trace) -> dict[tuple[str, str, str], LinkLoad]:
+    attempts: dict[tuple[str, str, str], int] = {}
+    failures: dict[tuple[str, str, str], int] = {}
+    for event in trace.events:
+        kind = event.kind
+        if kind is EventKind.CALL_DIALLED or kind is EventKind.MESSAGE_POSTED:
+            key = (event.actor, event.subject, event.channel)
+            attempts[key] = attempts.get(key, 0) + 1
+        elif kind in _FAILED_ATTEMPTS:
+            key = (event.actor, event.subject, event.channel)
+            failures[key] = failures.get(key, 0) + 1
+    return {key: LinkLoad(count, failures.get(key, 0)) for key, count in attempts.items()}

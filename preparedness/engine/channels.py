@@ -1,0 +1,222 @@
+"""How a message gets from one post to another: calls, posts in groups, pushes, and fallback.
+
+Synchronous channels (phone, radio, in person) hold both parties' lines while they talk;
+a phone rings, may go unanswered, is retried after an interval and given up after the
+attempt limit. Asynchronous channels (group message, SMS, platform) are read after a
+delay, or never; the sender follows up on the next channel when no read receipt arrives
+in time. When one channel fails the sender falls back to the next in their order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import simpy
+
+from ..scenario.models import SYNCHRONOUS_KINDS, InPersonChannel
+from .trace import EventKind
+from .world import Post, World
+
+#: Called with the id of the MESSAGE_DELIVERED event when a message reaches its receiver.
+OnDelivered = Callable[[int], None]
+
+
+def channel_order(world: World, sender: Post, first: str | None) -> list[str]:
+    """The link's own channel first, then the sender's fallback channels, without repeats."""
+    order: list[str] = []
+    for channel_id in [first, *sender.role.fallback]:
+        if channel_id is not None and channel_id not in order:
+            order.append(channel_id)
+    return order
+
+
+def send(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channels: list[str],
+    incident: str,
+    cause: int,
+    on_delivered: OnDelivered,
+    info: str,
+) -> Generator[simpy.Event, object, bool]:
+    """Try each channel in turn until one delivers (or, if asynchronous, posts).
+
+    Returns whether the sender believes the message went through. A process generator:
+    run it inline with ``yield from`` so the sender stays busy with it.
+    """
+    trace = world.trace
+    for index, channel_id in enumerate(channels):
+        if index > 0:
+            cause = trace.emit(
+                world.env.now, EventKind.FALLBACK, incident, sender.id, receiver.id, cause,
+                channel_id, info,
+            )
+        channel = world.scenario.channel(channel_id)
+        if channel.kind in SYNCHRONOUS_KINDS:
+            delivered, cause = yield from _call(
+                world, sender, receiver, channel, incident, cause, info
+            )
+            if delivered:
+                on_delivered(cause)
+                return True
+        else:
+            posted, cause = yield from _post(
+                world, sender, receiver, channel, channels[index + 1 :], incident, cause,
+                on_delivered, info,
+            )
+            if posted:
+                return True
+    trace.emit(world.env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id, cause,
+               None, info)
+    return False
+
+
+def _stream(world: World, channel, sender: Post, receiver: Post, purpose: str):
+    return world.streams.get(f"{channel.id}:{sender.id}>{receiver.id}:{purpose}")
+
+
+def _call(world: World, sender: Post, receiver: Post, channel, incident: str, cause: int,
+          info: str):
+    """One synchronous exchange with retries; returns (delivered, id of the last event)."""
+    env, trace = world.env, world.trace
+    in_person = isinstance(channel, InPersonChannel)
+    attempts = 1 if in_person else channel.max_attempts
+    for attempt in range(1, attempts + 1):
+        own = world.seize(sender, incident, cause)
+        yield own
+        world.seized(sender, incident, cause)
+        dialled = trace.emit(env.now, EventKind.CALL_DIALLED, incident, sender.id, receiver.id,
+                             cause, channel.id, f"{info};attempt={attempt}")
+        outcome, cause = yield from _connect_and_talk(
+            world, sender, receiver, channel, incident, dialled, info, in_person
+        )
+        world.release(sender, own, incident)
+        if outcome:
+            return True, cause
+        if attempt < attempts:
+            yield env.timeout(channel.retry_interval)
+            cause = trace.emit(env.now, EventKind.RETRY_DUE, incident, sender.id, receiver.id,
+                               cause, channel.id, info)
+    return False, cause
+
+
+def _connect_and_talk(world: World, sender: Post, receiver: Post, channel, incident: str,
+                      dialled: int, info: str, in_person: bool):
+    """Get the receiver's line, ring, talk. Returns (delivered, id of the last event)."""
+    env, trace = world.env, world.trace
+    if channel.failure_probability > 0 and (
+        _stream(world, channel, sender, receiver, "failure").random() < channel.failure_probability
+    ):
+        yield env.timeout(0 if in_person else channel.no_answer_timeout)
+        return False, trace.emit(env.now, EventKind.CALL_FAILED, incident, sender.id,
+                                 receiver.id, dialled, channel.id, info)
+    theirs = receiver.lines.request()
+    cause = dialled
+    if not theirs.triggered:
+        if not in_person and receiver.role.when_busy == "call_back":
+            theirs.cancel()
+            return False, trace.emit(env.now, EventKind.CALL_BUSY, incident, sender.id,
+                                     receiver.id, dialled, channel.id, info)
+        if in_person:
+            yield theirs
+        else:
+            patience = env.timeout(channel.hold_patience)
+            yield theirs | patience
+            if not theirs.triggered:
+                theirs.cancel()
+                return False, trace.emit(env.now, EventKind.CALL_ABANDONED, incident, sender.id,
+                                         receiver.id, dialled, channel.id, info)
+        cause = trace.emit(env.now, EventKind.CALL_CONNECTED, incident, sender.id, receiver.id,
+                           dialled, channel.id, info)
+    else:
+        yield theirs
+    world.seized(receiver, incident, cause)
+    try:
+        if not in_person:
+            now = env.now
+            probability = channel.answer_probability.for_time(world.is_night(now))
+            if not world.on_duty(receiver, now):
+                probability *= receiver.role.off_duty.answer_factor
+            if _stream(world, channel, sender, receiver, "answer").random() >= probability:
+                yield env.timeout(channel.no_answer_timeout)
+                return False, trace.emit(env.now, EventKind.CALL_UNANSWERED, incident,
+                                         sender.id, receiver.id, cause, channel.id, info)
+            ring = _ring_time(world, channel, sender, receiver)
+            if ring > 0:
+                yield env.timeout(ring)
+            cause = trace.emit(env.now, EventKind.CALL_ANSWERED, incident, sender.id,
+                               receiver.id, cause, channel.id, info)
+        talk = channel.talk_time.sample(_stream(world, channel, sender, receiver, "talk"))
+        if talk > 0:
+            yield env.timeout(talk)
+        return True, trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
+                                receiver.id, cause, channel.id, info)
+    finally:
+        world.release(receiver, theirs, incident)
+
+
+def _ring_time(world: World, channel, sender: Post, receiver: Post) -> float:
+    ring_time = getattr(channel, "ring_time", None)
+    if ring_time is None:
+        return 0.0
+    ring = ring_time.sample(_stream(world, channel, sender, receiver, "ring"))
+    return min(ring, channel.no_answer_timeout)
+
+
+def _post(world: World, sender: Post, receiver: Post, channel, remaining: list[str],
+          incident: str, cause: int, on_delivered: OnDelivered, info: str):
+    """Write an asynchronous message; its reading (or follow-up) happens in the background."""
+    env, trace = world.env, world.trace
+    own = world.seize(sender, incident, cause)
+    yield own
+    world.seized(sender, incident, cause)
+    writing = channel.post_time.sample(_stream(world, channel, sender, receiver, "post"))
+    if writing > 0:
+        yield env.timeout(writing)
+    world.release(sender, own, incident)
+    stream = _stream(world, channel, sender, receiver, "read")
+    failed = channel.failure_probability > 0 and stream.random() < channel.failure_probability
+    never = stream.random() < channel.never_read_share
+    delay = channel.read_delay.for_time(world.is_night(env.now)).sample(stream)
+    posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, incident, sender.id, receiver.id,
+                        cause, channel.id, info)
+    if failed or never:
+        delay = None
+    env.process(_await_reading(world, sender, receiver, channel, remaining, incident, posted,
+                               delay, on_delivered, info))
+    return True, posted
+
+
+def _await_reading(world: World, sender: Post, receiver: Post, channel, remaining: list[str],
+                   incident: str, posted: int, delay: float | None, on_delivered: OnDelivered,
+                   info: str):
+    env, trace = world.env, world.trace
+    confirm = channel.confirm_within
+    if delay is not None and delay <= confirm:
+        yield env.timeout(delay)
+        delivered = trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
+                               receiver.id, posted, channel.id, info)
+        on_delivered(delivered)
+        return
+    yield env.timeout(confirm)
+    unconfirmed = trace.emit(env.now, EventKind.MESSAGE_UNCONFIRMED, incident, sender.id,
+                             receiver.id, posted, channel.id, info)
+    if delay is not None:
+        env.process(_late_read(world, sender, receiver, channel, incident, posted,
+                               delay - confirm, on_delivered, info))
+    if remaining:
+        yield from send(world, sender, receiver, remaining, incident, unconfirmed, on_delivered,
+                        info)
+    else:
+        trace.emit(env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id,
+                   unconfirmed, None, info)
+
+
+def _late_read(world: World, sender: Post, receiver: Post, channel, incident: str, posted: int,
+               remaining_delay: float, on_delivered: OnDelivered, info: str):
+    """A message read after the sender gave up on it still reaches the receiver."""
+    yield world.env.timeout(remaining_delay)
+    delivered = world.trace.emit(world.env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
+                                 receiver.id, posted, channel.id, info)
+    on_delivered(delivered)

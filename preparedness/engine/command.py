@@ -1,0 +1,94 @@
+"""Command modes: how a department gets its order, as strategies chosen by name.
+
+- ``siloed_relay``: a department obeys only its own chain, so the order climbs the
+  government chain to the role the department answers to and comes back down the
+  department's chain (seeds 000-002: 条块分割, 各自为战).
+- ``whistle_and_report``: the community blows the whistle and summons each department's
+  local unit directly, which must report in (seed 004: 基层吹哨、部门报到).
+- ``joint_command_centre``: once the centre is up, department liaisons on joint duty receive
+  the order at once and instruct their own units (seed 003: 联合值班值守, 一个中心统一指挥).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..scenario.models import Department, Level, Role
+from .world import Post, World
+
+#: One hop of a route: the post to send to next, over which channel.
+Hop = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What travels between posts: a report of the incident, or an order for a department."""
+
+    kind: str  # "report" | "order"
+    department: str | None = None
+    route: tuple[Hop, ...] = ()
+
+    @property
+    def info(self) -> str:
+        return "report" if self.kind == "report" else f"order:{self.department}"
+
+
+def department_unit(world: World, department: Department, near_unit: str) -> Post:
+    """The department's local unit (last role of its chain) serving the incident's place."""
+    return world.post(department.chain[-1], near_unit)
+
+
+def siloed_route(world: World, issuer: Post, department: Department, near_unit: str) -> tuple:
+    """Up the government chain to the role the department answers to, then down its chain."""
+    roles = [department.answers_to, *department.chain]
+    if issuer.role.id != department.answers_to:
+        graph = _role_graph(world)
+        try:
+            climb = nx.shortest_path(graph, issuer.role.id, department.answers_to)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            climb = [issuer.role.id, department.answers_to]
+        roles = [*climb[1:], *department.chain]
+    hops: list[Hop] = []
+    previous = issuer
+    for role_id in roles:
+        post = world.post(role_id, near_unit)
+        if post.id == previous.id:
+            continue
+        channel = world.channel_between(previous, post) or department.channel
+        hops.append((post.id, channel))
+        previous = post
+    return tuple(hops)
+
+
+def direct_route(world: World, issuer: Post, department: Department, near_unit: str,
+                 channel: str) -> tuple:
+    """Straight to the department's local unit (the whistle, or a liaison's instruction)."""
+    unit = department_unit(world, department, near_unit)
+    return ((unit.id, channel),)
+
+
+def liaison_role(world: World, department: Department) -> Role:
+    """The department's liaison on joint duty in the centre, built from the centre's settings."""
+    role_id = f"liaison_{department.id}"
+    role = world.extra_roles.get(role_id)
+    if role is None:
+        centre = world.scenario.command.joint_centre
+        role = Role.model_construct(
+            id=role_id,
+            name=f"{department.name} liaison",
+            level=Level.township,
+            decision_time=centre.liaison_decision_time,
+        )
+        world.extra_roles[role_id] = role
+    return role
+
+
+def _role_graph(world: World) -> nx.DiGraph:
+    if world.role_graph is None:
+        graph = nx.DiGraph()
+        for link in world.scenario.command.links:
+            graph.add_edge(link.source, link.target)
+        world.role_graph = graph
+    return world.role_graph

@@ -1,0 +1,242 @@
+"""Incidents and what people do with them: detect, decide, report up, activate, order, report in.
+
+Each incident is a process: it starts, is noticed by its detector after the detection
+delay, and from then on the report and the orders travel from post to post. Every post
+that receives a message takes one of its lines, decides, and acts; overlapping incidents
+therefore compete for the same people. Which route an order takes is the command mode's
+business (``command.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..scenario.models import Incident, Level, Plan
+from .channels import channel_order, send
+from .command import Message, direct_route, liaison_role, siloed_route
+from .trace import EventKind
+from .world import Post, World
+
+
+@dataclass
+class IncidentState:
+    """What has already happened to one incident in this replication."""
+
+    incident: Incident
+    plan: Plan | None
+    community: str
+    place: str  # the grid cell (or community) where it happened
+    handled: set[tuple[str, str]] = field(default_factory=set)
+    activated: bool = False
+    whistled: bool = False
+    ordered: set[str] = field(default_factory=set)
+
+
+@dataclass
+class CentreState:
+    """A township's joint command centre: activated once, shared by overlapping incidents."""
+
+    active: object  # simpy.Event, succeeded with the CENTRE_ACTIVE event id
+    started: bool = False
+
+
+def incident_process(world: World, incident: Incident):
+    env, trace, scenario = world.env, world.trace, world.scenario
+    if incident.start_after > 0:
+        yield env.timeout(incident.start_after)
+    community = world.places.communities[incident.community]
+    detector_role = scenario.role(incident.detected_by)
+    place = incident.community
+    if detector_role.level is Level.grid and detector_role.per_1000_residents is None:
+        rng = world.streams.get(f"incident:{incident.id}:place")
+        place = world.places.grid_cell(community.id, int(rng.integers(1, community.grid_cells + 1)))
+    state = IncidentState(incident, scenario.plan_for(incident), incident.community, place)
+    world.incidents[incident.id] = state
+    trace.incident_starts[incident.id] = env.now
+    started = trace.emit(env.now, EventKind.INCIDENT_STARTED, incident.id, None, info=place)
+    detector = world.post(incident.detected_by, place)
+    delay = incident.detection_delay.sample(world.streams.get(f"incident:{incident.id}:detection"))
+    if delay > 0:
+        yield env.timeout(delay)
+    detected = trace.emit(env.now, EventKind.INCIDENT_DETECTED, incident.id, detector.id,
+                          cause=started)
+    yield from handle(world, state, detector, Message("report"), detected)
+
+
+def deliver(world: World, state: IncidentState, receiver: Post, message: Message):
+    """A callback for ``send``: start the receiver's handling when the message arrives."""
+
+    def on_delivered(event_id: int) -> None:
+        world.env.process(handle(world, state, receiver, message, event_id))
+
+    return on_delivered
+
+
+def handle(world: World, state: IncidentState, post: Post, message: Message, cause: int):
+    """Take a line, decide, then act on the message. Repeated deliveries are ignored."""
+    key = (post.id, message.info)
+    if key in state.handled:
+        return
+    state.handled.add(key)
+    env, trace, incident = world.env, world.trace, state.incident.id
+    line = world.seize(post, incident, cause)
+    yield line
+    world.seized(post, incident, cause)
+    started = trace.emit(env.now, EventKind.TASK_STARTED, incident, post.id, cause=cause,
+                         info=message.info)
+    night = world.is_night(env.now)
+    thinking = post.role.decision_time.for_time(night).sample(
+        world.streams.get(f"{post.id}:decide")
+    )
+    if not world.on_duty(post, env.now):
+        thinking += post.role.off_duty.response_delay.sample(
+            world.streams.get(f"{post.id}:off_duty")
+        )
+    if thinking > 0:
+        yield env.timeout(thinking)
+    decided = trace.emit(env.now, EventKind.DECISION_MADE, incident, post.id, cause=started,
+                         info=message.info)
+    world.release(post, line, incident)
+    if message.kind == "report":
+        yield from _act_on_report(world, state, post, decided)
+    else:
+        yield from _act_on_order(world, state, post, message, decided)
+
+
+def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
+    scenario, trace, env = world.scenario, world.trace, world.env
+    plan = state.plan
+    command = scenario.command
+    if (
+        command.mode == "whistle_and_report"
+        and not state.whistled
+        and post.role.id == command.whistle.by
+        and plan is not None
+    ):
+        state.whistled = True
+        whistle = trace.emit(env.now, EventKind.WHISTLE_BLOWN, state.incident.id, post.id,
+                             cause=cause)
+        yield from _summon_directly(world, state, post, command.whistle.channel, whistle)
+    activated = None
+    if plan is not None and not state.activated and plan.id in post.role.authority.activate_plans:
+        state.activated = True
+        activated = trace.emit(env.now, EventKind.PLAN_ACTIVATED, state.incident.id, post.id,
+                               cause=cause, info=plan.id)
+        if command.mode == "joint_command_centre":
+            _start_centre(world, state, post, activated)
+    top = plan.report_up_to if plan is not None else Level.district
+    if post.level.rank < top.rank:
+        for superior, channel in world.superiors_of(post):
+            yield from send(world, post, superior, channel_order(world, post, channel),
+                            state.incident.id, cause, deliver(world, state, superior,
+                                                              Message("report")), "report")
+    if activated is not None and command.mode == "siloed_relay":
+        yield from _order_siloed(world, state, post, activated)
+    elif activated is not None and command.mode == "whistle_and_report":
+        # Departments the whistle did not summon (it was never blown) are summoned now.
+        yield from _summon_directly(world, state, post, command.whistle.channel, activated)
+
+
+def _act_on_order(world: World, state: IncidentState, post: Post, message: Message, cause: int):
+    env, trace = world.env, world.trace
+    if not message.route:
+        if message.department in state.ordered:
+            return
+        state.ordered.add(message.department)
+        ordered = trace.emit(env.now, EventKind.DEPARTMENT_ORDERED, state.incident.id, post.id,
+                             cause=cause, info=message.department)
+        department = world.scenario.department(message.department)
+        mobilise = department.report_in_time.sample(
+            world.streams.get(f"{post.id}:report_in:{department.id}")
+        )
+        if mobilise > 0:
+            yield env.timeout(mobilise)
+        trace.emit(env.now, EventKind.DEPARTMENT_REPORTED_IN, state.incident.id, post.id,
+                   cause=ordered, info=department.id)
+        return
+    (next_id, channel), rest = message.route[0], message.route[1:]
+    receiver = world.posts[next_id]
+    forwarded = Message("order", message.department, rest)
+    yield from send(world, post, receiver, channel_order(world, post, channel),
+                    state.incident.id, cause, deliver(world, state, receiver, forwarded),
+                    forwarded.info)
+
+
+def _required_departments(world: World, state: IncidentState):
+    if state.plan is None:
+        return []
+    return [world.scenario.department(rule.department) for rule in state.plan.departments]
+
+
+def _order_siloed(world: World, state: IncidentState, issuer: Post, cause: int):
+    for department in _required_departments(world, state):
+        route = siloed_route(world, issuer, department, state.place)
+        yield from _pass_on(world, state, issuer, department.id, route, cause)
+
+
+def _summon_directly(world: World, state: IncidentState, issuer: Post, channel: str, cause: int):
+    for department in _required_departments(world, state):
+        if (issuer.id, f"summoned:{department.id}") in state.handled:
+            continue
+        state.handled.add((issuer.id, f"summoned:{department.id}"))
+        route = direct_route(world, issuer, department, state.place, channel)
+        yield from _pass_on(world, state, issuer, department.id, route, cause)
+
+
+def _pass_on(world: World, state: IncidentState, sender: Post, department: str, route, cause):
+    if not route:  # the sender is the department's own unit
+        yield from _act_on_order(world, state, sender, Message("order", department, ()), cause)
+        return
+    (first_id, channel), rest = route[0], route[1:]
+    receiver = world.posts[first_id]
+    message = Message("order", department, rest)
+    yield from send(world, sender, receiver, channel_order(world, sender, channel),
+                    state.incident.id, cause, deliver(world, state, receiver, message),
+                    message.info)
+
+
+def _start_centre(world: World, state: IncidentState, activator: Post, activated: int) -> None:
+    """Bring the township's joint centre up (once) and have it order every department."""
+    env, trace = world.env, world.trace
+    township = world.places.ancestor(state.community, Level.township)
+    centre = world.centres.get(township)
+    if centre is None:
+        centre = CentreState(active=env.event())
+        world.centres[township] = centre
+    if not centre.started:
+        centre.started = True
+        env.process(_activate_centre(world, state, township, centre, activated))
+    env.process(_centre_orders(world, state, centre, activated))
+
+
+def _activate_centre(world: World, state: IncidentState, township: str, centre: CentreState,
+                     activated: int):
+    env, trace = world.env, world.trace
+    settings = world.scenario.command.joint_centre
+    begun = trace.emit(env.now, EventKind.CENTRE_ACTIVATION_STARTED, state.incident.id, None,
+                       cause=activated, info=township)
+    duration = settings.activation_time.for_time(world.is_night(env.now)).sample(
+        world.streams.get(f"centre:{township}:activation")
+    )
+    if duration > 0:
+        yield env.timeout(duration)
+    active = trace.emit(env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None, cause=begun,
+                        info=township)
+    centre.active.succeed(active)
+
+
+def _centre_orders(world: World, state: IncidentState, centre: CentreState, activated: int):
+    """Once the centre is up, every liaison hears the order at the same moment."""
+    env, trace = world.env, world.trace
+    settings = world.scenario.command.joint_centre
+    active_id = yield centre.active
+    cause = active_id if env.now > trace[activated].time else activated
+    commander = world.post(settings.commanded_by, state.place)
+    for department in _required_departments(world, state):
+        liaison = world.post(liaison_role(world, department).id, state.place)
+        delivered = trace.emit(env.now, EventKind.MESSAGE_DELIVERED, state.incident.id,
+                               commander.id, liaison.id, cause, None,
+                               f"order:{department.id}")
+        route = direct_route(world, liaison, department, state.place, settings.liaison_channel)
+        message = Message("order", department.id, route)
+        env.process(handle(world, state, liaison, message, delivered))

@@ -1,0 +1,113 @@
+"""The causal event trace: what happened, when, to whom, and which earlier event caused it.
+
+The engine only records; milestones, utilisation and the delay split are computed from the
+trace by ``preparedness.analysis`` (STYLE.md habit 5), so the same analysis works on a
+real drill log turned into a trace. Each event names its cause, so any milestone's
+critical path can be walked back to the incident's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EventKind(str, Enum):
+    """Domain verbs. The time between an event and its cause is spent doing what its kind says."""
+
+    INCIDENT_STARTED = "incident_started"
+    INCIDENT_DETECTED = "incident_detected"  # since cause: detection
+    TASK_STARTED = "task_started"  # since cause: waiting for one's own line (busy person)
+    DECISION_MADE = "decision_made"  # since cause: deciding (plus off-duty response)
+    CALL_DIALLED = "call_dialled"  # since cause: caller waiting for own line
+    CALL_CONNECTED = "call_connected"  # since cause: on hold behind the callee's other calls
+    CALL_BUSY = "call_busy"  # callee busy, caller told to call back
+    CALL_ABANDONED = "call_abandoned"  # since cause: on hold until patience ran out
+    CALL_ANSWERED = "call_answered"  # since cause: ringing
+    CALL_UNANSWERED = "call_unanswered"  # since cause: ringing with no answer
+    CALL_FAILED = "call_failed"  # since cause: trying a dead channel
+    RETRY_DUE = "retry_due"  # since cause: waiting to retry
+    MESSAGE_POSTED = "message_posted"  # since cause: writing the message
+    MESSAGE_DELIVERED = "message_delivered"  # since cause: talk time, or read delay
+    MESSAGE_UNCONFIRMED = "message_unconfirmed"  # since cause: waiting for a read receipt
+    FALLBACK = "fallback"  # switching channel after the last one failed
+    MESSAGE_LOST = "message_lost"  # every channel failed
+    PLAN_ACTIVATED = "plan_activated"
+    WHISTLE_BLOWN = "whistle_blown"
+    CENTRE_ACTIVATION_STARTED = "centre_activation_started"
+    CENTRE_ACTIVE = "centre_active"  # since cause: centre activation
+    DEPARTMENT_ORDERED = "department_ordered"
+    DEPARTMENT_REPORTED_IN = "department_reported_in"  # since cause: mobilising
+    LINE_SEIZED = "line_seized"
+    LINE_RELEASED = "line_released"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One trace event. ``cause`` is the id of the event that enabled it (None for a start)."""
+
+    id: int
+    time: float
+    kind: EventKind
+    incident: str | None
+    actor: str | None
+    subject: str | None = None
+    cause: int | None = None
+    channel: str | None = None
+    info: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PostInfo:
+    """What analysis needs to know about a post named in the trace."""
+
+    id: str
+    role: str
+    role_name: str
+    level: str
+    unit: str
+    staff: int
+
+
+@dataclass
+class Trace:
+    """Events of one replication, in the order they happened, plus the posts they name."""
+
+    events: list[Event] = field(default_factory=list)
+    posts: dict[str, PostInfo] = field(default_factory=dict)
+    incident_starts: dict[str, float] = field(default_factory=dict)
+    horizon: float = 0.0
+
+    def emit(
+        self,
+        time: float,
+        kind: EventKind,
+        incident: str | None,
+        actor: str | None,
+        subject: str | None = None,
+        cause: int | None = None,
+        channel: str | None = None,
+        info: str = "",
+    ) -> int:
+        event_id = len(self.events)
+        self.events.append(
+            Event(event_id, time, kind, incident, actor, subject, cause, channel, info)
+        )
+        return event_id
+
+    def __getitem__(self, event_id: int) -> Event:
+        return self.events[event_id]
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def path_to(self, event_id: int) -> list[Event]:
+        """The causal chain from the root event to ``event_id``, root first."""
+        chain = []
+        current: int | None = event_id
+        while current is not None:
+            event = self.events[current]
+            chain.append(event)
+            current = event.cause
+        chain.reverse()
+        return chain

@@ -1,0 +1,191 @@
+"""The world of one replication: places, posts (people in roles), links, the clock and streams.
+
+A fresh ``World`` is built from the frozen scenario for every replication; nothing is
+reset in place. Posts are created when first needed, so a city of 15,000 grid cells costs
+only the posts an incident actually touches.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import simpy
+
+from ..scenario.models import Level, Role, Scenario
+from .streams import Streams
+from .trace import EventKind, PostInfo, Trace
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A place a post belongs to: a grid cell, community, township or the district."""
+
+    id: str
+    level: Level
+    parent: str | None
+
+
+class Places:
+    """Lookup of every place and its ancestors, derived once from the scenario."""
+
+    def __init__(self, scenario: Scenario):
+        district = scenario.places.district
+        self.district_id = district.id
+        self.units: dict[str, Unit] = {district.id: Unit(district.id, Level.district, None)}
+        self.communities = {}
+        for township in scenario.places.townships:
+            self.units[township.id] = Unit(township.id, Level.township, district.id)
+            for community in township.communities:
+                self.units[community.id] = Unit(community.id, Level.community, township.id)
+                self.communities[community.id] = community
+
+    def grid_cell(self, community_id: str, index: int) -> str:
+        """Id of a community's grid cell (1-based), registered on first use."""
+        cell_id = f"{community_id}/grid{index}"
+        if cell_id not in self.units:
+            self.units[cell_id] = Unit(cell_id, Level.grid, community_id)
+        return cell_id
+
+    def ancestor(self, unit_id: str, level: Level) -> str:
+        """The unit at ``level`` containing ``unit_id`` (itself when already at that level)."""
+        unit = self.units[unit_id]
+        while unit.level.rank < level.rank and unit.parent is not None:
+            unit = self.units[unit.parent]
+        return unit.id
+
+
+def post_level_unit(role: Role) -> Level:
+    """The kind of place one post of this role covers."""
+    if role.level is Level.grid and role.per_1000_residents is not None:
+        return Level.community
+    if role.level is Level.city:
+        return Level.district
+    return role.level
+
+
+class Post:
+    """A role at one place: its staff share a set of lines and handle one call each at a time."""
+
+    __slots__ = ("id", "role", "unit", "level", "staff", "lines", "info")
+
+    def __init__(self, env: simpy.Environment, role: Role, unit: str, staff: int):
+        self.id = f"{role.id}@{unit}"
+        self.role = role
+        self.unit = unit
+        self.level = role.level
+        self.staff = staff
+        self.lines = simpy.Resource(env, capacity=staff)
+        self.info = PostInfo(self.id, role.id, role.name, role.level.value, unit, staff)
+
+
+@dataclass
+class World:
+    """Everything one replication's processes share, passed to them explicitly."""
+
+    scenario: Scenario
+    env: simpy.Environment
+    streams: Streams
+    trace: Trace
+    places: Places
+    posts: dict[str, Post] = field(default_factory=dict)
+    superiors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: (role, role) -> channel id for every reports-to link, in both directions.
+    role_links: dict[tuple[str, str], str] = field(default_factory=dict)
+    incidents: dict[str, object] = field(default_factory=dict)
+    centres: dict[str, object] = field(default_factory=dict)
+    #: Roles the engine adds itself (liaisons in a joint centre), by id.
+    extra_roles: dict[str, Role] = field(default_factory=dict)
+    role_graph: object = None
+    _start_clock: float = 0.0
+
+    @classmethod
+    def build(cls, scenario: Scenario, streams: Streams) -> World:
+        env = simpy.Environment()
+        trace = Trace(horizon=scenario.horizon)
+        world = cls(scenario, env, streams, trace, Places(scenario))
+        start = scenario.start
+        world._start_clock = start.hour * 60 + start.minute + start.second / 60
+        for link in scenario.command.links:
+            world.superiors.setdefault(link.source, []).append((link.target, link.channel))
+            world.role_links[(link.source, link.target)] = link.channel
+            world.role_links.setdefault((link.target, link.source), link.channel)
+        for dept in scenario.departments:
+            hops = [dept.answers_to, *dept.chain]
+            for upper, lower in zip(hops, hops[1:], strict=False):
+                world.role_links.setdefault((upper, lower), dept.channel)
+                world.role_links.setdefault((lower, upper), dept.channel)
+        return world
+
+    # ------------------------------------------------------------------ time of day
+
+    def clock(self, time: float) -> float:
+        """Local clock time (minutes after midnight) at simulation time ``time``."""
+        return (self._start_clock + time) % 1440.0
+
+    def is_night(self, time: float) -> bool:
+        night = self.scenario.night
+        return _within(self.clock(time), night.start, night.end)
+
+    def on_duty(self, post: Post, time: float) -> bool:
+        shifts = post.role.on_duty
+        if shifts == "always":
+            return True
+        clock = self.clock(time)
+        return any(_within(clock, shift.start, shift.end) for shift in shifts)
+
+    # ------------------------------------------------------------------ posts
+
+    def post(self, role_id: str, near_unit: str) -> Post:
+        """The post of ``role_id`` serving ``near_unit`` (a grid cell, community, ...)."""
+        role = self.extra_roles.get(role_id) or self.scenario.role(role_id)
+        kind = post_level_unit(role)
+        if kind is Level.grid:
+            if self.places.units[near_unit].level is not Level.grid:
+                raise ValueError(f"role {role_id} needs a grid cell, got {near_unit}")
+            unit = near_unit
+        else:
+            unit = self.places.ancestor(near_unit, kind)
+        post_id = f"{role.id}@{unit}"
+        post = self.posts.get(post_id)
+        if post is None:
+            post = Post(self.env, role, unit, self._staff(role, unit))
+            self.posts[post_id] = post
+            self.trace.posts[post_id] = post.info
+        return post
+
+    def _staff(self, role: Role, unit: str) -> int:
+        if role.per_1000_residents is not None:
+            community = self.places.communities[unit]
+            ratio = community.staff_per_1000.get(role.id, role.per_1000_residents)
+            return max(1, math.ceil(community.population / 1000 * ratio))
+        return role.staff
+
+    def superiors_of(self, post: Post) -> list[tuple[Post, str]]:
+        """Posts this post reports to, with the channel of each link, in scenario order."""
+        return [
+            (self.post(target, post.unit), channel)
+            for target, channel in self.superiors.get(post.role.id, [])
+        ]
+
+    def channel_between(self, sender: Post, receiver: Post) -> str | None:
+        return self.role_links.get((sender.role.id, receiver.role.id))
+
+    # ------------------------------------------------------------------ lines
+
+    def seize(self, post: Post, incident: str | None, cause: int | None):
+        """Request one of the post's lines; the caller yields the request, then calls ``seized``."""
+        return post.lines.request()
+
+    def seized(self, post: Post, incident: str | None, cause: int | None) -> None:
+        self.trace.emit(self.env.now, EventKind.LINE_SEIZED, incident, post.id, cause=cause)
+
+    def release(self, post: Post, request, incident: str | None) -> None:
+        post.lines.release(request)
+        self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id)
+
+
+def _within(clock: float, start: float, end: float) -> bool:
+    if start <= end:
+        return start <= clock < end
+    return clock >= start or clock < end

@@ -1,0 +1,63 @@
+"""Machine-readable exports: results.json, per-replication CSV and the event trace CSV.
+
+Strings that came from a scenario are guarded against spreadsheet formula injection in
+CSV (``escape.csv_cell``); JSON is written as UTF-8 with names intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..engine.trace import Trace
+from .escape import csv_cell
+
+
+def results_json(results: dict) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _csv(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def replications_csv(scenario, replication_results) -> str:
+    """One row per replication, incident and milestone; empty minutes = not reached."""
+    from ..analysis.milestones import milestone_definitions
+
+    definitions = {
+        incident.id: milestone_definitions(scenario, incident) for incident in scenario.incidents
+    }
+
+    def rows():
+        for result in replication_results:
+            for incident in scenario.incidents:
+                reached = result.milestones.get(incident.id, {})
+                for definition in definitions[incident.id]:
+                    value = reached.get(definition.id)
+                    met = "" if definition.deadline is None else (
+                        value is not None and value <= definition.deadline + 1e-9
+                    )
+                    yield [result.replication, incident.id, definition.id,
+                           "" if value is None else f"{value:.4f}", met]
+
+    return _csv(["replication", "incident", "milestone", "minutes", "deadline_met"], rows())
+
+
+def trace_csv(trace: Trace) -> str:
+    """Every event of one replication, with the id of the event that caused it."""
+    rows = (
+        [e.id, f"{e.time:.4f}", e.kind.value, e.incident or "", e.actor or "", e.subject or "",
+         "" if e.cause is None else e.cause, e.channel or "", e.info]
+        for e in trace.events
+    )
+    return _csv(
+        ["event", "minute", "kind", "incident", "actor", "subject", "cause", "channel", "info"],
+        rows,
+    )

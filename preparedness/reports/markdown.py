@@ -1,0 +1,111 @@
+"""The Markdown report: what a township official reads first, in plain words with uncertainty."""
+
+from __future__ import annotations
+
+from .escape import md_cell
+from .text import MODE_WORDS, interval, milestone_sentence, minutes, share, share_interval
+
+
+def render_markdown(results: dict, manifest: dict) -> str:
+    scenario = results["scenario"]
+    lines = [
+        f"# {md_cell(scenario['name'])}",
+        "",
+        f"- Scenario file: `{md_cell(scenario['file'])}` (SHA-256 `{scenario['sha256'][:12]}…`)",
+        f"- Command mode: {MODE_WORDS[results['command_mode']]}",
+        f"- Replications: {results['replications']}, root seed {results['seed']}; "
+        f"each run stops at {minutes(results['horizon_minutes'])}",
+        f"- Written {manifest['finished_at']} by preparedness {manifest['package_version']}",
+        "",
+        "Times are minutes from the start of each incident. Medians and percentiles are over the "
+        "runs that reached the milestone; 'reached' says how many did. Runs that never reached a "
+        "milestone count as missing its deadline. Intervals are 95% confidence intervals.",
+        "",
+    ]
+    missed = []
+    for incident in results["incidents"]:
+        lines += _incident_section(incident)
+        for row in incident["milestones"]:
+            if row["deadline"] is not None and (row["deadline_met_share"] or 0) < 0.9:
+                missed.append((incident, row))
+    lines += ["## Plan deadlines at risk", ""]
+    if not missed:
+        lines += ["Every plan deadline was met in at least 90% of runs.", ""]
+    for incident, row in missed:
+        lines.append(
+            f"- **{md_cell(incident['name'])}** — {md_cell(row['label'])}: deadline "
+            f"{minutes(row['deadline'])} met in only {share(row['deadline_met_share'])} of runs "
+            f"(95% CI {share_interval(row['deadline_met_ci95'])}); "
+            f"{md_cell(row['deadline_rule'] or '')}."
+        )
+    lines += ["", *_people_section(results), *_links_section(results)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _incident_section(incident: dict) -> list[str]:
+    level = f", level {incident['level']}" if incident["level"] else ""
+    lines = [
+        f"## {md_cell(incident['name'])}",
+        "",
+        f"{md_cell(incident['category'].replace('_', ' '))}{level}, in "
+        f"{md_cell(incident['community'])}; plan `{md_cell(incident['plan'] or 'none')}`.",
+        "",
+    ]
+    lines += [f"- {md_cell(milestone_sentence(row))}" for row in incident["milestones"]]
+    lines += [
+        "",
+        "| Milestone | Reached | Median | p90 | p95 | Mean (95% CI) | Deadline | Met (95% CI) |",
+        "|---|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for row in incident["milestones"]:
+        met = (
+            f"{share(row['deadline_met_share'])} ({share_interval(row['deadline_met_ci95'])})"
+            if row["deadline"] is not None
+            else "—"
+        )
+        lines.append(
+            f"| {md_cell(row['label'])} | {row['n_reached']}/{row['n_replications']} | "
+            f"{minutes(row['median'])} | {minutes(row['p90'])} | {minutes(row['p95'])} | "
+            f"{minutes(row['mean'])} ({interval(row['ci95_mean'])}) | "
+            f"{minutes(row['deadline'])} | {met} |"
+        )
+    return [*lines, ""]
+
+
+def _people_section(results: dict) -> list[str]:
+    lines = [
+        "## Who is busiest",
+        "",
+        "Share of the run each post spent on calls and decisions (all incidents together), "
+        "calls made or answered, and minutes callers spent on hold waiting for them; means per run.",
+        "",
+        "| Post | Staff | Busy (95% CI) | Calls | Callers on hold |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for row in results["people"][:12]:
+        lines.append(
+            f"| {md_cell(row['name'])} | {row['staff']} | {share(row['utilisation_mean'])} "
+            f"({share_interval(row['utilisation_ci95'])}) | {row['calls_mean']:.1f} | "
+            f"{minutes(row['time_held_mean'])} |"
+        )
+    return [*lines, ""]
+
+
+def _links_section(results: dict) -> list[str]:
+    rows = [row for row in results["links"] if row["failures_mean"] > 0][:12]
+    lines = ["## Links where calls fail", ""]
+    if not rows:
+        return [*lines, "No attempt failed on any link.", ""]
+    lines += [
+        "Attempts that went unanswered, found the line busy, or were lost, per run.",
+        "",
+        "| From | To | Channel | Attempts | Failed | Failed share |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {md_cell(row['from_name'])} | {md_cell(row['to_name'])} | "
+            f"{md_cell(row['channel'])} | {row['attempts_mean']:.2f} | "
+            f"{row['failures_mean']:.2f} | {share(row['failure_share'])} |"
+        )
+    return [*lines, ""]

@@ -1,0 +1,324 @@
+"""Turn scenario problems into located, planner-readable diagnostics.
+
+A pydantic error names a field by its ``loc`` (``('teams', 2, 'size')``); the YAML node tree
+knows where that field was written. This module walks one onto the other (engineering notes
+1.1) and rewrites pydantic's messages into plain words a planner can act on, so every
+problem in a scenario is reported together as `file:line:col: field: message`.
+
+The walker is generic: it works for any pydantic model validated from data constructed out
+of the same node tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+import yaml
+
+__all__ = [
+    "Diagnostic",
+    "ScenarioError",
+    "diagnostics_from_validation_error",
+    "format_field_path",
+    "locate",
+]
+
+#: Longest input value quoted back in a message; longer ones are cut and end in "...".
+MAX_SHOWN_CHARS = 40
+
+_KEY_SEGMENT = "[key]"  # pydantic's marker for an error in a mapping key, not its value
+_PLAIN_KEY = re.compile(r"[\w-]+")  # keys printed as `.name`; others as `['two words']`
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place in a scenario file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+    field: str  # planner path such as `teams[2].size`; "" for file-level problems
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario could not be loaded; carries every diagnostic found, sorted by position."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: list[Diagnostic] = sorted(diagnostics, key=lambda d: (d.line, d.column))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(d) for d in self.diagnostics)
+
+
+# --------------------------------------------------------------------------------------------
+# Walking a pydantic loc down the YAML node tree
+
+
+def _find_key(node: yaml.MappingNode, part: object) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) pair named `part`; the LAST one wins, as in the constructed dict.
+
+    After construction a mapping with merge keys (`<<: *base`) holds the merged pairs first
+    and its own pairs after them, so a key can appear twice (engineering notes 1.2.3).
+    """
+    wanted = str(part)
+    for key, value in reversed(node.value):
+        if isinstance(key, yaml.ScalarNode) and key.value == wanted:
+            return key, value
+    return None
+
+
+def _walk(
+    root: yaml.Node, loc: Sequence[Any], want_key: bool = False
+) -> tuple[yaml.Node, bool, list[Any]]:
+    """Follow `loc` from `root`: (node reached, whether the last segment matched, path kept).
+
+    A segment that names nothing in the document (a discriminated-union tag, a model or type
+    name from a plain union) is skipped when more segments follow; when the last segment is
+    missing the walk stops at its parent mapping. `[key]` selects the preceding key's node
+    instead of its value, as does `want_key` for the last segment.
+    """
+    parts = list(loc)
+    node, kept = root, []
+    for i, part in enumerate(parts):
+        if part == _KEY_SEGMENT:
+            continue
+        is_last = all(p == _KEY_SEGMENT for p in parts[i + 1 :])
+        key_wanted = (i + 1 < len(parts) and parts[i + 1] == _KEY_SEGMENT) or (is_last and want_key)
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            hit = _find_key(node, part)
+            if hit is not None:
+                nxt = hit[0] if key_wanted else hit[1]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            nxt = node.value[part]
+        if nxt is None:
+            if is_last:
+                return node, False, kept
+            continue  # union tag or model name: not a key in the document
+        node = nxt
+        kept.append(part)
+    return node, True, kept
+
+
+def locate(
+    root_node: yaml.Node | None, loc: Sequence[Any], want_key: bool = False
+) -> tuple[int, int, bool]:
+    """1-based (line, column, exact) of the node `loc` names; not exact means its parent.
+
+    A node reached through a YAML alias reports its anchor's position: aliases share nodes.
+    """
+    if root_node is None:
+        return 1, 1, False
+    node, exact, _ = _walk(root_node, loc, want_key)
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1, exact
+
+
+def _join_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{_quote(str(part))}]"
+    return out
+
+
+def format_field_path(loc: Sequence[Any], root_node: yaml.Node | None = None) -> str:
+    """`('teams', 2, 'size')` → `teams[2].size`, dropping `[key]` markers.
+
+    Given the node tree, segments the document does not have are dropped: union tags and
+    model names along the way, and a last segment that is the block's own union tag. A last
+    key the block lacks (a defaulted field named by a cross-check) is kept.
+    """
+    parts = [p for p in loc if p != _KEY_SEGMENT]
+    if root_node is None:
+        return _join_path(parts)
+    node, exact, kept = _walk(root_node, loc)
+    if not exact and parts and isinstance(parts[-1], str) and isinstance(node, yaml.MappingNode):
+        is_tag = any(isinstance(v, yaml.ScalarNode) and v.value == parts[-1] for _, v in node.value)
+        if not is_tag:
+            kept.append(parts[-1])
+    return _join_path(kept)
+
+
+# --------------------------------------------------------------------------------------------
+# Rewriting pydantic messages
+
+
+def _quote(text: str) -> str:
+    if len(text) > MAX_SHOWN_CHARS:
+        text = text[:MAX_SHOWN_CHARS] + "..."
+    return f"'{text}'"
+
+
+def _number(value: Any) -> str:
+    """`1.0` → `1`, `0.5` → `0.5`: bounds read as the planner would write them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    """An input value as a planner would recognise it from the YAML they wrote."""
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, int | float):
+        return _number(value)
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return _quote(repr(value))
+
+
+_EXPECTED_ITEM = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,]+""")
+
+
+def _choices(expected: str) -> str:
+    """pydantic's `'a', 'b' or 'c'` → `'a', 'b', 'c'` (quoted items may contain ' or ')."""
+    items = [m for m in _EXPECTED_ITEM.findall(expected) if m != "or"]
+    return ", ".join(items)
+
+
+_TYPE_WORDS = {
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "date_parsing": "must be a date like 2024-05-01",
+    "date_type": "must be a date like 2024-05-01",
+    "datetime_parsing": "must be a date and time like 2026-07-14T02:10:00+08:00",
+    "datetime_type": "must be a date and time like 2026-07-14T02:10:00+08:00",
+    "datetime_from_date_parsing": "must be a date and time like 2026-07-14T02:10:00+08:00",
+}
+_SHAPE_WORDS = {
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "set_type": "must be a list",
+    "dict_type": "must be a mapping of keys to values",
+    "model_type": "must be a mapping of keys to values",
+    "model_attributes_type": "must be a mapping of keys to values",
+    "dataclass_type": "must be a mapping of keys to values",
+    "finite_number": "must be a finite number",
+    "timezone_aware": "must include a time zone, like +08:00",
+}
+_BOUND_WORDS = {
+    "greater_than_equal": ("ge", "must be at least"),
+    "greater_than": ("gt", "must be more than"),
+    "less_than_equal": ("le", "must be at most"),
+    "less_than": ("lt", "must be less than"),
+    "multiple_of": ("multiple_of", "must be a multiple of"),
+}
+_STRIPPED_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _plural(n: Any, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _discriminator(ctx: dict[str, Any]) -> str:
+    """The tag key of a discriminated union; pydantic quotes it (`"'type'"`)."""
+    return str(ctx.get("discriminator", "")).strip("'")
+
+
+def _message(error: Any) -> str:
+    """Plain words for one pydantic error (a dict from `ValidationError.errors()`)."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        return f"unknown key {_quote(str(loc[-1]))}; check the spelling"
+    if kind == "missing":
+        if loc and isinstance(loc[-1], int):
+            return f"required item [{loc[-1]}] is missing in this list"
+        return f"required key {_quote(str(loc[-1]) if loc else '')} is missing in this block"
+    if kind == "union_tag_not_found":
+        return f"required key {_quote(_discriminator(ctx))} is missing in this block"
+    if kind == "union_tag_invalid":
+        return f"must be one of {_choices(ctx['expected_tags'])}, not {_shown(ctx['tag'])}"
+    if kind in _BOUND_WORDS:
+        ctx_key, words = _BOUND_WORDS[kind]
+        return f"{words} {_number(ctx[ctx_key])}"
+    if kind in _TYPE_WORDS:
+        return f"{_TYPE_WORDS[kind]}, not {_shown(value)}"
+    if kind in _SHAPE_WORDS:
+        return _SHAPE_WORDS[kind]
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {_choices(ctx['expected'])}, not {_shown(value)}"
+    if kind == "too_short":
+        return f"must have at least {_plural(ctx['min_length'], 'item')}"
+    if kind == "too_long":
+        return f"must have at most {_plural(ctx['max_length'], 'item')}"
+    if kind == "string_too_short":
+        return f"must be at least {_plural(ctx['min_length'], 'character')} long"
+    if kind == "string_too_long":
+        return f"must be at most {_plural(ctx['max_length'], 'character')} long"
+    msg = str(error["msg"])
+    for prefix in _STRIPPED_PREFIXES:
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    return msg[:1].lower() + msg[1:]
+
+
+def _loc_for(error: Any) -> tuple[Any, ...]:
+    """Where the error should point: a bad union tag at the tag's own value."""
+    loc = tuple(error["loc"])
+    if error["type"] == "union_tag_invalid":
+        return (*loc, _discriminator(error["ctx"]))
+    return loc
+
+
+def diagnostics_from_validation_error(
+    err: pydantic.ValidationError, file: str, root_node: yaml.Node | None
+) -> list[Diagnostic]:
+    """One located Diagnostic per pydantic error, identical ones merged, in error order.
+
+    An unknown key points at the key itself; a missing key at the block that lacks it (its
+    field is that block's path); everything else at the offending value.
+    """
+    out: list[Diagnostic] = []
+    seen: set[tuple[int, int, str, str]] = set()
+    for error in err.errors(include_url=False):
+        loc = _loc_for(error)
+        want_key = error["type"] == "extra_forbidden"
+        if root_node is None:
+            line, column = 1, 1
+            path = format_field_path(loc[:-1] if error["type"] == "missing" else loc)
+        else:
+            node, _, kept = _walk(root_node, loc, want_key)
+            line, column = node.start_mark.line + 1, node.start_mark.column + 1
+            path = _join_path(kept)
+        message = _message(error)
+        ident = (line, column, path, message)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(Diagnostic(file, line, column, path, message))
+    return out
