@@ -29,6 +29,7 @@ class IncidentState:
     handled: set[tuple[str, str]] = field(default_factory=set)
     activated: bool = False
     whistled: bool = False
+    centre_engaged: bool = False
     ordered: set[str] = field(default_factory=set)
 
 
@@ -122,8 +123,14 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
         state.activated = True
         activated = trace.emit(env.now, EventKind.PLAN_ACTIVATED, state.incident.id, post.id,
                                cause=cause, info=plan.id)
-        if command.mode == "joint_command_centre":
-            _start_centre(world, state, post, activated)
+    if (
+        command.mode == "joint_command_centre"
+        and plan is not None
+        and post.role.id == command.joint_centre.commanded_by
+        and not state.centre_engaged
+    ):
+        state.centre_engaged = True
+        _start_centre(world, state, post, cause)
     top = plan.report_up_to if plan is not None else Level.district
     if post.level.rank < top.rank:
         for superior, channel in world.superiors_of(post):
@@ -195,8 +202,13 @@ def _pass_on(world: World, state: IncidentState, sender: Post, department: str, 
                     message.info)
 
 
-def _start_centre(world: World, state: IncidentState, activator: Post, activated: int) -> None:
-    """Bring the township's joint centre up (once) and have it order every department."""
+def _start_centre(world: World, state: IncidentState, commander: Post, activated: int) -> None:
+    """Bring the township's joint centre up (once) and have it order every department.
+
+    The centre's duty desk sits with the department liaisons, so the centre starts
+    convening as soon as its commanding post has the report, without waiting for the
+    plan to be formally activated further up.
+    """
     env, trace = world.env, world.trace
     township = world.places.ancestor(state.community, Level.township)
     centre = world.centres.get(township)
@@ -231,6 +243,10 @@ def _centre_orders(world: World, state: IncidentState, centre: CentreState, acti
     settings = world.scenario.command.joint_centre
     active_id = yield centre.active
     cause = active_id if env.now > trace[activated].time else activated
+    if trace[active_id].incident != state.incident.id:
+        # The centre was convened for another incident; this one joins it.
+        cause = trace.emit(env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None,
+                           cause=cause, info=f"{trace[active_id].info};joined")
     commander = world.post(settings.commanded_by, state.place)
     for department in _required_departments(world, state):
         liaison = world.post(liaison_role(world, department).id, state.place)

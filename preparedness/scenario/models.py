@@ -355,9 +355,10 @@ class JointCentre(Model):
     """A joint duty command centre where department liaisons sit together (seed 003)."""
 
     commanded_by: Identifier
-    """Role that commands the centre; orders go from it to all liaisons at once."""
+    """Role that runs the centre: when it has the report the centre convenes, and its orders
+    reach every department liaison at once."""
     activation_time: DayNightDistribution = {"day": "10m", "night": "40m"}
-    """Time to bring the centre up once the plan is activated (longer at night)."""
+    """Time to convene the centre once its commanding post has the report (longer at night)."""
     liaison_channel: Identifier
     """Channel a liaison uses to instruct their department's local unit."""
     liaison_decision_time: DayNightDistribution = "1m"
