@@ -61,7 +61,9 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
             "category": incident.category.value,
             "level": incident.level.value if incident.level else None,
             "community": incident.community,
+            "community_name": _community_name(scenario, incident.community),
             "plan": plan.id if plan else None,
+            "plan_name": plan.name if plan else None,
             "milestones": milestones,
         })
     return {
@@ -75,6 +77,14 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         "links": _links(scenario, results),
         "events_per_replication": sum(r.events for r in results) / n if n else 0,
     }
+
+
+def _community_name(scenario: Scenario, community_id: str) -> str:
+    for township in scenario.places.townships:
+        for community in township.communities:
+            if community.id == community_id:
+                return community.name
+    return community_id
 
 
 def post_label(scenario: Scenario, post_id: str) -> str:

@@ -93,7 +93,14 @@ def report_levels(scenario: Scenario, incident: Incident) -> list[Level]:
     graph.add_edges_from((link.source, link.target) for link in scenario.command.links)
     reachable = nx.descendants(graph, incident.detected_by) | {incident.detected_by}
     ranks = {scenario.role(role_id).level.rank for role_id in reachable}
-    return [level for level in Level if level.rank in ranks and level.rank <= top.rank]
+    # The detector's own level is reached at detection; list it only when a deadline applies.
+    own = scenario.role(incident.detected_by).level.rank
+    deadlines = {rule.level.rank for rule in plan.notify} if plan else set()
+    return [
+        level for level in Level
+        if level.rank in ranks and level.rank <= top.rank
+        and (level.rank > own or level.rank in deadlines)
+    ]
 
 
 def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:

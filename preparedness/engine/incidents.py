@@ -31,6 +31,7 @@ class IncidentState:
     whistled: bool = False
     centre_engaged: bool = False
     ordered: set[str] = field(default_factory=set)
+    summoned: set[str] = field(default_factory=set)  # departments summoned directly
 
 
 @dataclass
@@ -183,9 +184,9 @@ def _order_siloed(world: World, state: IncidentState, issuer: Post, cause: int):
 
 def _summon_directly(world: World, state: IncidentState, issuer: Post, channel: str, cause: int):
     for department in _required_departments(world, state):
-        if (issuer.id, f"summoned:{department.id}") in state.handled:
+        if department.id in state.summoned:
             continue
-        state.handled.add((issuer.id, f"summoned:{department.id}"))
+        state.summoned.add(department.id)
         route = direct_route(world, issuer, department, state.place, channel)
         yield from _pass_on(world, state, issuer, department.id, route, cause)
 

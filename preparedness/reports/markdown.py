@@ -11,7 +11,7 @@ def render_markdown(results: dict, manifest: dict) -> str:
     lines = [
         f"# {md_cell(scenario['name'])}",
         "",
-        f"- Scenario file: `{md_cell(scenario['file'])}` (SHA-256 `{scenario['sha256'][:12]}…`)",
+        f"- Scenario file: {md_cell(scenario['file'])} (SHA-256 {scenario['sha256'][:12]}…)",
         f"- Command mode: {MODE_WORDS[results['command_mode']]}",
         f"- Replications: {results['replications']}, root seed {results['seed']}; "
         f"each run stops at {minutes(results['horizon_minutes'])}",
@@ -48,7 +48,7 @@ def _incident_section(incident: dict) -> list[str]:
         f"## {md_cell(incident['name'])}",
         "",
         f"{md_cell(incident['category'].replace('_', ' '))}{level}, in "
-        f"{md_cell(incident['community'])}; plan `{md_cell(incident['plan'] or 'none')}`.",
+        f"{md_cell(incident['community_name'])}; plan: {md_cell(incident['plan_name'] or 'none')}.",
         "",
     ]
     lines += [f"- {md_cell(milestone_sentence(row))}" for row in incident["milestones"]]

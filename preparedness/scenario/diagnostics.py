@@ -316,7 +316,7 @@ def diagnostics_from_validation_error(
             node, _, kept = _walk(root_node, loc, want_key)
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
             path = _join_path(kept)
-        message = _message(error)
+        message = " ".join(_message(error).split())  # one problem, one line
         ident = (line, column, path, message)
         if ident not in seen:
             seen.add(ident)
