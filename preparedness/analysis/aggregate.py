@@ -8,6 +8,7 @@ is always stated, and unreached replications count as missed deadlines.
 from __future__ import annotations
 
 from ..scenario.models import Scenario
+from .critical_path import CAUSES
 from .milestones import milestone_definitions
 from .stats import share_with_ci, summarise
 
@@ -45,6 +46,59 @@ def milestone_summary(definition, values: list[float | None]) -> dict:
     return row
 
 
+def delay_split_summary(scenario: Scenario, splits: list) -> dict:
+    """Where a milestone's time went, over the replications that reached it."""
+    n = len(splits)
+    if n == 0:
+        return {"delay_split": [], "critical_people": [], "critical_links": []}
+    mean_latency = sum(split.latency for split in splits) / n
+    causes = []
+    for cause, words in CAUSES.items():
+        parts = [split.by_cause.get(cause, 0.0) for split in splits]
+        if not any(parts):
+            continue
+        summary = summarise(parts)
+        causes.append({
+            "cause": cause,
+            "label": words,
+            "mean": summary.mean,
+            "ci95_mean": _interval(summary.ci_mean),
+            "share_of_latency": summary.mean / mean_latency if mean_latency > 0 else None,
+        })
+    causes.sort(key=lambda row: -row["mean"])
+    return {
+        "delay_split": causes,
+        "critical_people": _on_path(scenario, [split.by_post for split in splits], 5),
+        "critical_links": _on_path(scenario, [split.by_link for split in splits], 3),
+    }
+
+
+def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[dict]:
+    """Posts (or links) most often on the critical path, with their mean contribution."""
+    n = len(contributions)
+    keys: dict = {}
+    for item in contributions:
+        for key in item:
+            keys.setdefault(key, None)
+    rows = []
+    for key in keys:
+        parts = [item.get(key, 0.0) for item in contributions]
+        summary = summarise(parts)
+        row = {
+            "on_path_share": sum(1 for p in parts if p > 0) / n,
+            "mean_minutes": summary.mean,
+            "ci95_mean": _interval(summary.ci_mean),
+        }
+        if isinstance(key, tuple):
+            row.update({"from": key[0], "to": key[1], "from_name": post_label(scenario, key[0]),
+                        "to_name": post_label(scenario, key[1])})
+        else:
+            row.update({"post": key, "name": post_label(scenario, key)})
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["mean_minutes"], row.get("post") or row.get("from")))
+    return rows[:top]
+
+
 def aggregate(scenario: Scenario, results, seed: int) -> dict:
     """The results.json body (without provenance, which the report layer adds)."""
     n = len(results)
@@ -54,7 +108,14 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         milestones = []
         for definition in milestone_definitions(scenario, incident):
             values = [r.milestones.get(incident.id, {}).get(definition.id) for r in results]
-            milestones.append(milestone_summary(definition, values))
+            row = milestone_summary(definition, values)
+            splits = [
+                r.splits[incident.id][definition.id]
+                for r in results
+                if definition.id in r.splits.get(incident.id, {})
+            ]
+            row.update(delay_split_summary(scenario, splits))
+            milestones.append(row)
         incidents.append({
             "id": incident.id,
             "name": incident.name,

@@ -91,9 +91,13 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
         world.streams.get(f"{post.id}:decide")
     )
     if not world.on_duty(post, env.now):
-        thinking += post.role.off_duty.response_delay.sample(
+        getting_there = post.role.off_duty.response_delay.sample(
             world.streams.get(f"{post.id}:off_duty")
         )
+        if getting_there > 0:
+            yield env.timeout(getting_there)
+        started = trace.emit(env.now, EventKind.OFF_DUTY_RESPONSE, incident, post.id,
+                             cause=started, info=message.info)
     if thinking > 0:
         yield env.timeout(thinking)
     decided = trace.emit(env.now, EventKind.DECISION_MADE, incident, post.id, cause=started,
@@ -243,11 +247,12 @@ def _centre_orders(world: World, state: IncidentState, centre: CentreState, acti
     env, trace = world.env, world.trace
     settings = world.scenario.command.joint_centre
     active_id = yield centre.active
-    cause = active_id if env.now > trace[activated].time else activated
+    cause = active_id
     if trace[active_id].incident != state.incident.id:
-        # The centre was convened for another incident; this one joins it.
+        # Convened for another incident: this one joins it, and its own causal chain
+        # records the wait for the centre from its own trigger.
         cause = trace.emit(env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None,
-                           cause=cause, info=f"{trace[active_id].info};joined")
+                           cause=activated, info=f"{trace[active_id].info};joined")
     commander = world.post(settings.commanded_by, state.place)
     for department in _required_departments(world, state):
         liaison = world.post(liaison_role(world, department).id, state.place)

@@ -18,7 +18,8 @@ class EventKind(str, Enum):
     INCIDENT_STARTED = "incident_started"
     INCIDENT_DETECTED = "incident_detected"  # since cause: detection
     TASK_STARTED = "task_started"  # since cause: waiting for one's own line (busy person)
-    DECISION_MADE = "decision_made"  # since cause: deciding (plus off-duty response)
+    OFF_DUTY_RESPONSE = "off_duty_response"  # since cause: an off-duty person getting to work
+    DECISION_MADE = "decision_made"  # since cause: deciding
     CALL_DIALLED = "call_dialled"  # since cause: caller waiting for own line
     CALL_CONNECTED = "call_connected"  # since cause: on hold behind the callee's other calls
     CALL_BUSY = "call_busy"  # callee busy, caller told to call back
@@ -77,6 +78,8 @@ class Trace:
     posts: dict[str, PostInfo] = field(default_factory=dict)
     incident_starts: dict[str, float] = field(default_factory=dict)
     horizon: float = 0.0
+    #: The scenario's command mode, so analysis can tell a silo detour from a direct order.
+    command_mode: str = ""
 
     def emit(
         self,

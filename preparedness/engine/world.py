@@ -102,7 +102,7 @@ class World:
     @classmethod
     def build(cls, scenario: Scenario, streams: Streams) -> World:
         env = simpy.Environment()
-        trace = Trace(horizon=scenario.horizon)
+        trace = Trace(horizon=scenario.horizon, command_mode=scenario.command.mode)
         world = cls(scenario, env, streams, trace, Places(scenario))
         start = scenario.start
         world._start_clock = start.hour * 60 + start.minute + start.second / 60

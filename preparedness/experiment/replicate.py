@@ -8,8 +8,9 @@ so the numbers never depend on how many workers ran them (engineering-notes.md 5
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..analysis.critical_path import DelaySplit, split_delay
 from ..analysis.milestones import milestone_times
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
@@ -27,16 +28,25 @@ class ReplicationResult:
     posts: dict[str, PostLoad]
     links: dict[tuple[str, str, str], LinkLoad]
     events: int
+    #: incident id -> milestone id -> where its time went (reached milestones only)
+    splits: dict[str, dict[str, DelaySplit]] = field(default_factory=dict)
 
 
 def summarise_trace(trace: Trace, replication: int) -> ReplicationResult:
     reached = milestone_times(trace)
+    siloed = trace.command_mode == "siloed_relay"
     return ReplicationResult(
         replication,
         {incident: {key: r.time for key, r in items.items()} for incident, items in reached.items()},
         post_loads(trace),
         link_loads(trace),
         len(trace),
+        {
+            incident: {
+                key: split_delay(trace, r.event_id, siloed=siloed) for key, r in items.items()
+            }
+            for incident, items in reached.items()
+        },
     )
 
 

@@ -69,6 +69,40 @@ def _incident_section(incident: dict) -> list[str]:
             f"{minutes(row['mean'])} ({interval(row['ci95_mean'])}) | "
             f"{minutes(row['deadline'])} | {met} |"
         )
+    return [*lines, "", *_where_time_went(incident)]
+
+
+def _where_time_went(incident: dict) -> list[str]:
+    """The delay split of the milestones a planner acts on, in sentences."""
+    rows = [
+        row for row in incident["milestones"]
+        if row["delay_split"] and (
+            row["id"].startswith(("ordered:", "report:")) or row["id"] == "plan_activated"
+        )
+    ]
+    if not rows:
+        return []
+    lines = [
+        "### Where the time went",
+        "",
+        "Each milestone's critical path walked back to the incident's start and split into "
+        "causes; means over the runs that reached it, with 95% confidence intervals.",
+        "",
+    ]
+    for row in rows:
+        parts = ", ".join(
+            f"{share(part['share_of_latency'])} {md_cell(part['label'])} "
+            f"({minutes(part['mean'])}, {interval(part['ci95_mean'])})"
+            for part in row["delay_split"][:4]
+        )
+        lines.append(f"- **{md_cell(row['label'])}** (mean {minutes(row['mean'])}): {parts}.")
+        people = "; ".join(
+            f"{md_cell(p['name'])} on the path in {share(p['on_path_share'])} of runs, "
+            f"{minutes(p['mean_minutes'])} on average"
+            for p in row["critical_people"][:3]
+        )
+        if people:
+            lines.append(f"  Who: {people}.")
     return [*lines, ""]
 
 

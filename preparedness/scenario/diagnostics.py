@@ -2,8 +2,8 @@
 
 A pydantic error names a field by its ``loc`` (``('teams', 2, 'size')``); the YAML node tree
 knows where that field was written. This module walks one onto the other (engineering notes
-1.1) and rewrites pydantic's messages into plain words a planner can act on, so every
-problem in a scenario is reported together as `file:line:col: field: message`.
+1.1) and rewrites pydantic's and PyYAML's messages into plain words a planner can act on,
+so every problem is reported together as `file:line:col: field: message`.
 
 The walker is generic: it works for any pydantic model validated from data constructed out
 of the same node tree.
@@ -25,6 +25,7 @@ __all__ = [
     "diagnostics_from_validation_error",
     "format_field_path",
     "locate",
+    "yaml_error_message",
 ]
 
 #: Longest input value quoted back in a message; longer ones are cut and end in "...".
@@ -32,6 +33,7 @@ MAX_SHOWN_CHARS = 40
 
 _KEY_SEGMENT = "[key]"  # pydantic's marker for an error in a mapping key, not its value
 _PLAIN_KEY = re.compile(r"[\w-]+")  # keys printed as `.name`; others as `['two words']`
+_YAML_TAG = "tag:yaml.org,2002:"  # shown as `!!`, the way it is written
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(d) for d in self.diagnostics)
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[Diagnostic]]]:
+        """Pickle by diagnostics, so the error survives a trip back from a worker process."""
+        return type(self), (self.diagnostics,)
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,3 +328,63 @@ def diagnostics_from_validation_error(
             seen.add(ident)
             out.append(Diagnostic(file, line, column, path, message))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Rewriting PyYAML messages
+
+
+_TOKEN_WORDS = {
+    "'<stream end>'": "the end of the file",
+    "end of stream": "end of the file",
+    "<block end>": "the end of the block",
+    "'<block end>'": "the end of the block",
+    "'<block mapping start>'": "the start of a block of keys",
+    "'<block sequence start>'": "the start of a list",
+    "'<document start>'": "'---'",
+    "'<document end>'": "'...'",
+    "'<scalar>'": "a value",
+    "'<anchor>'": "an anchor",
+    "'<alias>'": "an alias",
+    "'<tag>'": "a tag",
+    "'?'": "a key",
+}
+_TOKEN_PATTERN = re.compile("|".join(re.escape(t) for t in _TOKEN_WORDS))
+
+
+def yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A PyYAML scanner/parser/composer/constructor error in a planner's words.
+
+    No "while scanning ..." context and no quoted snippet: the diagnostic's position says
+    where. `text` is what was parsed, to recognise a tab at the problem mark.
+    """
+    problem = (exc.problem or exc.context or "unreadable YAML").replace(_YAML_TAG, "!!")
+    mark = exc.problem_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        if text[mark.index - mark.column : mark.index].strip(" \t") == "":
+            return "tab character used for indentation; use spaces"
+        return "tab character is not allowed here; use spaces"
+    found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
+    if found:
+        return f"a value cannot start with '{found[1]}'; put it in quotes"
+    if isinstance(exc, yaml.composer.ComposerError):
+        if problem.startswith("found undefined alias"):
+            name = problem.split("'")[1] if "'" in problem else "?"
+            return f"unknown alias *{name}; define the anchor &{name} before using it"
+        if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark:
+            name = exc.context.split("'")[1]
+            line = exc.context_mark.line + 1
+            return f"anchor &{name} is already defined on line {line}; use a different name"
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        if problem.startswith("could not determine a constructor for the tag"):
+            tag = problem.partition("tag ")[2].strip("'")
+            return f"unsupported tag {_quote(tag)}; remove it"
+        if problem == "found unhashable key":
+            return "a key must be plain text, not a list or mapping"
+        if "for merging" in problem:
+            return "'<<' must be followed by an alias of a mapping (like *base) or a list of them"
+        return f"could not read YAML: {problem}"
+    problem = _TOKEN_PATTERN.sub(lambda m: _TOKEN_WORDS[m[0]], problem)
+    if problem.startswith("expected the end of the block"):
+        problem += " (check the indentation)"
+    return f"could not parse YAML: {problem}"

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
-from .diagnostics import Diagnostic, ScenarioError, format_field_path
+from .diagnostics import Diagnostic, ScenarioError, format_field_path, yaml_error_message
 
 __all__ = ["ScenarioLoader", "YamlDocument", "parse_yaml_text", "read_yaml"]
 
@@ -36,6 +36,8 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _MERGE_TAG = _YAML_TAG + "merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
 _TOP_LEVEL = "the top level must be a mapping of keys (name:, places:, ...), not "
+# What PyYAML's constructors raise, besides YAMLError, on explicitly tagged nonsense.
+_CONSTRUCTION_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
 
 
 class ScenarioLoader(yaml.SafeLoader):
@@ -50,13 +52,10 @@ class ScenarioLoader(yaml.SafeLoader):
         """Report an explicitly tagged bad value (`!!int abc`) as a located YAML error."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            raise ConstructorError(
-                None,
-                None,
-                f"{_quoted(node.value)} is not a valid {_short_tag(node.tag)}",
-                node.start_mark,
-            ) from exc
+        except _CONSTRUCTION_ERRORS as exc:
+            what = _quoted(node.value) if isinstance(node, yaml.ScalarNode) else "this block"
+            message = f"{what} is not a valid {node.tag}"  # tag shortened when reworded
+            raise ConstructorError(None, None, message, node.start_mark) from exc
 
 
 _BOOL = r"^(?:true|True|TRUE|false|False|FALSE)$"
@@ -152,7 +151,7 @@ def parse_yaml_text(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _error(file, line, column, _reworded(exc, text)) from exc
+        raise _error(file, line, column, yaml_error_message(exc, text)) from exc
     except yaml.reader.ReaderError as exc:  # raised for control characters, before any mark
         line, column = _position(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -177,7 +176,10 @@ def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> 
         duplicates = _duplicate_keys(root, file)
         if duplicates:
             raise ScenarioError(duplicates)
-        data = loader.construct_document(root)
+        try:
+            data = loader.construct_document(root)
+        except _CONSTRUCTION_ERRORS as exc:  # from a block's constructor, after its first step
+            raise _error(file, 1, 1, f"could not read YAML: {exc}") from exc
     finally:
         loader.dispose()
     return YamlDocument(file, data, root, text, hashlib.sha256(raw).hexdigest())
@@ -256,7 +258,7 @@ def _check_top_level(root: yaml.Node, file: str) -> None:
         "bool": "true or false",
         "null": "an empty value",
         "seq": "a list",
-    }.get(root.tag.removeprefix(_YAML_TAG), _short_tag(root.tag))
+    }.get(root.tag.removeprefix(_YAML_TAG), root.tag.replace(_YAML_TAG, "!!"))
     if root.tag == _YAML_TAG + "null" and root.value == "":
         raise _error(file, 1, 1, "the file is empty")
     raise _error_at(file, root.start_mark, _TOP_LEVEL + what)
@@ -347,63 +349,6 @@ def _os_reason(exc: OSError) -> str:
         return "no such file (part of the path is a file, not a folder)"
     reason = exc.strerror or type(exc).__name__
     return reason[:1].lower() + reason[1:]
-
-
-_TOKEN_WORDS = {
-    "'<stream end>'": "the end of the file",
-    "end of stream": "end of the file",
-    "<block end>": "the end of the block",
-    "'<block end>'": "the end of the block",
-    "'<block mapping start>'": "the start of a block of keys",
-    "'<block sequence start>'": "the start of a list",
-    "'<document start>'": "'---'",
-    "'<document end>'": "'...'",
-    "'<scalar>'": "a value",
-    "'<anchor>'": "an anchor",
-    "'<alias>'": "an alias",
-    "'<tag>'": "a tag",
-    "'?'": "a key",
-}
-_TOKEN_PATTERN = re.compile("|".join(re.escape(t) for t in _TOKEN_WORDS))
-
-
-def _reworded(exc: yaml.MarkedYAMLError, text: str) -> str:
-    """A scanner/parser/composer/constructor error in a planner's words, without noise."""
-    problem = exc.problem or exc.context or "unreadable YAML"
-    mark = exc.problem_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        line_start = text.rfind("\n", 0, mark.index) + 1
-        if text[line_start : mark.index].strip(" \t") == "":
-            return "tab character used for indentation; use spaces"
-        return "tab character is not allowed here; use spaces"
-    found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
-    if found:
-        return f"a value cannot start with '{found[1]}'; put it in quotes"
-    if isinstance(exc, yaml.composer.ComposerError):
-        if problem.startswith("found undefined alias"):
-            name = problem.split("'")[1] if "'" in problem else "?"
-            return f"unknown alias *{name}; define the anchor &{name} before using it"
-        if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark:
-            name = exc.context.split("'")[1]
-            line = exc.context_mark.line + 1
-            return f"anchor &{name} is already defined on line {line}; use a different name"
-    if isinstance(exc, ConstructorError):
-        if problem.startswith("could not determine a constructor for the tag"):
-            tag = problem.partition("tag ")[2].strip("'")
-            return f"unsupported tag {_quoted(_short_tag(tag))}; remove it"
-        if problem == "found unhashable key":
-            return "a key must be plain text, not a list or mapping"
-        if "for merging" in problem:
-            return "'<<' must be followed by an alias of a mapping (like *base) or a list of them"
-        return f"could not read YAML: {problem}"
-    problem = _TOKEN_PATTERN.sub(lambda m: _TOKEN_WORDS[m[0]], problem)
-    if problem.startswith("expected the end of the block"):
-        problem += " (check the indentation)"
-    return f"could not parse YAML: {problem}"
-
-
-def _short_tag(tag: str) -> str:
-    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
 def _quoted(value: object) -> str:

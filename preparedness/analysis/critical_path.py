@@ -1,0 +1,159 @@
+"""Where the time went: walk a milestone's cause links back to the incident and split its latency.
+
+Every trace event names the event that enabled it, so a milestone's critical path is the
+chain of causes back to the incident's start. Each step's duration is attributed to a
+cause by the kind of event that ended it (waiting for an answer, retries, queueing behind
+a busy person, talk, decision, ...) and to the person or link responsible. The parts add
+up to the milestone's latency (a telescoping sum of the same event times). Pure functions
+of a ``Trace``: the same code reads a real drill log turned into a trace.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..engine.trace import Event, EventKind, Trace
+
+#: Causes in the order reports list them, with the words a planner reads.
+CAUSES: dict[str, str] = {
+    "detection": "detection (until someone noticed)",
+    "answer_wait": "waiting for an answer (ringing, no answer, unread messages)",
+    "retries": "waiting to call again after a failed attempt",
+    "queued": "queued behind another call (busy person)",
+    "talk": "talk time and writing messages",
+    "off_duty": "off-duty people getting to their desk",
+    "decision": "decision time",
+    "centre_activation": "convening the joint command centre",
+    "fallback": "channel failure and fallback",
+    "silo_detour": "silo detour (extra hops through a department's own chain)",
+    "mobilisation": "mobilising and reporting in",
+}
+
+_BY_KIND = {
+    EventKind.INCIDENT_DETECTED: "detection",
+    EventKind.TASK_STARTED: "queued",
+    EventKind.OFF_DUTY_RESPONSE: "off_duty",
+    EventKind.DECISION_MADE: "decision",
+    EventKind.CALL_DIALLED: "queued",
+    EventKind.CALL_CONNECTED: "queued",
+    EventKind.CALL_ABANDONED: "queued",
+    EventKind.CALL_BUSY: "queued",
+    EventKind.CALL_ANSWERED: "answer_wait",
+    EventKind.CALL_UNANSWERED: "answer_wait",
+    EventKind.CALL_FAILED: "fallback",
+    EventKind.RETRY_DUE: "retries",
+    EventKind.MESSAGE_POSTED: "talk",
+    EventKind.MESSAGE_UNCONFIRMED: "fallback",
+    EventKind.FALLBACK: "fallback",
+    EventKind.MESSAGE_LOST: "fallback",
+    EventKind.CENTRE_ACTIVE: "centre_activation",
+    EventKind.CENTRE_ACTIVATION_STARTED: "centre_activation",
+    EventKind.DEPARTMENT_REPORTED_IN: "mobilisation",
+}
+
+#: Events whose wait is the callee's doing (not answering, being busy), not the caller's.
+_CALLEE_WAITS = (
+    EventKind.CALL_ANSWERED,
+    EventKind.CALL_UNANSWERED,
+    EventKind.CALL_CONNECTED,
+    EventKind.CALL_ABANDONED,
+    EventKind.CALL_BUSY,
+    EventKind.RETRY_DUE,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a critical path: ``minutes`` spent on ``cause``, charged to ``post``."""
+
+    event: Event
+    minutes: float
+    cause: str
+    post: str | None
+    link: tuple[str, str] | None
+
+
+def _cause(event: Event, previous: Event) -> str:
+    if event.kind is EventKind.MESSAGE_DELIVERED:
+        # A read after posting is the receiver's delay; after a call connects, it is talk.
+        return "answer_wait" if previous.kind is EventKind.MESSAGE_POSTED else "talk"
+    return _BY_KIND.get(event.kind, "decision")
+
+
+def _charged_to(event: Event) -> tuple[str | None, tuple[str, str] | None]:
+    if event.kind is EventKind.INCIDENT_DETECTED:
+        return None, None  # nobody's delay: the incident had not been noticed yet
+    link = (event.actor, event.subject) if event.actor and event.subject else None
+    if event.kind in _CALLEE_WAITS or (
+        event.kind is EventKind.MESSAGE_DELIVERED and event.subject is not None
+    ):
+        return event.subject or event.actor, link
+    return event.actor, link
+
+
+def critical_path(trace: Trace, event_id: int, *, siloed: bool = False) -> list[Step]:
+    """The steps from the incident's start to ``event_id``, each with its duration and cause.
+
+    With ``siloed`` set, steps of an order that happen at relay posts between the post that
+    issued it and the department's own unit are charged to the silo detour: a direct order
+    would have skipped them.
+    """
+    chain = trace.path_to(event_id)
+    steps = []
+    issuer, unit = _order_ends(chain) if siloed else (None, None)
+    for previous, event in zip(chain, chain[1:], strict=False):
+        cause = _cause(event, previous)
+        if (
+            issuer is not None
+            and event.info.startswith("order:")
+            and event.actor not in (issuer, unit)
+            and event.time > previous.time
+        ):
+            cause = "silo_detour"
+        post, link = _charged_to(event)
+        steps.append(Step(event, event.time - previous.time, cause, post, link))
+    return steps
+
+
+def _order_ends(chain: list[Event]) -> tuple[str | None, str | None]:
+    """Who issued the order on this path, and which unit received it (None if no order)."""
+    issuer = next((e.actor for e in chain if e.info.startswith("order:")), None)
+    unit = next((e.actor for e in chain if e.kind is EventKind.DEPARTMENT_ORDERED), None)
+    if unit is None:
+        unit = next(
+            (e.subject for e in reversed(chain) if e.info.startswith("order:") and e.subject),
+            None,
+        )
+    return issuer, unit
+
+
+@dataclass(frozen=True)
+class DelaySplit:
+    """A milestone's latency in one replication, split by cause and by person."""
+
+    latency: float
+    by_cause: dict[str, float]
+    by_post: dict[str, float]
+    by_link: dict[tuple[str, str], float]
+
+
+def split_delay(trace: Trace, event_id: int, *, siloed: bool = False) -> DelaySplit:
+    """Split the time from the incident's start to ``event_id``; the parts sum to the latency."""
+    steps = critical_path(trace, event_id, siloed=siloed)
+    by_cause: dict[str, list[float]] = {}
+    by_post: dict[str, list[float]] = {}
+    by_link: dict[tuple[str, str], list[float]] = {}
+    for step in steps:
+        by_cause.setdefault(step.cause, []).append(step.minutes)
+        if step.post is not None and step.minutes > 0:
+            by_post.setdefault(step.post, []).append(step.minutes)
+        if step.link is not None and step.minutes > 0:
+            by_link.setdefault(step.link, []).append(step.minutes)
+    root = trace.path_to(event_id)[0]
+    return DelaySplit(
+        trace[event_id].time - root.time,
+        {cause: math.fsum(parts) for cause, parts in by_cause.items()},
+        {post: math.fsum(parts) for post, parts in by_post.items()},
+        {link: math.fsum(parts) for link, parts in by_link.items()},
+    )
