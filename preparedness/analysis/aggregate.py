@@ -99,6 +99,41 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
     return rows[:top]
 
 
+def _warning_summary(incident_id: str, results) -> dict | None:
+    """Households per cohort, how many were never warned, and the mean coverage curve."""
+    runs = [r.warnings[incident_id] for r in results if incident_id in r.warnings]
+    if not runs:
+        return None
+    import numpy as np
+
+    from ..experiment.replicate import coverage_grid
+
+    households = runs[0]["households"]
+    cohorts = {}
+    for cohort, count in households.items():
+        missed = summarise([count - run["reached"][cohort] for run in runs])
+        cohorts[cohort] = {
+            "households": count,
+            "never_reached_mean": missed.mean,
+            "never_reached_ci95": _interval(missed.ci_mean),
+        }
+    grid = coverage_grid(results[0].warnings[incident_id]["curves"]["all"].shape[0] * 5.0 - 5.0)
+    curves = {}
+    for group in runs[0]["curves"]:
+        stacked = np.vstack([run["curves"][group] for run in runs])
+        curves[group] = {
+            "mean": stacked.mean(axis=0).tolist(),
+            "p10": np.quantile(stacked, 0.1, axis=0).tolist(),
+            "p90": np.quantile(stacked, 0.9, axis=0).tolist(),
+        }
+    return {
+        "replications_with_warning": len(runs),
+        "cohorts": cohorts,
+        "curve_minutes": grid.tolist(),
+        "curves": curves,
+    }
+
+
 def aggregate(scenario: Scenario, results, seed: int) -> dict:
     """The results.json body (without provenance, which the report layer adds)."""
     n = len(results)
@@ -116,7 +151,9 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
             ]
             row.update(delay_split_summary(scenario, splits))
             milestones.append(row)
+        warning = _warning_summary(incident.id, results)
         incidents.append({
+            "warning": warning,
             "id": incident.id,
             "name": incident.name,
             "category": incident.category.value,

@@ -28,6 +28,7 @@ CAUSES: dict[str, str] = {
     "fallback": "channel failure and fallback",
     "silo_detour": "silo detour (extra hops through a department's own chain)",
     "mobilisation": "mobilising and reporting in",
+    "door_knocking": "door-knocking (walking and knocking, one household after another)",
 }
 
 _BY_KIND = {
@@ -157,3 +158,22 @@ def split_delay(trace: Trace, event_id: int, *, siloed: bool = False) -> DelaySp
         {post: math.fsum(parts) for post, parts in by_post.items()},
         {link: math.fsum(parts) for link, parts in by_link.items()},
     )
+
+
+def split_warning(trace: Trace, cause: int, reached_at: float, method: str, *,
+                  siloed: bool = False) -> DelaySplit:
+    """Split the time until a household was warned: the cascade to its warner, then the last leg.
+
+    ``reached_at`` is minutes from the incident's start; the last leg (reading the group
+    post, or the door-knocking round) runs from the warner's start event to that moment.
+    """
+    base = split_delay(trace, cause, siloed=siloed)
+    last = reached_at - base.latency
+    leg = "door_knocking" if method == "door_knocking" else "answer_wait"
+    by_cause = dict(base.by_cause)
+    by_cause[leg] = by_cause.get(leg, 0.0) + last
+    warner = trace[cause].actor
+    by_post = dict(base.by_post)
+    if warner is not None and last > 0:
+        by_post[warner] = by_post.get(warner, 0.0) + last
+    return DelaySplit(reached_at, by_cause, by_post, dict(base.by_link))

@@ -62,6 +62,8 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
         MilestoneDef("plan_activated", f"Plan '{plan.name}' activated", plan.activate_within,
                      _rule(plan, "activate within", plan.activate_within))
     )
+    if plan.warn is not None:
+        defs.extend(warning_definitions(plan))
     if scenario.command.mode == "joint_command_centre":
         defs.append(MilestoneDef("centre_active", "Joint command centre active"))
     for rule in plan.departments:
@@ -75,6 +77,33 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
                          rule.report_in_within,
                          _rule(plan, "report in within", rule.report_in_within))
         )
+    return defs
+
+
+WARN_COHORTS = {
+    "smartphone": "smartphone users",
+    "without_smartphone": "households without smartphones",
+}
+
+
+def warning_percents(plan) -> list[int]:
+    """Coverage levels reported: T50, T90, T100 and the plan's own target."""
+    return sorted({50, 90, 100, round(plan.warn.coverage * 100)})
+
+
+def warning_definitions(plan) -> list[MilestoneDef]:
+    rule = plan.warn
+    target = round(rule.coverage * 100)
+    defs = []
+    for percent in warning_percents(plan):
+        deadline = rule.within if percent == target else None
+        defs.append(MilestoneDef(
+            f"warned:{percent}", f"{percent}% of households warned (T{percent})", deadline,
+            _rule(plan, f"warn {percent}% of households within", deadline),
+        ))
+    for cohort, words in WARN_COHORTS.items():
+        for percent in (90, 100):
+            defs.append(MilestoneDef(f"warned:{percent}:{cohort}", f"T{percent} for {words}"))
     return defs
 
 

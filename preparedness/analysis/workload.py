@@ -79,6 +79,8 @@ def link_loads(trace: Trace) -> dict[tuple[str, str, str], LinkLoad]:
     failures: dict[tuple[str, str, str], int] = {}
     for event in trace.events:
         kind = event.kind
+        if event.subject is None:
+            continue  # a post to a whole group is not a link between two posts
         if kind is EventKind.CALL_DIALLED or kind is EventKind.MESSAGE_POSTED:
             key = (event.actor, event.subject, event.channel)
             attempts[key] = attempts.get(key, 0) + 1

@@ -26,13 +26,13 @@ Hop = tuple[str, str]
 class Message:
     """What travels between posts: a report of the incident, or an order for a department."""
 
-    kind: str  # "report" | "order"
+    kind: str  # "report" | "order" | "warning"
     department: str | None = None
     route: tuple[Hop, ...] = ()
 
     @property
     def info(self) -> str:
-        return "report" if self.kind == "report" else f"order:{self.department}"
+        return f"order:{self.department}" if self.kind == "order" else self.kind
 
 
 def department_unit(world: World, department: Department, near_unit: str) -> Post:

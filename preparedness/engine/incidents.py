@@ -15,6 +15,7 @@ from ..scenario.models import Incident, Level, Plan
 from .channels import channel_order, send
 from .command import Message, direct_route, liaison_role, siloed_route
 from .trace import EventKind
+from .warning import act_on_warning, start_warning
 from .world import Post, World
 
 
@@ -32,6 +33,7 @@ class IncidentState:
     centre_engaged: bool = False
     ordered: set[str] = field(default_factory=set)
     summoned: set[str] = field(default_factory=set)  # departments summoned directly
+    warn_area: list[str] = field(default_factory=list)  # communities to warn
 
 
 @dataclass
@@ -49,9 +51,11 @@ def incident_process(world: World, incident: Incident):
     community = world.places.communities[incident.community]
     detector_role = scenario.role(incident.detected_by)
     place = incident.community
+    rng = world.streams.get(f"incident:{incident.id}:place")
     if detector_role.level is Level.grid and detector_role.per_1000_residents is None:
-        rng = world.streams.get(f"incident:{incident.id}:place")
         place = world.places.grid_cell(community.id, int(rng.integers(1, community.grid_cells + 1)))
+    elif detector_role.level is Level.building:
+        place = world.places.building(community.id, int(rng.integers(1, community.buildings + 1)))
     state = IncidentState(incident, scenario.plan_for(incident), incident.community, place)
     world.incidents[incident.id] = state
     trace.incident_starts[incident.id] = env.now
@@ -105,6 +109,8 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
     world.release(post, line, incident)
     if message.kind == "report":
         yield from _act_on_report(world, state, post, decided)
+    elif message.kind == "warning":
+        yield from act_on_warning(world, state, post, decided)
     else:
         yield from _act_on_order(world, state, post, message, decided)
 
@@ -147,6 +153,8 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
     elif activated is not None and command.mode == "whistle_and_report":
         # Departments the whistle did not summon (it was never blown) are summoned now.
         yield from _summon_directly(world, state, post, command.whistle.channel, activated)
+    if activated is not None and plan.warn is not None:
+        yield from start_warning(world, state, post, activated)
 
 
 def _act_on_order(world: World, state: IncidentState, post: Post, message: Message, cause: int):

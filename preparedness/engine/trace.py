@@ -70,6 +70,24 @@ class PostInfo:
     staff: int
 
 
+@dataclass(frozen=True, slots=True)
+class WarningBatch:
+    """Households one warner reached (or tried to), drawn as a vector rather than as events.
+
+    ``times[i]`` is when household ``start + i`` of the community's ``cohort`` list heard
+    the warning (``inf``: never); ``cause`` is the event that set the warner going.
+    """
+
+    incident: str
+    community: str
+    cohort: str  # "smartphone" | "without_smartphone"
+    start: int
+    times: object  # numpy array of minutes
+    cause: int
+    method: str  # "group_message" | "door_knocking"
+    warner: str
+
+
 @dataclass
 class Trace:
     """Events of one replication, in the order they happened, plus the posts they name."""
@@ -80,6 +98,11 @@ class Trace:
     horizon: float = 0.0
     #: The scenario's command mode, so analysis can tell a silo detour from a direct order.
     command_mode: str = ""
+    warnings: list[WarningBatch] = field(default_factory=list)
+    #: incident -> {community: {cohort: households}} for the incident's warning area
+    warning_area: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    #: incident -> the plan's coverage target in percent
+    warning_targets: dict[str, int] = field(default_factory=dict)
 
     def emit(
         self,

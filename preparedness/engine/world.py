@@ -47,6 +47,53 @@ class Places:
             self.units[cell_id] = Unit(cell_id, Level.grid, community_id)
         return cell_id
 
+    def building(self, community_id: str, index: int) -> str:
+        """Id of a community's building (1-based); its grid cell follows the building order."""
+        building_id = f"{community_id}/building{index}"
+        if building_id not in self.units:
+            community = self.communities[community_id]
+            cell = (index - 1) * community.grid_cells // community.buildings + 1
+            self.units[building_id] = Unit(
+                building_id, Level.building, self.grid_cell(community_id, cell)
+            )
+        return building_id
+
+    def cells_of(self, community_id: str) -> list[str]:
+        cells = self.communities[community_id].grid_cells
+        return [self.grid_cell(community_id, j) for j in range(1, cells + 1)]
+
+    def buildings_of(self, unit_id: str) -> list[str]:
+        """Buildings of a community, or of one of its grid cells, in order."""
+        unit = self.units[unit_id]
+        if unit.level is Level.community:
+            count = self.communities[unit_id].buildings
+            return [self.building(unit_id, k) for k in range(1, count + 1)]
+        if unit.level is Level.grid:
+            community = self.communities[unit.parent]
+            cells, buildings = community.grid_cells, community.buildings
+            j = int(unit_id.rsplit("grid", 1)[1])
+            first = -(-(j - 1) * buildings // cells) + 1
+            last = -(-j * buildings // cells)
+            return [self.building(community.id, k) for k in range(first, last + 1)]
+        return []
+
+    def household_slice(self, unit_id: str, length: int) -> tuple[int, int]:
+        """The part of a community's household list (of ``length``) that ``unit_id`` covers.
+
+        A community's households of one cohort are a list; grid cell j of G covers
+        [floor((j-1)L/G), floor(jL/G)), building k of B likewise, so overlapping
+        warners cover the same households and coverage takes the earliest time.
+        """
+        unit = self.units[unit_id]
+        if unit.level is Level.community:
+            return 0, length
+        community = self.communities[self.ancestor(unit_id, Level.community)]
+        if unit.level is Level.grid:
+            j, parts = int(unit_id.rsplit("grid", 1)[1]), community.grid_cells
+        else:
+            j, parts = int(unit_id.rsplit("building", 1)[1]), community.buildings
+        return (j - 1) * length // parts, j * length // parts
+
     def ancestor(self, unit_id: str, level: Level) -> str:
         """The unit at ``level`` containing ``unit_id`` (itself when already at that level)."""
         unit = self.units[unit_id]
@@ -59,6 +106,8 @@ def post_level_unit(role: Role) -> Level:
     """The kind of place one post of this role covers."""
     if role.level is Level.grid and role.per_1000_residents is not None:
         return Level.community
+    if role.level is Level.building:
+        return Level.building
     if role.level is Level.city:
         return Level.district
     return role.level
@@ -90,6 +139,8 @@ class World:
     places: Places
     posts: dict[str, Post] = field(default_factory=dict)
     superiors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: role -> roles that report to it, with the link's channel (instructions go this way)
+    subordinates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: (role, role) -> channel id for every reports-to link, in both directions.
     role_links: dict[tuple[str, str], str] = field(default_factory=dict)
     incidents: dict[str, object] = field(default_factory=dict)
@@ -108,6 +159,7 @@ class World:
         world._start_clock = start.hour * 60 + start.minute + start.second / 60
         for link in scenario.command.links:
             world.superiors.setdefault(link.source, []).append((link.target, link.channel))
+            world.subordinates.setdefault(link.target, []).append((link.source, link.channel))
             world.role_links[(link.source, link.target)] = link.channel
             world.role_links.setdefault((link.target, link.source), link.channel)
         for dept in scenario.departments:
@@ -140,9 +192,9 @@ class World:
         """The post of ``role_id`` serving ``near_unit`` (a grid cell, community, ...)."""
         role = self.extra_roles.get(role_id) or self.scenario.role(role_id)
         kind = post_level_unit(role)
-        if kind is Level.grid:
-            if self.places.units[near_unit].level is not Level.grid:
-                raise ValueError(f"role {role_id} needs a grid cell, got {near_unit}")
+        if kind in (Level.grid, Level.building):
+            if self.places.units[near_unit].level is not kind:
+                raise ValueError(f"role {role_id} needs a {kind.value}, got {near_unit}")
             unit = near_unit
         else:
             unit = self.places.ancestor(near_unit, kind)

@@ -61,3 +61,19 @@ def trace_csv(trace: Trace) -> str:
         ["event", "minute", "kind", "incident", "actor", "subject", "cause", "channel", "info"],
         rows,
     )
+
+
+def coverage_csv(results: dict) -> str:
+    """Mean share of households warned over time, per incident and cohort, with p10 and p90."""
+
+    def rows():
+        for incident in results["incidents"]:
+            warning = incident.get("warning")
+            if not warning:
+                continue
+            for group, curve in warning["curves"].items():
+                for i, minute in enumerate(warning["curve_minutes"]):
+                    yield [incident["id"], group, f"{minute:g}", f"{curve['mean'][i]:.4f}",
+                           f"{curve['p10'][i]:.4f}", f"{curve['p90'][i]:.4f}"]
+
+    return _csv(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())

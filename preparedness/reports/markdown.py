@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .comparison import comparison_markdown, precision_markdown
 from .escape import md_cell
 from .text import MODE_WORDS, interval, milestone_sentence, minutes, share, share_interval
 
@@ -22,6 +23,12 @@ def render_markdown(results: dict, manifest: dict) -> str:
         "milestone count as missing its deadline. Intervals are 95% confidence intervals.",
         "",
     ]
+    lines[5:5] = _variant_lines(results)
+    if "precision" in results:
+        lines += precision_markdown(results)
+    if "comparison" in results:
+        lines += comparison_markdown(results)
+        lines += [f"The sections below describe {md_cell(_reference_name(results))}.", ""]
     missed = []
     for incident in results["incidents"]:
         lines += _incident_section(incident)
@@ -69,7 +76,26 @@ def _incident_section(incident: dict) -> list[str]:
             f"{minutes(row['mean'])} ({interval(row['ci95_mean'])}) | "
             f"{minutes(row['deadline'])} | {met} |"
         )
-    return [*lines, "", *_where_time_went(incident)]
+    return [*lines, "", *_warning_section(incident), *_where_time_went(incident)]
+
+
+def _warning_section(incident: dict) -> list[str]:
+    warning = incident.get("warning")
+    if not warning:
+        return []
+    lines = ["### Warning every household", ""]
+    total = sum(c["households"] for c in warning["cohorts"].values())
+    lines.append(f"{total:,} households in the warning area.")
+    for cohort, row in warning["cohorts"].items():
+        words = "smartphone users" if cohort == "smartphone" else (
+            "households without smartphones (reached only at their door)"
+        )
+        lines.append(
+            f"- {words}: {row['households']:,} households; never warned before the run ended: "
+            f"{row['never_reached_mean']:.0f} on average (95% CI "
+            f"{interval(row['never_reached_ci95'])})."
+        )
+    return [*lines, "", "The coverage curve over time is in coverage.csv.", ""]
 
 
 def _where_time_went(incident: dict) -> list[str]:
@@ -77,7 +103,8 @@ def _where_time_went(incident: dict) -> list[str]:
     rows = [
         row for row in incident["milestones"]
         if row["delay_split"] and (
-            row["id"].startswith(("ordered:", "report:")) or row["id"] == "plan_activated"
+            row["id"].startswith(("ordered:", "report:", "warned:"))
+            or row["id"] == "plan_activated"
         )
     ]
     if not rows:
@@ -143,3 +170,21 @@ def _links_section(results: dict) -> list[str]:
             f"{row['failures_mean']:.2f} | {share(row['failure_share'])} |"
         )
     return [*lines, ""]
+
+
+def _reference_name(results: dict) -> str:
+    comparison = results["comparison"]
+    names = {variant["id"]: variant["name"] for variant in comparison["variants"]}
+    return names[comparison["reference"]]
+
+
+def _variant_lines(results: dict) -> list[str]:
+    """Which intervention a run applied, or which variants it compared (issue 4)."""
+    if "comparison" in results:
+        ids = ", ".join(f"`{md_cell(v['id'])}`" for v in results["comparison"]["variants"])
+        return [f"- Variants compared: {ids} (each against `"
+                f"{md_cell(results['comparison']['reference'])}`)"]
+    variant = results.get("variant")
+    if variant and variant["id"] != "base":
+        return [f"- With intervention `{md_cell(variant['id'])}`: {md_cell(variant['name'])}"]
+    return []

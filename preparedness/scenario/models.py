@@ -8,7 +8,7 @@ fields with the source of each figure, so the engine never parses text or guesse
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -50,6 +50,7 @@ class Model(BaseModel):
 class Level(str, Enum):
     """Administrative levels of the response organisation, lowest first."""
 
+    building = "building"
     grid = "grid"
     community = "community"
     township = "township"
@@ -61,7 +62,7 @@ class Level(str, Enum):
         return _LEVEL_ORDER.index(self)
 
 
-_LEVEL_ORDER = [Level.grid, Level.community, Level.township, Level.district, Level.city]
+_LEVEL_ORDER = [Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city]
 
 
 class Category(str, Enum):
@@ -275,6 +276,28 @@ class OffDuty(Model):
     """Extra time before acting (getting dressed, getting to the office)."""
 
 
+class DoorKnocking(Model):
+    """Going door to door through a list of households, one at a time (敲门行动, seed 001)."""
+
+    time_per_household: DurationDistribution = {"lognormal": {"median": "2m", "p90": "5m"}}
+    """Knocking, explaining and checking that the household understood."""
+    walk_between_buildings: DurationDistribution = "2m"
+    """Walking to the next building (or up the next stairwell)."""
+    nobody_home: Share = 0.1
+    """Share of knocks nobody answers; those households are not warned by this knock."""
+    cohorts: Literal["without_smartphone", "all"] = "without_smartphone"
+    """Whose doors are knocked: only households without smartphones, or every household."""
+
+
+class HouseholdWarning(Model):
+    """How a person in this role warns the households of their area once they have the warning."""
+
+    group_message: Identifier | None = None
+    """A group-message, SMS or platform channel used to post the warning to the area's
+    smartphone users (each reads it after the channel's read delay, or never)."""
+    door_knocking: DoorKnocking | None = None
+
+
 class Authority(Model):
     """What a person in this role may do on their own authority."""
 
@@ -307,6 +330,8 @@ class Role(Model):
     fallback: list[Identifier] = []
     """Channels this person tries, in order, when a link's own channel fails."""
     authority: Authority = Authority()
+    warns_households: HouseholdWarning | None = None
+    """How this role warns households when a warning reaches it (None: passes it on only)."""
 
     @model_validator(mode="after")
     def _ratio_only_for_grid(self) -> Role:
@@ -403,6 +428,17 @@ class DepartmentRule(Model):
     report_in_within: PositiveDuration | None = None
 
 
+class WarnRule(Model):
+    """The plan's warning to households: which area, what coverage, by when."""
+
+    area: Literal["incident_community", "township"] = "incident_community"
+    """The incident's community, or every community of its township."""
+    coverage: Share = 0.9
+    """Share of the area's households that must be warned by the deadline."""
+    within: PositiveDuration | None = None
+    """Deadline from the incident's start for reaching ``coverage``."""
+
+
 class Plan(Model):
     """A category-specific emergency plan (应急预案): whom to notify and dispatch by when."""
 
@@ -416,6 +452,8 @@ class Plan(Model):
     activate_within: PositiveDuration | None = None
     notify: list[NotifyRule] = []
     departments: list[DepartmentRule] = []
+    warn: WarnRule | None = None
+    """Warn households: the warning cascades down the chain from the post that activates the plan."""
 
 
 class Incident(Model):
@@ -447,6 +485,125 @@ class Incident(Model):
         return self
 
 
+# ----------------------------------------------------------------------------- interventions
+# Named what-if overlays (issue 4). Only their shape lives here, so a scenario file is
+# validated, and described by the JSON Schema, with its interventions; applying one is
+# ``interventions.py``'s job and always yields a new, re-validated scenario.
+
+
+class LinkSelector(Model):
+    """Reports-to links chosen by the roles at either end; an end left out matches any role."""
+
+    source: Identifier | None = Field(default=None, alias="from")
+    target: Identifier | None = Field(default=None, alias="to")
+
+
+class ModeChange(Model):
+    """Switch the command mode, with the block the new mode needs."""
+
+    mode: CommandModeName
+    whistle: Whistle | None = None
+    joint_centre: JointCentre | None = None
+
+
+class LinkChannelChange(LinkSelector):
+    """Use ``channel`` on every reports-to link matching ``from`` and ``to``."""
+
+    channel: Identifier
+
+
+class StaffChange(Model):
+    """Staff a role differently: people per post, or (grid roles) people per 1,000 residents."""
+
+    role: Identifier
+    staff: int | None = Field(default=None, ge=1, le=10_000)
+    per_1000_residents: float | None = Field(default=None, gt=0, le=1000)
+    communities: list[Identifier] = []
+    """With ``per_1000_residents``: change only these communities' ratio."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> StaffChange:
+        if (self.staff is None) == (self.per_1000_residents is None):
+            raise ValueError("give either 'staff' or 'per_1000_residents'")
+        if self.communities and self.per_1000_residents is None:
+            raise ValueError("'communities' goes with 'per_1000_residents'")
+        return self
+
+
+class DutyHoursChange(Model):
+    """Change when a role is on duty."""
+
+    role: Identifier
+    on_duty: Literal["always"] | list[Shift]
+
+
+class PlatformChange(Model):
+    """Add a platform channel and make it the first choice in some roles or on some links."""
+
+    channel: PlatformChannel
+    first_in_fallback: list[Identifier] = []
+    """Roles that try the platform first whenever a link's own channel fails."""
+    links: list[LinkSelector] = []
+    """Links whose own channel becomes the platform."""
+
+    @model_validator(mode="after")
+    def _used_somewhere(self) -> PlatformChange:
+        if not self.first_in_fallback and not self.links:
+            raise ValueError("say where the platform is used: 'first_in_fallback' or 'links'")
+        return self
+
+
+class SetChange(Model):
+    """Last resort: set one field by its path, e.g. ``roles[grid_worker].staff``."""
+
+    path: str = Field(
+        min_length=1, max_length=300,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_\-]+\])*"
+        r"(\.[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_\-]+\])*)*$",
+    )
+    """Keys joined by dots; ``[3]`` picks a list item by position, ``[name]`` by its id."""
+    value: Any
+
+
+CHANGE_KINDS = ("command_mode", "link_channel", "staff", "duty_hours", "add_channel",
+                "add_platform", "set")
+
+
+class Change(Model):
+    """One change of an intervention: a mapping with exactly one of the keys below."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+
+    command_mode: ModeChange | None = None
+    link_channel: LinkChannelChange | None = None
+    staff: StaffChange | None = None
+    duty_hours: DutyHoursChange | None = None
+    add_channel: Channel | None = None
+    add_platform: PlatformChange | None = None
+    set: SetChange | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Change:
+        given = [kind for kind in CHANGE_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one change per item: one of {', '.join(CHANGE_KINDS)}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in CHANGE_KINDS if getattr(self, kind) is not None)
+
+
+class Intervention(Model):
+    """A named what-if: changes applied to the scenario as written, in order (``base`` is
+    the scenario itself and cannot be redefined)."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    changes: list[Change] = Field(min_length=1)
+
+
 # ----------------------------------------------------------------------------- scenario
 
 
@@ -471,6 +628,8 @@ class Scenario(Model):
     command: Command
     plans: list[Plan] = []
     incidents: list[Incident] = Field(min_length=1)
+    interventions: list[Intervention] = []
+    """Named what-if overlays for ``--compare`` (issue 4); the scenario runs without them."""
 
     _indices: dict = PrivateAttr(default_factory=dict)
 
@@ -505,9 +664,9 @@ class Scenario(Model):
 
 
 __all__ = [
-    "Authority", "Category", "Channel", "Command", "Community", "Department", "DepartmentRule",
-    "District", "GroupMessageChannel", "InPersonChannel", "Incident", "JointCentre", "Level",
-    "Link", "Location", "NightHours", "NotifyRule", "OffDuty", "PhoneChannel", "Places", "Plan",
-    "PlatformChannel", "RadioChannel", "Role", "Scenario", "Severity", "Shift", "SmsChannel",
-    "SYNCHRONOUS_KINDS", "Township", "Whistle",
+    "Authority", "Category", "Change", "Channel", "Command", "Community", "Department",
+    "DepartmentRule", "District", "GroupMessageChannel", "InPersonChannel", "Incident",
+    "Intervention", "JointCentre", "Level", "Link", "Location", "NightHours", "NotifyRule",
+    "OffDuty", "PhoneChannel", "Places", "Plan", "PlatformChannel", "RadioChannel", "Role",
+    "Scenario", "Severity", "Shift", "SmsChannel", "SYNCHRONOUS_KINDS", "Township", "Whistle",
 ]

@@ -1,0 +1,195 @@
+"""Warning every household: the warning cascades down the chain and reaches households as cohorts.
+
+From the post that activates the plan, the warning travels down the reports-to links
+(township -> community -> grid workers -> building leaders), call by call, each post
+passing it to every subordinate post in the warning area. Posts whose role warns
+households post to the area's group (smartphone users read it after a delay, or never)
+and knock on doors (households without smartphones, one after another, walking between
+buildings). Households are drawn as vectors, not processes, so a township of 100,000+
+households costs little; only the people who relay the warning are simulated one by one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..scenario.models import Community, DoorKnocking, Level
+from .channels import channel_order, send
+from .command import Message
+from .trace import EventKind, WarningBatch
+from .world import Post, World, post_level_unit
+
+COHORTS = ("smartphone", "without_smartphone")
+
+
+def cohort_sizes(community: Community) -> dict[str, int]:
+    """Households with and without a smartphone (the latter are reached by door-knocking)."""
+    without = round(community.households * community.share_without_smartphone)
+    return {"smartphone": community.households - without, "without_smartphone": without}
+
+
+def warning_area(world: World, state) -> list[str]:
+    """Communities the incident's plan says to warn, in scenario order."""
+    if state.plan.warn.area == "incident_community":
+        return [state.community]
+    township = world.places.ancestor(state.community, Level.township)
+    return [c for c in world.places.communities if world.places.ancestor(c, Level.township) == township]
+
+
+def start_warning(world: World, state, issuer: Post, cause: int):
+    """The post that activated the plan issues the warning (a process generator)."""
+    area = warning_area(world, state)
+    state.warn_area = area
+    world.trace.warning_area[state.incident.id] = {
+        c: cohort_sizes(world.places.communities[c]) for c in area
+    }
+    world.trace.warning_targets[state.incident.id] = round(state.plan.warn.coverage * 100)
+    yield from act_on_warning(world, state, issuer, cause)
+
+
+def act_on_warning(world: World, state, post: Post, cause: int):
+    """Post to the group, pass the warning down to every subordinate, then knock on doors."""
+    warns = post.role.warns_households
+    if warns is not None and warns.group_message is not None:
+        yield from _post_to_group(world, state, post, warns.group_message, cause)
+    for subordinate, channel in _subordinates(world, state, post):
+        yield from send(world, post, subordinate, channel_order(world, post, channel),
+                        state.incident.id, cause, _deliver(world, state, subordinate),
+                        "warning")
+    if warns is not None and warns.door_knocking is not None:
+        yield from _knock_doors(world, state, post, warns.door_knocking, cause)
+
+
+def _deliver(world: World, state, receiver: Post):
+    from .incidents import handle  # the receiver decides like on any other message
+
+    def on_delivered(event_id: int) -> None:
+        world.env.process(handle(world, state, receiver, Message("warning"), event_id))
+
+    return on_delivered
+
+
+def _communities_under(world: World, state, post: Post) -> list[str]:
+    places = world.places
+    level = places.units[post.unit].level
+    if level.rank >= Level.community.rank:
+        return [c for c in state.warn_area if places.ancestor(c, level) == post.unit]
+    community = places.ancestor(post.unit, Level.community)
+    return [community] if community in state.warn_area else []
+
+
+def _subordinates(world: World, state, post: Post) -> list[tuple[Post, str]]:
+    """Posts that report to ``post`` inside the warning area, in a stable order."""
+    places = world.places
+    found: list[tuple[Post, str]] = []
+    post_level = places.units[post.unit].level
+    for role_id, channel in world.subordinates.get(post.role.id, []):
+        kind = post_level_unit(world.scenario.role(role_id))
+        units: list[str] = []
+        if post_level.rank <= Level.grid.rank:
+            if kind is Level.building and post_level is Level.grid:
+                units = places.buildings_of(post.unit)
+        else:
+            for community in _communities_under(world, state, post):
+                if kind is Level.community:
+                    units.append(community)
+                elif kind is Level.grid:
+                    units.extend(places.cells_of(community))
+                elif kind is Level.building:
+                    units.extend(places.buildings_of(community))
+                elif kind is Level.township:
+                    township = places.ancestor(community, Level.township)
+                    if township not in units:
+                        units.append(township)
+        found.extend((world.post(role_id, unit), channel) for unit in units)
+    return found
+
+
+def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int, int]]:
+    """(community, cohort, first, end) slices of the household lists this post covers."""
+    slices = []
+    for community_id in _communities_under(world, state, post):
+        sizes = cohort_sizes(world.places.communities[community_id])
+        own = post.unit if world.places.units[post.unit].level.rank < Level.community.rank \
+            else community_id
+        for cohort in cohorts:
+            first, end = world.places.household_slice(own, sizes[cohort])
+            if end > first:
+                slices.append((community_id, cohort, first, end))
+    return slices
+
+
+def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int):
+    env, trace = world.env, world.trace
+    channel = world.scenario.channel(channel_id)
+    line = world.seize(post, state.incident.id, cause)
+    yield line
+    world.seized(post, state.incident.id, cause)
+    writing = channel.post_time.sample(world.streams.get(f"{channel.id}:{post.id}:warning"))
+    if writing > 0:
+        yield env.timeout(writing)
+    world.release(post, line, state.incident.id)
+    posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, state.incident.id, post.id, None,
+                        cause, channel.id, "warning:group")
+    read_delay = channel.read_delay.for_time(world.is_night(env.now))
+    lost = channel.never_read_share + (1 - channel.never_read_share) * channel.failure_probability
+    for community, cohort, first, end in _lists(world, state, post, ("smartphone",)):
+        rng = world.streams.get(f"{channel.id}:{post.id}:warning:{community}")
+        count = end - first
+        times = env.now + np.asarray(read_delay.sample(rng, size=count), dtype=float)
+        times[rng.random(count) < lost] = math.inf
+        trace.warnings.append(WarningBatch(state.incident.id, community, cohort, first, times,
+                                           posted, "group_message", post.id))
+
+
+def _knock_doors(world: World, state, post: Post, knocking: DoorKnocking, cause: int):
+    """Each of the post's staff works through a contiguous part of its list, door after door."""
+    env = world.env
+    cohorts = COHORTS if knocking.cohorts == "all" else ("without_smartphone",)
+    lists = _lists(world, state, post, cohorts)
+    if not lists:
+        return
+    workers = [
+        env.process(_knocker(world, state, post, knocking, lists, worker, cause))
+        for worker in range(post.staff)
+    ]
+    yield env.all_of(workers)
+
+
+def _knocker(world: World, state, post: Post, knocking: DoorKnocking, lists, worker: int,
+             cause: int):
+    env, trace = world.env, world.trace
+    line = world.seize(post, state.incident.id, cause)
+    yield line
+    world.seized(post, state.incident.id, cause)
+    begun = trace.emit(env.now, EventKind.TASK_STARTED, state.incident.id, post.id, cause=cause,
+                       info="warning:door_knocking")
+    clock = env.now
+    rng = world.streams.get(f"{post.id}:door_knocking:{worker}")
+    for community_id, cohort, first, end in lists:
+        share = (end - first) / post.staff
+        lo, hi = first + math.floor(worker * share), first + math.floor((worker + 1) * share)
+        count = hi - lo
+        if count <= 0:
+            continue
+        community = world.places.communities[community_id]
+        per_building = max(cohort_sizes(community)[cohort] / community.buildings, 1.0)
+        building_of = np.floor(np.arange(count) / per_building).astype(int)
+        walks = np.cumsum(np.asarray(
+            knocking.walk_between_buildings.sample(rng, size=int(building_of[-1]) + 1),
+            dtype=float,
+        ))
+        knocks = np.cumsum(np.asarray(knocking.time_per_household.sample(rng, size=count),
+                                      dtype=float))
+        finished = clock + walks[building_of] + knocks
+        times = finished.copy()
+        times[rng.random(count) < knocking.nobody_home] = math.inf
+        trace.warnings.append(WarningBatch(state.incident.id, community_id, cohort, lo, times,
+                                           begun, "door_knocking", post.id))
+        clock = float(finished[-1])
+    remaining = min(clock, world.scenario.horizon) - env.now
+    if remaining > 0:
+        yield env.timeout(remaining)
+    world.release(post, line, state.incident.id)

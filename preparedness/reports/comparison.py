@@ -1,0 +1,232 @@
+"""What-if comparisons and precision in plain words: Markdown sections and a console table.
+
+Renders the ``comparison`` and ``precision`` sections of results.json. A change is
+*intervention minus base*: negative minutes are minutes saved. A difference is called
+"clear" only when its 95% interval excludes zero; otherwise the sentence says there is no
+clear difference and gives the interval, so a planner never reads noise as a finding.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .escape import md_cell
+from .text import share, share_interval
+
+__all__ = [
+    "change_sentence",
+    "comparison_markdown",
+    "precision_markdown",
+    "precision_sentence",
+    "print_comparison",
+]
+
+
+def _num(value: float) -> str:
+    """Minutes as a planner reads them: whole minutes, one decimal below ten."""
+    value = abs(value) if abs(value) < 0.05 else value
+    return f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+def _range(low: float, high: float) -> str:
+    return f"{_num(low)}–{_num(high)}"
+
+
+def _signed_range(ci) -> str:
+    if ci is None:
+        return "—"
+    low, high = ci
+    return f"{_signed(low)} to {_signed(high)}"
+
+
+def _signed(value: float) -> str:
+    text = _num(value)
+    return text if text.startswith("-") or text in ("0", "0.0") else f"+{text}"
+
+
+def _names(comparison: dict) -> dict[str, str]:
+    return {variant["id"]: variant["name"] for variant in comparison["variants"]}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def change_sentence(name: str, label: str, row: dict) -> str:
+    """One milestone, one intervention, in words, e.g. "The joint centre cuts the median
+    time to 'police ordered' from 140 to 102 minutes (95% CI 32–44 minutes saved)"."""
+    what = f"“{label}”"
+    if row["n_pairs"] == 0:
+        if row["only_alt_reached"]:
+            return (f"{_capital(name)} reaches {what} in {row['only_alt_reached']} of "
+                    f"{row['n_replications']} runs; the base never does.")
+        if row["only_base_reached"]:
+            return (f"With {name}, {what} is never reached; the base reaches it in "
+                    f"{row['only_base_reached']} of {row['n_replications']} runs.")
+        return f"Neither reaches {what}."
+    if row["identical"]:
+        return f"{_capital(name)} leaves {what} unchanged in every paired run."
+    base, alt = row["base"]["median"], row["alt"]["median"]
+    ci = row["median_change_ci95"]
+    faster = (f"; faster in {share(row['prob_faster'])} of paired runs "
+              f"(95% CI {share_interval(row['prob_faster_ci95'])})")
+    if ci is not None and ci[1] < 0:
+        text = (f"{_capital(name)} cuts the median time to {what} from {_num(base)} to "
+                f"{_num(alt)} minutes (95% CI {_range(-ci[1], -ci[0])} minutes saved)")
+    elif ci is not None and ci[0] > 0:
+        text = (f"{_capital(name)} delays {what}: the median goes from {_num(base)} to "
+                f"{_num(alt)} minutes (95% CI {_range(ci[0], ci[1])} minutes later)")
+    else:
+        text = (f"{_capital(name)} makes no clear difference to {what} (median {_num(base)} "
+                f"against {_num(alt)} minutes; 95% CI of the change {_signed_range(ci)} min)")
+    unpaired = row["only_base_reached"] + row["only_alt_reached"]
+    if unpaired:
+        text += (f"; {unpaired} run{'s' if unpaired != 1 else ''} reached it in one variant only"
+                 f" ({row['only_base_reached']} base only, {row['only_alt_reached']} with it)")
+    return text + faster + "."
+
+
+def _clear(row: dict) -> bool:
+    ci = row["median_change_ci95"]
+    mean_ci = row["mean_change_ci95"]
+    if row["n_pairs"] == 0:
+        return bool(row["only_alt_reached"] or row["only_base_reached"])
+    if row["identical"]:
+        return False
+    return any(c is not None and (c[1] < 0 or c[0] > 0) for c in (ci, mean_ci))
+
+
+def comparison_markdown(results: dict) -> list[str]:
+    """The "What the interventions change" section of report.md."""
+    comparison = results["comparison"]
+    names = _names(comparison)
+    reference = comparison["reference"]
+    lines = [
+        "## What the interventions change",
+        "",
+        f"Each variant ran {results['replications']} replications with the same root seed and "
+        "replication numbers, so replication *i* of every variant shares the random draws of "
+        "everything the intervention leaves alone (common random numbers). Changes are "
+        f"*with the intervention* minus *{md_cell(names[reference])}*, over the runs where both "
+        "reached the milestone; negative is faster. Intervals are 95%: Student-t for the mean "
+        f"change, a paired bootstrap ({comparison['bootstrap_resamples']} resamples) for the "
+        "median and p90 changes, Wilson for the share of runs that were faster.",
+        "",
+    ]
+    for variant in comparison["variants"]:
+        if variant["id"] != reference:
+            lines.append(f"- `{md_cell(variant['id'])}`: {md_cell(variant['name'])}")
+    lines.append("")
+    for incident in comparison["incidents"]:
+        lines += [f"### {md_cell(incident['name'])}", ""]
+        for variant in comparison["variants"]:
+            if variant["id"] == reference:
+                continue
+            clear, unclear = [], []
+            for milestone in incident["milestones"]:
+                row = _row_for(milestone, variant["id"])
+                if _clear(row):
+                    clear.append(change_sentence(variant["name"], milestone["label"], row))
+                else:
+                    unclear.append(milestone["label"])
+            for sentence in clear:
+                lines.append(f"- {md_cell(sentence)}")
+            if unclear:
+                labels = ", ".join(f"“{label}”" for label in unclear)
+                lines.append(f"- {md_cell(_capital(variant['name']))}: no clear difference to "
+                             f"{md_cell(labels)}.")
+        lines += [
+            "",
+            "| Milestone | Intervention | Median, base → with | Median change (95% CI) | "
+            "Mean change (95% CI) | p90 change (95% CI) | Faster in (95% CI) | Pairs |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for milestone in incident["milestones"]:
+            for row in milestone["interventions"]:
+                lines.append(_table_row(milestone, row))
+        lines.append("")
+    return lines
+
+
+def _row_for(milestone: dict, variant: str) -> dict:
+    return next(row for row in milestone["interventions"] if row["intervention"] == variant)
+
+
+def _table_row(milestone: dict, row: dict) -> str:
+    if row["n_pairs"]:
+        medians = f"{_num(row['base']['median'])} → {_num(row['alt']['median'])}"
+        median = f"{_signed(row['median_change'])} ({_signed_range(row['median_change_ci95'])})"
+        mean = f"{_signed(row['mean_change'])} ({_signed_range(row['mean_change_ci95'])})"
+        p90 = f"{_signed(row['p90_change'])} ({_signed_range(row['p90_change_ci95'])})"
+        faster = f"{share(row['prob_faster'])} ({share_interval(row['prob_faster_ci95'])})"
+    else:
+        medians = median = mean = p90 = faster = "—"
+    pairs = f"{row['n_pairs']}/{row['n_replications']}"
+    return (f"| {md_cell(milestone['label'])} | {md_cell(row['intervention'])} | {medians} | "
+            f"{median} | {mean} | {p90} | {faster} | {pairs} |")
+
+
+def precision_sentence(precision: dict) -> str:
+    target = _num(precision["target_half_width"])
+    rounds = ", ".join(str(n) for n in precision["rounds"])
+    widest = precision["widest_half_width"]
+    widest_text = "no key milestone was reached twice" if widest is None \
+        else f"the widest is ±{_num(widest)} min"
+    if precision["met"]:
+        return (f"Precision target ±{target} min met after {precision['replications']} "
+                f"replications (rounds ending at {rounds}); {widest_text}.")
+    return (f"Precision target ±{target} min NOT met: stopped at {precision['replications']} "
+            f"replications (maximum {precision['max_replications']}; rounds ending at {rounds});"
+            f" {widest_text}.")
+
+
+def precision_markdown(results: dict) -> list[str]:
+    """The "Precision" section of report.md."""
+    precision = results["precision"]
+    lines = [
+        "## Precision",
+        "",
+        precision_sentence(precision),
+        "",
+        f"The target is the half-width of the 95% confidence interval of the mean, for "
+        f"{precision['key_milestones']}.",
+        "",
+        "| Incident | Milestone | Against base | Reached | ± half-width | Within target |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for row in precision["milestones"]:
+        width = "—" if row["half_width"] is None else f"±{_num(row['half_width'])} min"
+        met = {True: "yes", False: "no", None: "no interval"}[row["met"]]
+        lines.append(
+            f"| {md_cell(row['incident'])} | {md_cell(row['label'])} | "
+            f"{md_cell(row['intervention'] or '—')} | {row['n_reached']} | {width} | {met} |"
+        )
+    return [*lines, ""]
+
+
+def print_comparison(console: Console, results: dict) -> None:
+    """A rich table per incident: median before and after, the change and P(faster)."""
+    comparison = results["comparison"]
+    for incident in comparison["incidents"]:
+        table = Table(title=Text(f"{incident['name']} — what the interventions change"),
+                      title_justify="left")
+        for column, justify in [("Milestone", "left"), ("Intervention", "left"),
+                                ("Median base → with", "right"),
+                                ("Change (95% CI)", "right"), ("Faster", "right")]:
+            table.add_column(column, justify=justify)
+        for milestone in incident["milestones"]:
+            for row in milestone["interventions"]:
+                if row["n_pairs"]:
+                    medians = f"{_num(row['base']['median'])} → {_num(row['alt']['median'])}"
+                    change = (f"{_signed(row['median_change'])} "
+                              f"({_signed_range(row['median_change_ci95'])})")
+                    faster = share(row["prob_faster"])
+                else:
+                    medians = change = faster = "—"
+                style = "green" if _clear(row) and (row["median_change"] or 0) < 0 else (
+                    "red" if _clear(row) and (row["median_change"] or 0) > 0 else "")
+                table.add_row(Text(milestone["label"]), Text(row["intervention"]), medians,
+                              Text(change, style=style), faster)
+        console.print(table)
