@@ -29,6 +29,7 @@ CAUSES: dict[str, str] = {
     "silo_detour": "silo detour (extra hops through a department's own chain)",
     "mobilisation": "mobilising and reporting in",
     "door_knocking": "door-knocking (walking and knocking, one household after another)",
+    "loudspeaker": "the loudspeaker round reaching the household's building",
 }
 
 _BY_KIND = {
@@ -169,7 +170,7 @@ def split_warning(trace: Trace, cause: int, reached_at: float, method: str, *,
     """
     base = split_delay(trace, cause, siloed=siloed)
     last = reached_at - base.latency
-    leg = "door_knocking" if method == "door_knocking" else "answer_wait"
+    leg = method if method in ("door_knocking", "loudspeaker") else "answer_wait"
     by_cause = dict(base.by_cause)
     by_cause[leg] = by_cause.get(leg, 0.0) + last
     warner = trace[cause].actor

@@ -105,12 +105,14 @@ def _connect_and_talk(world: World, sender: Post, receiver: Post, channel, incid
                       dialled: int, info: str, in_person: bool):
     """Get the receiver's line, ring, talk. Returns (delivered, id of the last event)."""
     env, trace = world.env, world.trace
-    if channel.failure_probability > 0 and (
+    down = world.channel_down(channel.id, env.now, sender.unit, receiver.unit)
+    if down or channel.failure_probability > 0 and (
         _stream(world, channel, sender, receiver, "failure").random() < channel.failure_probability
     ):
         yield env.timeout(0 if in_person else channel.no_answer_timeout)
         return False, trace.emit(env.now, EventKind.CALL_FAILED, incident, sender.id,
-                                 receiver.id, dialled, channel.id, info)
+                                 receiver.id, dialled, channel.id,
+                                 f"{info};outage" if down else info)
     theirs = receiver.lines.request()
     cause = dialled
     if not theirs.triggered:
@@ -168,6 +170,10 @@ def _post(world: World, sender: Post, receiver: Post, channel, remaining: list[s
           incident: str, cause: int, on_delivered: OnDelivered, info: str):
     """Write an asynchronous message; its reading (or follow-up) happens in the background."""
     env, trace = world.env, world.trace
+    if world.channel_down(channel.id, env.now, sender.unit, receiver.unit):
+        # The message cannot even be sent: the sender sees it fail and falls back at once.
+        return False, trace.emit(env.now, EventKind.CALL_FAILED, incident, sender.id,
+                                 receiver.id, cause, channel.id, f"{info};outage")
     own = world.seize(sender, incident, cause)
     yield own
     world.seized(sender, incident, cause)

@@ -54,6 +54,8 @@ def act_on_warning(world: World, state, post: Post, cause: int):
     warns = post.role.warns_households
     if warns is not None and warns.group_message is not None:
         yield from _post_to_group(world, state, post, warns.group_message, cause)
+    if warns is not None and warns.loudspeaker is not None:
+        _broadcast(world, state, post, warns.loudspeaker, cause)
     for subordinate, channel in _subordinates(world, state, post):
         yield from send(world, post, subordinate, channel_order(world, post, channel),
                         state.incident.id, cause, _deliver(world, state, subordinate),
@@ -140,8 +142,25 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         count = end - first
         times = env.now + np.asarray(read_delay.sample(rng, size=count), dtype=float)
         times[rng.random(count) < lost] = math.inf
+        if world.channel_down(channel.id, env.now, post.unit, community):
+            times[:] = math.inf  # the post never went out in this area
         trace.warnings.append(WarningBatch(state.incident.id, community, cohort, first, times,
                                            posted, "group_message", post.id))
+
+
+def _broadcast(world: World, state, post: Post, loudspeaker, cause: int) -> None:
+    """A vehicle passes the area's buildings in order; each household may or may not hear it."""
+    env, trace = world.env, world.trace
+    for community_id, cohort, first, end in _lists(world, state, post, COHORTS):
+        community = world.places.communities[community_id]
+        per_building = max(cohort_sizes(community)[cohort] / community.buildings, 1.0)
+        count = end - first
+        building = np.floor((first + np.arange(count)) / per_building)
+        times = env.now + (building + 1) * loudspeaker.time_per_building
+        rng = world.streams.get(f"{post.id}:loudspeaker:{community_id}:{cohort}")
+        times[rng.random(count) >= loudspeaker.heard_share] = math.inf
+        trace.warnings.append(WarningBatch(state.incident.id, community_id, cohort, first,
+                                           times, cause, "loudspeaker", post.id))
 
 
 def _knock_doors(world: World, state, post: Post, knocking: DoorKnocking, cause: int):

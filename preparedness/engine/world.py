@@ -148,6 +148,8 @@ class World:
     #: Roles the engine adds itself (liaisons in a joint centre), by id.
     extra_roles: dict[str, Role] = field(default_factory=dict)
     role_graph: object = None
+    #: channel id -> outages drawn for this replication: (start, end, communities or None)
+    outages: dict[str, list[tuple[float, float, frozenset | None]]] = field(default_factory=dict)
     _start_clock: float = 0.0
 
     @classmethod
@@ -162,6 +164,14 @@ class World:
             world.subordinates.setdefault(link.target, []).append((link.source, link.channel))
             world.role_links[(link.source, link.target)] = link.channel
             world.role_links.setdefault((link.target, link.source), link.channel)
+        for channel in scenario.channels:
+            for k, outage in enumerate(channel.outages):
+                rng = streams.get(f"outage:{channel.id}:{k}")
+                if rng.random() < outage.probability:
+                    area = frozenset(outage.communities) or None
+                    world.outages.setdefault(channel.id, []).append(
+                        (outage.start_after, outage.start_after + outage.duration, area)
+                    )
         for dept in scenario.departments:
             hops = [dept.answers_to, *dept.chain]
             for upper, lower in zip(hops, hops[1:], strict=False):
@@ -185,6 +195,16 @@ class World:
             return True
         clock = self.clock(time)
         return any(_within(clock, shift.start, shift.end) for shift in shifts)
+
+    def channel_down(self, channel_id: str, time: float, *units: str) -> bool:
+        """Whether an outage stops this channel now for anyone at one of ``units``."""
+        for start, end, area in self.outages.get(channel_id, ()):
+            if start <= time < end and (
+                area is None
+                or any(self.places.ancestor(unit, Level.community) in area for unit in units)
+            ):
+                return True
+        return False
 
     # ------------------------------------------------------------------ posts
 

@@ -1,21 +1,27 @@
 """Run a scenario many times: each replication independent, results kept in replication order.
 
 ``run_replication`` is a plain top-level function of (scenario, index, seed) so any
-executor can run it anywhere; results are stored by index and aggregated in index order,
-so the numbers never depend on how many workers ran them (engineering-notes.md 5.5).
+executor can run it anywhere; ``run_batch`` runs a range of indices as one task.
+Results are stored by index and aggregated in index order, so the numbers never depend on
+how many workers ran them or where (engineering-notes.md 5.5). Several variants of a
+scenario (interventions) run with the same seed and the same indices: common random numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..analysis.critical_path import DelaySplit, split_delay
+import numpy as np
+
+from ..analysis.coverage import coverage_curve, warning_coverage
+from ..analysis.critical_path import DelaySplit, split_delay, split_warning
 from ..analysis.milestones import milestone_times
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
 from ..engine.trace import Trace
 from ..scenario.models import Scenario
+from .executor import Executor, SerialExecutor
 
 
 @dataclass(frozen=True)
@@ -30,28 +36,72 @@ class ReplicationResult:
     events: int
     #: incident id -> milestone id -> where its time went (reached milestones only)
     splits: dict[str, dict[str, DelaySplit]] = field(default_factory=dict)
+    #: incident id -> warning coverage: households and reached per cohort, curves on the grid
+    warnings: dict[str, dict] = field(default_factory=dict)
+
+
+def coverage_grid(horizon: float) -> np.ndarray:
+    """Times (minutes from the incident's start) at which coverage curves are sampled."""
+    return np.arange(0.0, horizon + 1e-9, 5.0)
 
 
 def summarise_trace(trace: Trace, replication: int) -> ReplicationResult:
+    """Everything the statistics need from one replication's trace (milestones, splits, loads)."""
     reached = milestone_times(trace)
     siloed = trace.command_mode == "siloed_relay"
+    milestones = {
+        incident: {key: r.time for key, r in items.items()} for incident, items in reached.items()
+    }
+    splits = {
+        incident: {key: split_delay(trace, r.event_id, siloed=siloed) for key, r in items.items()}
+        for incident, items in reached.items()
+    }
+    warnings = {}
+    grid = coverage_grid(trace.horizon)
+    for incident in trace.warning_area:
+        coverage = warning_coverage(trace, incident, trace.warning_targets.get(incident))
+        for (group, percent), reach in coverage.levels.items():
+            key = f"warned:{percent}" if group == "all" else f"warned:{percent}:{group}"
+            milestones.setdefault(incident, {})[key] = reach.minutes
+            splits.setdefault(incident, {})[key] = split_warning(
+                trace, reach.cause, reach.minutes, reach.method, siloed=siloed
+            )
+        warnings[incident] = {
+            "households": coverage.households,
+            "reached": coverage.reached,
+            "curves": {
+                group: coverage_curve(coverage, grid, group)
+                for group in ("all", *coverage.households)
+            },
+        }
     return ReplicationResult(
-        replication,
-        {incident: {key: r.time for key, r in items.items()} for incident, items in reached.items()},
-        post_loads(trace),
-        link_loads(trace),
-        len(trace),
-        {
-            incident: {
-                key: split_delay(trace, r.event_id, siloed=siloed) for key, r in items.items()
-            }
-            for incident, items in reached.items()
-        },
+        replication, milestones, post_loads(trace), link_loads(trace), len(trace), splits,
+        warnings,
     )
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
     return summarise_trace(simulate_replication(scenario, replication, seed), replication)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One task's replications, in index order, and the trace of replication 0 if it ran."""
+
+    variant: str
+    results: list[ReplicationResult]
+    example_trace: Trace | None
+
+
+def run_batch(variant: str, scenario: Scenario, seed: int, start: int, stop: int) -> BatchResult:
+    """Replications ``start`` .. ``stop - 1`` of one variant: one task for any executor."""
+    results, example = [], None
+    for index in range(start, stop):
+        trace = simulate_replication(scenario, index, seed)
+        if index == 0:
+            example = trace
+        results.append(summarise_trace(trace, index))
+    return BatchResult(variant, results, example)
 
 
 @dataclass(frozen=True)
@@ -63,20 +113,64 @@ class Experiment:
     results: list[ReplicationResult]
     example_trace: Trace
 
+    def extended(self, more: list[ReplicationResult]) -> Experiment:
+        """The same experiment with later replications appended (indices must follow on)."""
+        if more and self.results and more[0].replication != self.results[-1].replication + 1:
+            raise ValueError("replications must follow on from the last one run")
+        return Experiment(self.scenario, self.seed, [*self.results, *more], self.example_trace)
+
+
+def run_variants(
+    scenarios: Mapping[str, Scenario],
+    seed: int,
+    start: int,
+    stop: int,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, tuple[list[ReplicationResult], Trace | None]]:
+    """Replications ``start`` .. ``stop - 1`` of every variant, with the same seed and indices.
+
+    Returns, per variant, the results in replication order and the trace of replication 0
+    (when ``start`` is 0). ``progress`` is called with the number of replications finished.
+    """
+    executor = executor or SerialExecutor()
+    size = executor.batch_size(stop - start)
+    tasks = [
+        (name, scenario, seed, first, min(first + size, stop))
+        for name, scenario in scenarios.items()
+        for first in range(start, stop, size)
+    ]
+    batches: list[BatchResult | None] = [None] * len(tasks)
+    try:
+        for index, batch in executor.run(run_batch, tasks):
+            batches[index] = batch
+            if progress:
+                progress(len(batch.results))
+    except BaseException:
+        executor.abort()
+        raise
+    out: dict[str, tuple[list[ReplicationResult], Trace | None]] = {}
+    for name in scenarios:
+        results: list[ReplicationResult] = []
+        example = None
+        for batch in batches:  # tasks were listed variant by variant, in index order
+            assert batch is not None
+            if batch.variant == name:
+                results.extend(batch.results)
+                example = example or batch.example_trace
+        out[name] = (results, example)
+    return out
+
 
 def run_replications(
     scenario: Scenario,
     replications: int,
     seed: int,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Experiment:
-    """Run replications 0..n-1 serially; ``progress`` is called after each one."""
-    example = simulate_replication(scenario, 0, seed)
-    results = [summarise_trace(example, 0)]
-    if progress:
-        progress(1)
-    for index in range(1, replications):
-        results.append(run_replication(scenario, index, seed))
-        if progress:
-            progress(1)
+    """Run replications 0..n-1 (serially unless given an executor)."""
+    results, example = run_variants({"base": scenario}, seed, 0, replications, executor,
+                                    progress)["base"]
+    assert example is not None
     return Experiment(scenario, seed, results, example)

@@ -70,14 +70,22 @@ def change_sentence(name: str, label: str, row: dict) -> str:
         return f"{_capital(name)} leaves {what} unchanged in every paired run."
     base, alt = row["base"]["median"], row["alt"]["median"]
     ci = row["median_change_ci95"]
+    mean_ci = row["mean_change_ci95"]
     faster = (f"; faster in {share(row['prob_faster'])} of paired runs "
               f"(95% CI {share_interval(row['prob_faster_ci95'])})")
-    if ci is not None and ci[1] < 0:
+    if _excludes_zero(ci) and ci[1] < 0:
         text = (f"{_capital(name)} cuts the median time to {what} from {_num(base)} to "
                 f"{_num(alt)} minutes (95% CI {_range(-ci[1], -ci[0])} minutes saved)")
-    elif ci is not None and ci[0] > 0:
+    elif _excludes_zero(ci):
         text = (f"{_capital(name)} delays {what}: the median goes from {_num(base)} to "
                 f"{_num(alt)} minutes (95% CI {_range(ci[0], ci[1])} minutes later)")
+    elif _excludes_zero(mean_ci):
+        change = row["mean_change"]
+        words = ("cuts the mean time to", "minutes saved", -mean_ci[1], -mean_ci[0]) \
+            if change < 0 else ("adds to the mean time to", "minutes more", *mean_ci)
+        text = (f"{_capital(name)} {words[0]} {what} by {_num(abs(change))} minutes (95% CI "
+                f"{_range(words[2], words[3])} {words[1]}); the median stays near "
+                f"{_num(base)} minutes (median change {_signed_range(ci)} min)")
     else:
         text = (f"{_capital(name)} makes no clear difference to {what} (median {_num(base)} "
                 f"against {_num(alt)} minutes; 95% CI of the change {_signed_range(ci)} min)")
@@ -88,14 +96,22 @@ def change_sentence(name: str, label: str, row: dict) -> str:
     return text + faster + "."
 
 
+def _excludes_zero(ci) -> bool:
+    return ci is not None and (ci[1] < 0 or ci[0] > 0)
+
+
 def _clear(row: dict) -> bool:
-    ci = row["median_change_ci95"]
-    mean_ci = row["mean_change_ci95"]
+    """A difference worth a sentence: an interval that excludes zero, or a milestone that
+    only one of the two variants reaches."""
     if row["n_pairs"] == 0:
         return bool(row["only_alt_reached"] or row["only_base_reached"])
     if row["identical"]:
         return False
-    return any(c is not None and (c[1] < 0 or c[0] > 0) for c in (ci, mean_ci))
+    return _excludes_zero(row["median_change_ci95"]) or _excludes_zero(row["mean_change_ci95"])
+
+
+def _never_reached(row: dict) -> bool:
+    return row["n_pairs"] == 0 and not row["only_alt_reached"] and not row["only_base_reached"]
 
 
 def comparison_markdown(results: dict) -> list[str]:
@@ -127,6 +143,8 @@ def comparison_markdown(results: dict) -> list[str]:
             clear, unclear = [], []
             for milestone in incident["milestones"]:
                 row = _row_for(milestone, variant["id"])
+                if _never_reached(row):
+                    continue
                 if _clear(row):
                     clear.append(change_sentence(variant["name"], milestone["label"], row))
                 else:
@@ -145,7 +163,8 @@ def comparison_markdown(results: dict) -> list[str]:
         ]
         for milestone in incident["milestones"]:
             for row in milestone["interventions"]:
-                lines.append(_table_row(milestone, row))
+                if not _never_reached(row):
+                    lines.append(_table_row(milestone, row))
         lines.append("")
     return lines
 
@@ -164,6 +183,10 @@ def _table_row(milestone: dict, row: dict) -> str:
     else:
         medians = median = mean = p90 = faster = "—"
     pairs = f"{row['n_pairs']}/{row['n_replications']}"
+    if row["only_alt_reached"]:
+        pairs += f"; {row['only_alt_reached']} only with it"
+    if row["only_base_reached"]:
+        pairs += f"; {row['only_base_reached']} only in base"
     return (f"| {md_cell(milestone['label'])} | {md_cell(row['intervention'])} | {medians} | "
             f"{median} | {mean} | {p90} | {faster} | {pairs} |")
 
@@ -218,13 +241,18 @@ def print_comparison(console: Console, results: dict) -> None:
             table.add_column(column, justify=justify)
         for milestone in incident["milestones"]:
             for row in milestone["interventions"]:
+                if _never_reached(row):
+                    continue
                 if row["n_pairs"]:
                     medians = f"{_num(row['base']['median'])} → {_num(row['alt']['median'])}"
                     change = (f"{_signed(row['median_change'])} "
                               f"({_signed_range(row['median_change_ci95'])})")
                     faster = share(row["prob_faster"])
                 else:
-                    medians = change = faster = "—"
+                    medians, faster = "—", "—"
+                    change = (f"only with it ({row['only_alt_reached']} runs)"
+                              if row["only_alt_reached"]
+                              else f"only in base ({row['only_base_reached']} runs)")
                 style = "green" if _clear(row) and (row["median_change"] or 0) < 0 else (
                     "red" if _clear(row) and (row["median_change"] or 0) > 0 else "")
                 table.add_row(Text(milestone["label"]), Text(row["intervention"]), medians,

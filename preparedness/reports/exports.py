@@ -77,3 +77,25 @@ def coverage_csv(results: dict) -> str:
                            f"{curve['p10'][i]:.4f}", f"{curve['p90'][i]:.4f}"]
 
     return _csv(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())
+
+
+def variants_csv(experiments) -> str:
+    """Compared variants side by side: one row per variant, replication, incident, milestone.
+
+    Rows of the same replication number share their random draws (common random numbers),
+    so differences can be taken row by row.
+    """
+    from ..analysis.milestones import milestone_definitions
+
+    def rows():
+        for name, experiment in experiments.items():
+            scenario = experiment.scenario
+            for result in experiment.results:
+                for incident in scenario.incidents:
+                    reached = result.milestones.get(incident.id, {})
+                    for definition in milestone_definitions(scenario, incident):
+                        value = reached.get(definition.id)
+                        yield [name, result.replication, incident.id, definition.id,
+                               "" if value is None else f"{value:.4f}"]
+
+    return _csv(["variant", "replication", "incident", "milestone", "minutes"], rows())

@@ -23,8 +23,11 @@ def scenario_folder_name(name: str) -> str:
 
 
 def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
-                     now: datetime) -> Path:
-    """Write report.md, results.json, replications.csv, trace.csv and manifest.json."""
+                     now: datetime, extra_files: dict[str, str] | None = None) -> Path:
+    """Write report.md, results.json, replications.csv, trace.csv and manifest.json.
+
+    ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
+    """
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"])
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
@@ -38,6 +41,8 @@ def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
         (staging / "trace.csv").write_text(trace_csv(experiment.example_trace), encoding="utf-8")
         if any(incident.get("warning") for incident in results["incidents"]):
             (staging / "coverage.csv").write_text(coverage_csv(results), encoding="utf-8")
+        for name, text in (extra_files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

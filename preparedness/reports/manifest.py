@@ -16,7 +16,10 @@ def package_version() -> str:
 
 def build_manifest(*, scenario_file: str, sha256: str, seed: int, replications: int,
                    started_at: str, finished_at: str, elapsed_seconds: float,
-                   command: list[str], interventions: list[str] | None = None) -> dict:
+                   command: list[str], interventions: list[str] | None = None,
+                   executor: str | None = None, interventions_file: str | None = None,
+                   interventions_sha256: str | None = None) -> dict:
+    """``executor`` is informational only: results never depend on where they ran."""
     versions = {}
     for name in ("simpy", "numpy", "pydantic", "networkx", "scipy"):
         try:
@@ -29,6 +32,9 @@ def build_manifest(*, scenario_file: str, sha256: str, seed: int, replications: 
         "seed": seed,
         "replications": replications,
         "interventions": interventions or [],
+        "interventions_file": interventions_file,
+        "interventions_sha256": interventions_sha256,
+        "executor": executor,
         "package_version": package_version(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -76,7 +76,22 @@ def _references(s: Scenario) -> Iterator[Problem]:
         yield from need(link.source, roles, "role", ("command", "links", i, "from"))
         yield from need(link.target, roles, "role", ("command", "links", i, "to"))
         yield from need(link.channel, channels, "channel", ("command", "links", i, "channel"))
+    for i, channel in enumerate(s.channels):
+        for j, outage in enumerate(channel.outages):
+            for k, community in enumerate(outage.communities):
+                yield from need(community, communities, "community",
+                                ("channels", i, "outages", j, "communities", k))
+    kinds = {c.id: c.kind for c in s.channels}
     for i, role in enumerate(s.roles):
+        warns = role.warns_households
+        if warns is not None and warns.group_message is not None:
+            loc = ("roles", i, "warns_households", "group_message")
+            yield from need(warns.group_message, channels, "channel", loc)
+            if kinds.get(warns.group_message) in ("phone", "radio", "in_person"):
+                yield loc, (
+                    f"'{warns.group_message}' is a {kinds[warns.group_message]} channel; "
+                    "households are warned by a group_message, sms or platform channel"
+                )
         for j, ch in enumerate(role.fallback):
             yield from need(ch, channels, "channel", ("roles", i, "fallback", j))
         for j, plan in enumerate(role.authority.activate_plans):

@@ -165,11 +165,24 @@ class Places(Model):
 # ----------------------------------------------------------------------------- channels
 
 
+class Outage(Model):
+    """A channel going down during the incident, e.g. a flooded base station."""
+
+    probability: Probability = 1.0
+    """Chance that the outage happens at all in a replication."""
+    start_after: Duration = "0m"
+    """From the scenario's start."""
+    duration: PositiveDuration
+    communities: list[Identifier] = []
+    """Communities whose people cannot use the channel meanwhile; empty means everywhere."""
+
+
 class _ChannelBase(Model):
     id: Identifier
     name: str | None = None
     failure_probability: Probability = 0.0
     """Chance that one attempt fails outright on this channel (network down, line dead)."""
+    outages: list[Outage] = []
 
 
 class PhoneChannel(_ChannelBase):
@@ -289,12 +302,22 @@ class DoorKnocking(Model):
     """Whose doors are knocked: only households without smartphones, or every household."""
 
 
+class Loudspeaker(Model):
+    """A loudspeaker or broadcast vehicle driving past the area's buildings in turn."""
+
+    time_per_building: PositiveDuration = "1m"
+    """Driving from one building (or lane) to the next while broadcasting."""
+    heard_share: Share = 0.6
+    """Share of households that hear and understand the broadcast."""
+
+
 class HouseholdWarning(Model):
     """How a person in this role warns the households of their area once they have the warning."""
 
     group_message: Identifier | None = None
     """A group-message, SMS or platform channel used to post the warning to the area's
     smartphone users (each reads it after the channel's read delay, or never)."""
+    loudspeaker: Loudspeaker | None = None
     door_knocking: DoorKnocking | None = None
 
 

@@ -1,0 +1,233 @@
+"""Where replications run: in this process, on a local process pool, or on a Dask cluster.
+
+All three sit behind one small interface, ``Executor.run(fn, tasks)``, which yields
+``(task index, result)`` as tasks finish. Callers store results by replication index, so
+the numbers never depend on the executor, the number of workers or the finishing order
+(engineering-notes.md 5.5). Replications are batched into tasks so that per-task costs
+(about 10 ms on Dask, section 6) stay small next to the work.
+
+Interrupting (Ctrl-C) cancels whatever has not started, stops the workers and re-raises
+``KeyboardInterrupt``; nothing half-finished is returned.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+import os
+import signal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "DASK_ENV",
+    "DaskExecutor",
+    "Executor",
+    "ExecutorError",
+    "PoolExecutor",
+    "SerialExecutor",
+    "make_executor",
+]
+
+#: Dask's own variable for the scheduler address (``dask.config`` key ``scheduler-address``).
+DASK_ENV = "DASK_SCHEDULER_ADDRESS"
+
+Task = tuple[Any, ...]
+
+
+class ExecutorError(RuntimeError):
+    """The executor cannot be used as asked (Dask missing, scheduler unreachable, ...)."""
+
+
+class Executor:
+    """Runs ``fn(*task)`` for each task and yields ``(index, result)`` as each finishes."""
+
+    #: Words for the run log and the manifest, e.g. "process pool, 2 workers".
+    description = "serial"
+    workers = 0
+    #: Bounds on replications per task.
+    min_batch, max_batch = 1, 1
+
+    def run(self, fn: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
+        raise NotImplementedError
+
+    def batch_size(self, replications: int) -> int:
+        """Replications per task: about four tasks per worker, within the bounds."""
+        per_task = math.ceil(replications / max(1, 4 * max(1, self.workers)))
+        return max(self.min_batch, min(self.max_batch, per_task))
+
+    def close(self) -> None:
+        """Release workers; safe to call twice."""
+
+    def abort(self) -> None:
+        """Stop at once after an interrupt or a failure: cancel queued work, stop workers."""
+        self.close()
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Everything in this process, one task at a time: for debugging, tests and tiny runs."""
+
+    description = "serial (in this process)"
+
+    def run(self, fn, tasks):
+        for index, task in enumerate(tasks):
+            yield index, fn(*task)
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which cancels and stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _FuturesExecutor(Executor):
+    """Shared submit / as-completed / cancel logic over a ``concurrent.futures.Executor``."""
+
+    def _pool(self) -> cf.Executor:
+        raise NotImplementedError
+
+    def _submit(self, pool: cf.Executor, fn, task: Task) -> cf.Future:
+        return pool.submit(fn, *task)
+
+    def run(self, fn, tasks):
+        pool = self._pool()
+        futures: dict[cf.Future, int] = {}
+        try:
+            for index, task in enumerate(tasks):
+                futures[self._submit(pool, fn, task)] = index
+            for future in cf.as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            self.abort()
+            raise
+
+
+class PoolExecutor(_FuturesExecutor):
+    """A local ``ProcessPoolExecutor``; workers are started once and reused between rounds."""
+
+    max_batch = 50
+
+    def __init__(self, workers: int):
+        if workers < 1:
+            raise ValueError("a process pool needs at least one worker")
+        self.workers = workers
+        self.description = f"process pool, {workers} worker{'s' if workers != 1 else ''}"
+        self._executor: cf.ProcessPoolExecutor | None = None
+
+    def _pool(self) -> cf.Executor:
+        if self._executor is None:
+            self._executor = cf.ProcessPoolExecutor(self.workers, initializer=_ignore_sigint)
+        return self._executor
+
+    def abort(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        # Running tasks cannot be cancelled; stop their processes rather than wait for them.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(_FuturesExecutor):
+    """A Dask distributed client, at an address or on a loopback ``LocalCluster``.
+
+    Tasks go through ``Client.get_executor(pure=False)``: identical-looking batches are
+    never merged (each carries its replication indices anyway). Workers must have the same
+    preparedness version installed; ``client.get_versions(check=True)`` refuses otherwise.
+    """
+
+    min_batch, max_batch = 5, 50
+
+    def __init__(self, address: str, *, local_workers: int | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as error:
+            raise ExecutorError(
+                "Dask is not installed; install it with: pip install 'preparedness[distributed]'"
+            ) from error
+        self._cluster = None
+        if address == "local":
+            workers = local_workers or os.cpu_count() or 1
+            # Loopback only, no dashboard: never listen on every interface (notes section 6).
+            self._cluster = LocalCluster(host="127.0.0.1", dashboard_address=None,
+                                         n_workers=workers, threads_per_worker=1,
+                                         processes=True)
+            address_shown = f"a local Dask cluster on 127.0.0.1 ({workers} workers)"
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(address, timeout="20s")
+            except (OSError, TimeoutError) as error:
+                raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {error}") \
+                    from error
+            address_shown = f"the Dask scheduler at {address}"
+        try:
+            self._client.get_versions(check=True)
+        except ValueError as error:
+            self.close()
+            raise ExecutorError(f"Dask workers run different package versions: {error}") \
+                from error
+        self.workers = max(1, sum(
+            info.get("nthreads", 1)
+            for info in self._client.scheduler_info().get("workers", {}).values()
+        ))
+        self.description = f"{address_shown}, {self.workers} worker threads"
+        self._executor = self._client.get_executor(pure=False)
+
+    def _pool(self) -> cf.Executor:
+        return self._executor
+
+    def abort(self) -> None:
+        if self._client is not None:
+            self._executor.shutdown(wait=False)
+        self.close()
+
+    def close(self) -> None:
+        client, self._client = getattr(self, "_client", None), None
+        cluster, self._cluster = getattr(self, "_cluster", None), None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def make_executor(
+    workers: int | None = None,
+    cluster: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Executor, str | None]:
+    """The executor the command line asked for, and a note to print when it chose for you.
+
+    ``cluster`` (an address, or ``local``) wins; else ``DASK_SCHEDULER_ADDRESS`` if set
+    (and the note says so, since a variable in the environment is easy to forget); else
+    ``workers``: 0 is serial, N a pool of N processes, None a pool of every core.
+    """
+    environ = os.environ if environ is None else environ
+    note = None
+    if cluster is None and environ.get(DASK_ENV):
+        cluster = environ[DASK_ENV]
+        note = f"using the Dask scheduler at {cluster} from {DASK_ENV}"
+    if cluster is not None:
+        return DaskExecutor(cluster, local_workers=workers or None), note
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers == 0:
+        return SerialExecutor(), note
+    return PoolExecutor(workers), note
