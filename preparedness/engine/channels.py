@@ -91,7 +91,7 @@ def _call(world: World, sender: Post, receiver: Post, channel, incident: str, ca
         outcome, cause = yield from _connect_and_talk(
             world, sender, receiver, channel, incident, dialled, info, in_person
         )
-        world.release(sender, own, incident)
+        world.release(sender, own, incident, cause)
         if outcome:
             return True, cause
         if attempt < attempts:
@@ -134,28 +134,35 @@ def _connect_and_talk(world: World, sender: Post, receiver: Post, channel, incid
     else:
         yield theirs
     world.seized(receiver, incident, cause)
-    try:
-        if not in_person:
-            now = env.now
-            probability = channel.answer_probability.for_time(world.is_night(now))
-            if not world.on_duty(receiver, now):
-                probability *= receiver.role.off_duty.answer_factor
-            if _stream(world, channel, sender, receiver, "answer").random() >= probability:
-                yield env.timeout(channel.no_answer_timeout)
-                return False, trace.emit(env.now, EventKind.CALL_UNANSWERED, incident,
-                                         sender.id, receiver.id, cause, channel.id, info)
-            ring = _ring_time(world, channel, sender, receiver)
-            if ring > 0:
-                yield env.timeout(ring)
-            cause = trace.emit(env.now, EventKind.CALL_ANSWERED, incident, sender.id,
-                               receiver.id, cause, channel.id, info)
-        talk = channel.talk_time.sample(_stream(world, channel, sender, receiver, "talk"))
-        if talk > 0:
-            yield env.timeout(talk)
-        return True, trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
-                                receiver.id, cause, channel.id, info)
-    finally:
-        world.release(receiver, theirs, incident)
+    outcome, last = yield from _ring_and_talk(world, sender, receiver, channel, incident, cause,
+                                              info, in_person)
+    world.release(receiver, theirs, incident, last)
+    return outcome, last
+
+
+def _ring_and_talk(world: World, sender: Post, receiver: Post, channel, incident: str,
+                   cause: int, info: str, in_person: bool):
+    """With both lines held: ring (maybe unanswered), then talk. Returns (delivered, last id)."""
+    env, trace = world.env, world.trace
+    if not in_person:
+        now = env.now
+        probability = channel.answer_probability.for_time(world.is_night(now))
+        if not world.on_duty(receiver, now):
+            probability *= receiver.role.off_duty.answer_factor
+        if _stream(world, channel, sender, receiver, "answer").random() >= probability:
+            yield env.timeout(channel.no_answer_timeout)
+            return False, trace.emit(env.now, EventKind.CALL_UNANSWERED, incident,
+                                     sender.id, receiver.id, cause, channel.id, info)
+        ring = _ring_time(world, channel, sender, receiver)
+        if ring > 0:
+            yield env.timeout(ring)
+        cause = trace.emit(env.now, EventKind.CALL_ANSWERED, incident, sender.id,
+                           receiver.id, cause, channel.id, info)
+    talk = channel.talk_time.sample(_stream(world, channel, sender, receiver, "talk"))
+    if talk > 0:
+        yield env.timeout(talk)
+    return True, trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
+                            receiver.id, cause, channel.id, info)
 
 
 def _ring_time(world: World, channel, sender: Post, receiver: Post) -> float:
@@ -180,13 +187,13 @@ def _post(world: World, sender: Post, receiver: Post, channel, remaining: list[s
     writing = channel.post_time.sample(_stream(world, channel, sender, receiver, "post"))
     if writing > 0:
         yield env.timeout(writing)
-    world.release(sender, own, incident)
     stream = _stream(world, channel, sender, receiver, "read")
     failed = channel.failure_probability > 0 and stream.random() < channel.failure_probability
     never = stream.random() < channel.never_read_share
     delay = channel.read_delay.for_time(world.is_night(env.now)).sample(stream)
     posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, incident, sender.id, receiver.id,
                         cause, channel.id, info)
+    world.release(sender, own, incident, posted)
     if failed or never:
         delay = None
     env.process(_await_reading(world, sender, receiver, channel, remaining, incident, posted,
@@ -212,8 +219,10 @@ def _await_reading(world: World, sender: Post, receiver: Post, channel, remainin
         env.process(_late_read(world, sender, receiver, channel, incident, posted,
                                delay - confirm, on_delivered, info))
     if remaining:
-        yield from send(world, sender, receiver, remaining, incident, unconfirmed, on_delivered,
-                        info)
+        following_up = trace.emit(env.now, EventKind.FALLBACK, incident, sender.id, receiver.id,
+                                  unconfirmed, remaining[0], info)
+        yield from send(world, sender, receiver, remaining, incident, following_up,
+                        on_delivered, info)
     else:
         trace.emit(env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id,
                    unconfirmed, None, info)

@@ -92,11 +92,11 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
                          info=message.info)
     night = world.is_night(env.now)
     thinking = post.role.decision_time.for_time(night).sample(
-        world.streams.get(f"{post.id}:decide")
+        world.streams.get(f"{post.id}:decide:{incident}")
     )
     if not world.on_duty(post, env.now):
         getting_there = post.role.off_duty.response_delay.sample(
-            world.streams.get(f"{post.id}:off_duty")
+            world.streams.get(f"{post.id}:off_duty:{incident}")
         )
         if getting_there > 0:
             yield env.timeout(getting_there)
@@ -106,7 +106,7 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
         yield env.timeout(thinking)
     decided = trace.emit(env.now, EventKind.DECISION_MADE, incident, post.id, cause=started,
                          info=message.info)
-    world.release(post, line, incident)
+    world.release(post, line, incident, decided)
     if message.kind == "report":
         yield from _act_on_report(world, state, post, decided)
     elif message.kind == "warning":
@@ -222,7 +222,7 @@ def _start_centre(world: World, state: IncidentState, commander: Post, activated
     convening as soon as its commanding post has the report, without waiting for the
     plan to be formally activated further up.
     """
-    env, trace = world.env, world.trace
+    env = world.env
     township = world.places.ancestor(state.community, Level.township)
     centre = world.centres.get(township)
     if centre is None:

@@ -9,7 +9,9 @@ from .trace import Trace
 from .world import World
 
 
-def simulate_replication(scenario: Scenario, replication: int, root_seed: int | None = None) -> Trace:
+def simulate_replication(
+    scenario: Scenario, replication: int, root_seed: int | None = None
+) -> Trace:
     """Build a fresh world, replay every incident until the horizon, and return the trace.
 
     The replication's draws depend only on ``root_seed`` (default: the scenario's seed), the

@@ -35,7 +35,8 @@ def warning_area(world: World, state) -> list[str]:
     if state.plan.warn.area == "incident_community":
         return [state.community]
     township = world.places.ancestor(state.community, Level.township)
-    return [c for c in world.places.communities if world.places.ancestor(c, Level.township) == township]
+    places = world.places
+    return [c for c in places.communities if places.ancestor(c, Level.township) == township]
 
 
 def start_warning(world: World, state, issuer: Post, cause: int):
@@ -132,9 +133,9 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
     writing = channel.post_time.sample(world.streams.get(f"{channel.id}:{post.id}:warning"))
     if writing > 0:
         yield env.timeout(writing)
-    world.release(post, line, state.incident.id)
     posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, state.incident.id, post.id, None,
                         cause, channel.id, "warning:group")
+    world.release(post, line, state.incident.id, posted)
     read_delay = channel.read_delay.for_time(world.is_night(env.now))
     lost = channel.never_read_share + (1 - channel.never_read_share) * channel.failure_probability
     for community, cohort, first, end in _lists(world, state, post, ("smartphone",)):
@@ -211,4 +212,4 @@ def _knocker(world: World, state, post: Post, knocking: DoorKnocking, lists, wor
     remaining = min(clock, world.scenario.horizon) - env.now
     if remaining > 0:
         yield env.timeout(remaining)
-    world.release(post, line, state.incident.id)
+    world.release(post, line, state.incident.id, begun)

@@ -252,9 +252,10 @@ class World:
     def seized(self, post: Post, incident: str | None, cause: int | None) -> None:
         self.trace.emit(self.env.now, EventKind.LINE_SEIZED, incident, post.id, cause=cause)
 
-    def release(self, post: Post, request, incident: str | None) -> None:
+    def release(self, post: Post, request, incident: str | None, cause: int | None) -> None:
+        """Free a line; ``cause`` is the event that ended its use (a delivery, a decision...)."""
         post.lines.release(request)
-        self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id)
+        self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id, cause=cause)
 
 
 def _within(clock: float, start: float, end: float) -> bool:
