@@ -387,4 +387,8 @@ def yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = _TOKEN_PATTERN.sub(lambda m: _TOKEN_WORDS[m[0]], problem)
     if problem.startswith("expected the end of the block"):
         problem += " (check the indentation)"
+    flow = {"while parsing a flow mapping": "{", "while parsing a flow sequence": "["}
+    opener = flow.get(exc.context or "")
+    if opener and problem.startswith("expected ',") and exc.context_mark is not None:
+        problem += f" (the '{opener}' on line {exc.context_mark.line + 1} is never closed)"
     return f"could not parse YAML: {problem}"

@@ -10,7 +10,16 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
 from .durations import ClockTime, Duration, PositiveDuration
@@ -130,13 +139,15 @@ class Community(Model):
     """Per-community staffing ratios for grid-level roles, overriding the role's own ratio
     (grid workers per 1,000 residents range from 0.68 to 3.94 across communities, seed 004)."""
 
-    @model_validator(mode="after")
-    def _households_fit(self) -> Community:
-        if self.households > self.population:
+    @field_validator("households")
+    @classmethod
+    def _households_fit(cls, households: int, info: ValidationInfo) -> int:
+        population = info.data.get("population")
+        if population is not None and households > population:
             raise ValueError(
-                f"households ({self.households}) cannot exceed population ({self.population})"
+                f"households ({households}) cannot exceed population ({population})"
             )
-        return self
+        return households
 
 
 class Township(Model):
@@ -356,11 +367,13 @@ class Role(Model):
     warns_households: HouseholdWarning | None = None
     """How this role warns households when a warning reaches it (None: passes it on only)."""
 
-    @model_validator(mode="after")
-    def _ratio_only_for_grid(self) -> Role:
-        if self.per_1000_residents is not None and self.level is not Level.grid:
+    @field_validator("per_1000_residents")
+    @classmethod
+    def _ratio_only_for_grid(cls, ratio: float | None, info: ValidationInfo) -> float | None:
+        level = info.data.get("level")
+        if ratio is not None and level is not None and level is not Level.grid:
             raise ValueError("per_1000_residents is only allowed for roles at grid level")
-        return self
+        return ratio
 
 
 # ----------------------------------------------------------------------------- command
@@ -496,13 +509,19 @@ class Incident(Model):
     plan: Identifier | None = None
     """Plan to follow; by default the plan matching the category and level."""
 
-    @model_validator(mode="after")
-    def _level_by_category(self) -> Incident:
-        if self.category is Category.social_security and self.level is not None:
+    @field_validator("level")
+    @classmethod
+    def _level_by_category(cls, level: Severity | None, info: ValidationInfo) -> Severity | None:
+        category = info.data.get("category")
+        if category is Category.social_security and level is not None:
             raise ValueError(
                 "social-security incidents carry no level (Emergency Response Law, Art. 3); "
                 "remove 'level'"
             )
+        return level
+
+    @model_validator(mode="after")
+    def _level_given(self) -> Incident:
         if self.category is not Category.social_security and self.level is None:
             raise ValueError("this incident needs a 'level' (I, II, III or IV)")
         return self

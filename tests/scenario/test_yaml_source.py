@@ -270,7 +270,8 @@ def test_only_one_document() -> None:
         ("name: a: b\n", "1:8: could not parse YAML: mapping values are not allowed here"),
         (
             "teams: [a, b\n",
-            "2:1: could not parse YAML: expected ',' or ']', but got the end of the file",
+            "2:1: could not parse YAML: expected ',' or ']', but got the end of the file "
+            "(the '[' on line 1 is never closed)",
         ),
         ("name: 'unclosed\n", "2:1: could not parse YAML: found unexpected end of the file"),
         (
