@@ -10,16 +10,20 @@ succeeds silently, so the final folder must not exist beforehand: each run gets 
 label (:func:`unique_run_label`) and a previous report is never overwritten in place.
 
 SIGKILL and power loss cannot be caught; they leave ``.partial-*`` folders or ``.tmp-*``
-files behind, which :func:`clean_stale_partials` removes on a later run.
+files behind, which :func:`clean_stale_partials` removes on a later run: at once when the
+staging folder's owner marker (``.owner``: pid, host, boot and process start time) shows
+that the run which made it is dead, otherwise once it has not changed for an hour.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import time
 from datetime import datetime
@@ -36,6 +40,8 @@ __all__ = [
 
 PARTIAL_PREFIX = ".partial-"
 TMP_PREFIX = ".tmp-"
+#: Inside a staging folder: who is writing it, so a later run can tell when its writer died.
+OWNER_FILE = ".owner"
 _TOKEN_HEX_CHARS = 16  # secrets.token_hex(8)
 _DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.EBADF, errno.ENOTSUP}
 _PARTIAL_NAME = re.compile(
@@ -89,7 +95,9 @@ class ReportFolder:
     and again at commit if another process claimed the name meanwhile (the staged report is
     then discarded, keeping "no partial left behind" true). The parent folder is created if
     needed. Enter the context when ready to write, not at the start of a long simulation:
-    :func:`clean_stale_partials` in another run judges staleness by modification time.
+    :func:`clean_stale_partials` in another run judges staleness by modification time when
+    it cannot tell whether the writer is alive. The staging folder holds an ``OWNER_FILE``
+    marker while it is written; it is removed before the folder is renamed into place.
     """
 
     def __init__(self, final_dir: str | os.PathLike[str]) -> None:
@@ -114,6 +122,14 @@ class ReportFolder:
             except FileExistsError:
                 continue
             self.staging = parent / name
+            try:
+                (self.staging / OWNER_FILE).write_text(
+                    json.dumps(_owner_record(os.getpid())), encoding="utf-8"
+                )
+            except BaseException:
+                shutil.rmtree(self.staging, ignore_errors=True)
+                self.staging = None
+                raise
             return self.staging
 
     def __exit__(
@@ -137,6 +153,8 @@ class ReportFolder:
                     "report folder appeared while the run was writing",
                     str(self.final_dir),
                 )
+            # Last, so a kill at any earlier moment leaves a marked (removable) partial.
+            (staging / OWNER_FILE).unlink(missing_ok=True)
             os.replace(staging, self.final_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -149,7 +167,9 @@ def clean_stale_partials(
 ) -> list[Path]:
     """Remove ``.partial-*`` folders and ``.tmp-*`` files left in ``parent`` by killed runs.
 
-    Only leftovers not modified for ``older_than_seconds`` go, so a run writing in the same
+    A staging folder whose owner marker names a process on this machine that no longer
+    runs (killed with SIGKILL, or the machine rebooted since) goes at once. Anything else
+    goes only when not modified for ``older_than_seconds``, so a run writing in the same
     folder right now keeps its staging folder. A folder's age is that of its newest entry.
     Symlinks are never followed or removed. Returns the removed paths, sorted.
     """
@@ -163,7 +183,7 @@ def clean_stale_partials(
             continue
         try:
             if entry.name.startswith(PARTIAL_PREFIX) and entry.is_dir():
-                if _newest_mtime(entry) < cutoff:
+                if _owner_is_dead(entry) or _newest_mtime(entry) < cutoff:
                     shutil.rmtree(entry)
                     removed.append(entry)
             elif entry.name.startswith(TMP_PREFIX) and entry.is_file():
@@ -197,6 +217,61 @@ def unique_run_label(parent: str | os.PathLike[str], now: datetime) -> str:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _owner_record(pid: int) -> dict:
+    """What identifies a running process across PID reuse: pid, host, boot and start time."""
+    return {"pid": pid, "host": socket.gethostname(), "boot": _boot_id(),
+            "start": _process_start(pid)}
+
+
+def _owner_is_dead(partial: Path) -> bool:
+    """True only when the staging folder's writer is known to be gone; False when unsure.
+
+    Unsure means: no marker (a folder from an older version, or one whose marker is not
+    written yet), another host (a shared network folder), or not POSIX (``os.kill(pid, 0)``
+    would terminate the process on Windows).
+    """
+    if os.name != "posix":
+        return False
+    try:
+        record = json.loads((partial / OWNER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("host") != socket.gethostname():
+        return False
+    pid = record.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    boot = _boot_id()
+    if boot is not None and record.get("boot") not in (None, boot):
+        return True  # written before the last reboot
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: alive, but another user's
+        return False
+    start = record.get("start")
+    return start is not None and _process_start(pid) not in (None, start)  # pid reused
+
+
+def _boot_id() -> str | None:
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip() or None
+    except OSError:
+        return None
+
+
+def _process_start(pid: int) -> int | None:
+    """A process's start time in clock ticks since boot (Linux ``/proc/<pid>/stat``)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            stat = handle.read()
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _mode_for(target: Path) -> int:

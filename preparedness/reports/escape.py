@@ -4,15 +4,16 @@ Team, zone and depot names come from scenario files that anyone can write, so th
 any Unicode, ``<script>``, Markdown syntax or spreadsheet formulas such as
 ``=cmd|' /c calc'!A0``. A report must show such a name literally, never run or render it.
 Jinja2 does not autoescape ``.md`` templates (engineering notes §4.1), so Markdown output
-goes through :func:`md_cell`; CSV output goes through :func:`csv_cell`. HTML reports rely
-on Jinja2's autoescaping instead, not on this module.
+goes through :func:`md_cell`; CSV output goes through :func:`csv_cell`; text printed on the
+terminal goes through :func:`terminal_text`. HTML reports rely on Jinja2's autoescaping
+instead, not on this module.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["csv_cell", "md_cell"]
+__all__ = ["csv_cell", "md_cell", "terminal_text"]
 
 
 def _md_table() -> dict[int, str]:
@@ -28,6 +29,22 @@ def _md_table() -> dict[int, str]:
 
 
 _MD_TABLE = _md_table()
+
+
+_TERMINAL_TABLE = {
+    code: " " for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+}
+
+
+def terminal_text(text: object) -> str:
+    """Make ``text`` safe to print on a terminal: control characters become spaces.
+
+    A YAML double-quoted name may hold ``\\e[2J`` or ``\\e]0;...\\a``: escape sequences that
+    clear the screen, retitle the window or worse. ``rich.text.Text`` passes ESC through, so
+    names are cleaned before they reach the console. Line breaks become spaces too, keeping
+    a table row on one line.
+    """
+    return str(text).replace("\r\n", "\n").translate(_TERMINAL_TABLE)
 
 
 def md_cell(text: object) -> str:

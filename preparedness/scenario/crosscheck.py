@@ -7,6 +7,7 @@ collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 
 import networkx as nx
@@ -17,12 +18,25 @@ Problem = tuple[tuple, str]
 
 #: Posts the engine will build at most; beyond this the scenario is refused before building.
 MAX_POSTS = 2_000_000
+#: Longest run horizon, in minutes (30 days: the longest reporting window in domain-facts
+#: section 1.1, supplementary casualty reports). Nothing in a scenario plays out longer.
+MAX_HORIZON = 30 * 1440.0
+#: Households one incident may warn. Each costs about 100 bytes of memory per replication
+#: and worker (5 million: about 0.5 GB, measured), so larger areas are refused before
+#: anything is built; a whole township of a megacity has far fewer.
+MAX_WARNED_HOUSEHOLDS = 5_000_000
+#: People per post, as ``Role.staff`` allows; a ratio per 1,000 residents must not exceed it
+#: either (door-knocking runs one process per person: 100,000 took 28 s and 420 MB).
+MAX_STAFF = 10_000
 
 
 def cross_check(scenario: Scenario) -> list[Problem]:
     """Every cross-reference problem in a scenario that already passed field validation."""
-    problems: list[Problem] = []
-    for check in (_unique_ids, _references, _chain_shape, _plans_reachable, _size):
+    problems: list[Problem] = [*_unique_ids(scenario), *_references(scenario)]
+    if problems:
+        # A dangling id or a clash makes the chain checks below report the same typo again.
+        return problems
+    for check in (_chain_shape, _plans_reachable, _size, _horizon, _warning_size, _staff_size):
         problems.extend(check(scenario))
     return problems
 
@@ -254,7 +268,10 @@ def _size(s: Scenario) -> Iterator[Problem]:
     posts = 0
     communities = [c for t in s.places.townships for c in t.communities]
     for i, role in enumerate(s.roles):
-        if role.level is Level.grid and role.per_1000_residents is None:
+        if role.level is Level.building:
+            posts += sum(c.buildings for c in communities)
+            where = "the communities' buildings"
+        elif role.level is Level.grid and role.per_1000_residents is None:
             posts += sum(c.grid_cells for c in communities)
             where = "the communities' grid_cells"
         elif role.level in (Level.grid, Level.community):
@@ -269,3 +286,57 @@ def _size(s: Scenario) -> Iterator[Problem]:
                 "or move this role up a level"
             )
             return
+
+
+def _horizon(s: Scenario) -> Iterator[Problem]:
+    if s.horizon > MAX_HORIZON:
+        yield ("horizon",), (
+            f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon"
+        )
+
+
+def _warning_size(s: Scenario) -> Iterator[Problem]:
+    """Households an incident's warning covers must fit in memory (MAX_WARNED_HOUSEHOLDS)."""
+    plans = {p.id: (i, p) for i, p in enumerate(s.plans)}
+    for township in s.places.townships:
+        for community in township.communities:
+            for incident in s.incidents:
+                if incident.community != community.id:
+                    continue
+                plan = s.plan_for(incident) if incident.plan in (None, *plans) else None
+                if plan is None or plan.warn is None:
+                    continue
+                township_wide = plan.warn.area == "township"
+                area = township.communities if township_wide else [community]
+                households = sum(c.households for c in area)
+                if households > MAX_WARNED_HOUSEHOLDS:
+                    where = f"township '{township.id}'" if township_wide else \
+                        f"community '{community.id}'"
+                    yield ("plans", plans[plan.id][0], "warn", "area"), (
+                        f"incident '{incident.id}' would warn {households:,} households in "
+                        f"{where}; at most {MAX_WARNED_HOUSEHOLDS:,} fit in memory: lower the "
+                        "communities' households"
+                        + ("" if not township_wide else " or warn the incident_community only")
+                    )
+
+
+def _staff_size(s: Scenario) -> Iterator[Problem]:
+    """Staff from a ratio per 1,000 residents (as ``World._staff`` computes it) stays in bounds."""
+    for i, role in enumerate(s.roles):
+        if role.per_1000_residents is None:
+            continue
+        for t, township in enumerate(s.places.townships):
+            for c, community in enumerate(township.communities):
+                ratio = community.staff_per_1000.get(role.id, role.per_1000_residents)
+                staff = math.ceil(community.population / 1000 * ratio)
+                if staff <= MAX_STAFF:
+                    continue
+                own = role.id in community.staff_per_1000
+                loc = ("places", "townships", t, "communities", c, "staff_per_1000", role.id) \
+                    if own else ("roles", i, "per_1000_residents")
+                yield loc, (
+                    f"{ratio:g} per 1,000 residents gives community '{community.id}' "
+                    f"{staff:,} {role.id} staff on one post; at most {MAX_STAFF:,}: lower "
+                    + ("its staff_per_1000" if own else "per_1000_residents")
+                )
+                return
