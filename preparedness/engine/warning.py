@@ -142,7 +142,16 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         rng = world.streams.get(f"{channel.id}:{post.id}:warning:{community}")
         count = end - first
         times = env.now + np.asarray(read_delay.sample(rng, size=count), dtype=float)
-        times[rng.random(count) < lost] = math.inf
+        unread = rng.random(count) < lost
+        forwarding = getattr(channel, "forwarded_share", 0.0)
+        if forwarding > 0:
+            # Some of those who never read it hear it from a member who did: the reader's
+            # delay (the draw above) plus the forwarding delay.
+            told = unread & (rng.random(count) < forwarding)
+            later = np.asarray(channel.forward_delay.sample(rng, size=count), dtype=float)
+            times = np.where(told, times + later, times)
+            unread &= ~told
+        times[unread] = math.inf
         if world.channel_down(channel.id, env.now, post.unit, community):
             times[:] = math.inf  # the post never went out in this area
         trace.warnings.append(WarningBatch(state.incident.id, community, cohort, first, times,

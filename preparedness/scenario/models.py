@@ -251,6 +251,11 @@ class GroupMessageChannel(_ChannelBase):
     """Share of members who never read the post."""
     confirm_within: PositiveDuration = "30m"
     """If no reply by then, the sender treats the message as failed and falls back."""
+    forwarded_share: Share = 0.0
+    """Of the households that never read a warning posted here, the share that hear it anyway
+    because a member who read it forwards it or tells them (a neighbour, a relative's group)."""
+    forward_delay: DurationDistribution = {"lognormal": {"median": "30m", "p90": "2h"}}
+    """From a reader reading the warning to the household it was forwarded to hearing it."""
 
 
 class SmsChannel(_ChannelBase):

@@ -109,3 +109,21 @@ def test_coverage_counts_every_household_once():
     assert coverage.households == {"smartphone": 50, "without_smartphone": 50}
     assert coverage.reached == {"smartphone": 50, "without_smartphone": 50}
     assert ("all", 100) in coverage.levels
+
+
+def test_forwarding_reaches_a_share_of_those_who_never_read():
+    group = {"read_delay": "10m", "never_read_share": 0.5, "post_time": "0s",
+             "confirm_within": "1h", "forwarded_share": 0.4, "forward_delay": "30m"}
+    data = _warning_scenario(households=4000, buildings=40, group=group)
+    trace = simulate_replication(build(data), 0)
+    batch = next(b for b in trace.warnings if b.method == "group_message")
+    delays = np.asarray(batch.times) - trace[batch.cause].time
+    n = len(delays)
+    read = np.isclose(delays, 10.0)
+    forwarded = np.isclose(delays, 40.0)
+    never = ~np.isfinite(delays)
+    assert read.sum() + forwarded.sum() + never.sum() == n
+    # Expected shares 0.5 read, 0.5 x 0.4 = 0.2 forwarded, 0.3 never: 99% binomial intervals.
+    for count, p in ((read.sum(), 0.5), (forwarded.sum(), 0.2), (never.sum(), 0.3)):
+        lo, hi = stats.binom.interval(0.99, n, p)
+        assert lo <= count <= hi
