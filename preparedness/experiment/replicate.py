@@ -21,7 +21,7 @@ from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
 from ..engine.trace import Trace
 from ..scenario.models import Scenario
-from .executor import Executor, SerialExecutor
+from .executor import Executor, SerialExecutor, stop_requested
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,8 @@ def run_batch(variant: str, scenario: Scenario, seed: int, start: int, stop: int
     """Replications ``start`` .. ``stop - 1`` of one variant: one task for any executor."""
     results, example = [], None
     for index in range(start, stop):
+        if stop_requested():  # the run was interrupted: this batch will be discarded
+            break
         trace = simulate_replication(scenario, index, seed)
         if index == 0:
             example = trace

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .escape import md_cell
+from .escape import md_cell, terminal_text
 from .text import share, share_interval
 
 __all__ = [
@@ -233,7 +233,8 @@ def print_comparison(console: Console, results: dict) -> None:
     """A rich table per incident: median before and after, the change and P(faster)."""
     comparison = results["comparison"]
     for incident in comparison["incidents"]:
-        table = Table(title=Text(f"{incident['name']} — what the interventions change"),
+        table = Table(title=Text(terminal_text(f"{incident['name']} — what the interventions "
+                                               "change")),
                       title_justify="left")
         for column, justify in [("Milestone", "left"), ("Intervention", "left"),
                                 ("Median base → with", "right"),
@@ -255,6 +256,7 @@ def print_comparison(console: Console, results: dict) -> None:
                               else f"only in base ({row['only_base_reached']} runs)")
                 style = "green" if _clear(row) and (row["median_change"] or 0) < 0 else (
                     "red" if _clear(row) and (row["median_change"] or 0) > 0 else "")
-                table.add_row(Text(milestone["label"]), Text(row["intervention"]), medians,
+                table.add_row(Text(terminal_text(milestone["label"])),
+                              Text(terminal_text(row["intervention"])), medians,
                               Text(change, style=style), faster)
         console.print(table)

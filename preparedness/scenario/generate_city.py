@@ -185,8 +185,9 @@ name: 蓉城市 — synthetic city, phone relay, siloed departments
 description: >
   A synthetic city of {size.population:,} residents in {size.communities:,} communities. One
   night three incidents start in its largest, a middle-sized and its smallest community;
-  reports climb by phone from the grid workers to the city's emergency office, and police
-  and fire act only on orders from their own city bureaus.
+  reports climb by phone from the grid workers to the city's emergency office, police
+  and fire act only on orders from their own city bureaus, and every household of the
+  three sub-districts must be warned.
 start: "2026-07-14T02:10:00+08:00"
 seed: 2026071402
 horizon: 12h
@@ -218,6 +219,13 @@ channels:
       night: {{lognormal: {{median: 20m, p90: 2h}}}}
     never_read_share: 0.15
     confirm_within: 30m
+  - id: residents_group
+    kind: group_message
+    read_delay:
+      day: {{lognormal: {{median: 12m, p90: 1h30m}}}}
+      night: {{lognormal: {{median: 2h, p90: 8h}}}}
+    never_read_share: 0.12
+    confirm_within: 30m
 
 roles:
   - id: grid_worker
@@ -228,6 +236,12 @@ roles:
     on_duty: [{{from: "08:00", to: "18:00"}}]
     decision_time: {{lognormal: {{median: 3m, p90: 10m}}}}
     fallback: [phone, wechat]
+    # Grid workers knock on the doors of households without smartphones (敲门行动, seed 001).
+    warns_households:
+      door_knocking:
+        time_per_household: {{lognormal: {{median: 4m, p90: 8m}}}}
+        walk_between_buildings: 3m
+        nobody_home: 0.15
   - id: community_secretary
     name: 社区书记
     level: community
@@ -236,6 +250,7 @@ roles:
       day: {{lognormal: {{median: 3m, p90: 10m}}}}
       night: {{lognormal: {{median: 6m, p90: 20m}}}}
     fallback: [phone, wechat]
+    warns_households: {{group_message: residents_group}}
   - id: township_duty_officer
     name: 街道值班员
     level: township
@@ -316,6 +331,9 @@ plans:
     departments:
       - {{department: police, ordered_within: 1h, report_in_within: 1h30m}}
       - {{department: fire, ordered_within: 45m, report_in_within: 1h15m}}
+    # Every household of the incident's sub-district is warned: by the residents' group,
+    # and at the door for those without smartphones (households as cohorts, not processes).
+    warn: {{area: township, coverage: 0.9, within: 4h}}
 
 incidents:
   - id: flood_largest
