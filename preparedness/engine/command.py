@@ -80,6 +80,7 @@ def liaison_role(world: World, department: Department) -> Role:
             name=f"{department.name} liaison",
             level=Level.township,
             decision_time=centre.liaison_decision_time,
+            handover=0.0,  # model_construct skips validation, so unvalidated defaults are set here
         )
         world.extra_roles[role_id] = role
     return role

@@ -16,6 +16,7 @@ class EventKind(str, Enum):
     """Domain verbs. The time between an event and its cause is spent doing what its kind says."""
 
     INCIDENT_STARTED = "incident_started"
+    SHIFT_HANDOVER = "shift_handover"  # a shift starts: the post hands over (not incident-caused)
     INCIDENT_DETECTED = "incident_detected"  # since cause: detection
     TASK_STARTED = "task_started"  # since cause: waiting for one's own line (busy person)
     OFF_DUTY_RESPONSE = "off_duty_response"  # since cause: an off-duty person getting to work

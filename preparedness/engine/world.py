@@ -224,7 +224,39 @@ class World:
             post = Post(self.env, role, unit, self._staff(role, unit))
             self.posts[post_id] = post
             self.trace.posts[post_id] = post.info
+            if role.handover > 0 and role.on_duty != "always":
+                self.env.process(self._handovers(post))
         return post
+
+    def _handovers(self, post: Post):
+        """At every shift start until the horizon, all of the post's lines go to the handover.
+
+        Posts are built when first needed, so one built during a handover joins it for
+        the rest of its duration.
+        """
+        env, handover = self.env, post.role.handover
+        starts = sorted(shift.start for shift in post.role.on_duty)
+        day = (env.now + self._start_clock) // 1440.0 - 1
+        while True:
+            for start in starts:
+                begins = day * 1440.0 + start - self._start_clock
+                ends = begins + handover
+                if ends <= env.now:
+                    continue
+                if begins >= self.scenario.horizon:
+                    return
+                if begins > env.now:
+                    yield env.timeout(begins - env.now)
+                marker = self.trace.emit(env.now, EventKind.SHIFT_HANDOVER, None, post.id)
+                requests = [post.lines.request() for _ in range(post.staff)]
+                yield env.all_of(requests)
+                for _ in requests:
+                    self.seized(post, None, marker)
+                if ends > env.now:
+                    yield env.timeout(ends - env.now)
+                for request in requests:
+                    self.release(post, request, None, marker)
+            day += 1
 
     def _staff(self, role: Role, unit: str) -> int:
         if role.per_1000_residents is not None:

@@ -361,6 +361,9 @@ class Role(Model):
     """Only at grid level: staff each community's post by this many people per 1,000 residents."""
     on_duty: Literal["always"] | list[Shift] = "always"
     """'always' (24-hour duty) or the daily shifts during which the post is staffed."""
+    handover: Duration = "0m"
+    """At the start of each shift, time the outgoing and incoming staff spend handing over;
+    the post takes no calls meanwhile (only with shifts)."""
     off_duty: OffDuty = OffDuty()
     decision_time: DayNightDistribution = {"lognormal": {"median": "2m", "p90": "8m"}}
     """Time to decide what to do with a message before acting on it."""

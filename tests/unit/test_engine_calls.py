@@ -251,3 +251,34 @@ def test_overlapping_incidents_do_not_wait_with_two_duty_officers() -> None:
     assert reached["A"]["report:township"].time == A_DIALS + g + t
     assert reached["B"]["report:township"].time == A_DIALS + g + t
     assert not any(e.kind is K.CALL_CONNECTED for e in trace.events)
+
+
+def test_a_shift_handover_holds_callers_until_it_is_over() -> None:
+    # The community secretary's shift starts at 10:02 with a 5-minute handover; the grid
+    # worker's call (dialled at 10:06 = detection 5 + decision 1) waits until 10:07. The
+    # post is built when first called, at 10:06, and joins the handover then.
+    from preparedness.engine.run import simulate_replication
+    from preparedness.engine.trace import EventKind
+    from tests.builders import build, minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "community_secretary").update(
+        on_duty=[{"from": "10:02", "to": "18:00"}], handover="5m")
+    trace = simulate_replication(build(data), 0)
+    handovers = [e for e in trace.events if e.kind is EventKind.SHIFT_HANDOVER]
+    assert [(e.time, e.actor) for e in handovers] == [(6.0, "community_secretary@c1")]
+    connected = next(e for e in trace.events if e.kind is EventKind.CALL_CONNECTED)
+    assert connected.time == 7.0
+    assert connected.subject == "community_secretary@c1"
+
+
+def test_a_post_built_before_its_shift_starts_hands_over_at_the_shift_start() -> None:
+    from preparedness.engine.run import simulate_replication
+    from preparedness.engine.trace import EventKind
+    from tests.builders import build, minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "grid_worker").update(on_duty=[{"from": "10:03", "to": "18:00"}], handover="1m")
+    trace = simulate_replication(build(data), 0)
+    handovers = [(e.time, e.actor) for e in trace.events if e.kind is EventKind.SHIFT_HANDOVER]
+    assert handovers == [(3.0, "grid_worker@c1/grid1")]

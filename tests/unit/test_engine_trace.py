@@ -79,9 +79,11 @@ def test_events_are_in_time_order_with_ids_by_position(label: str, trace: Trace)
 
 def test_only_an_incident_start_has_no_cause() -> None:
     # "Every event records what caused it" (DESIGN.md); the Event docstring allows None only
-    # for a start. Collected over every trace so one missing cause is one failure.
+    # for a start: an incident's, or a shift's (a handover is nobody's doing).
+    # Collected over every trace so one missing cause is one failure.
+    roots = (K.INCIDENT_STARTED, K.SHIFT_HANDOVER)
     uncaused = sorted({e.kind.value for _, trace in TRACES for e in trace.events
-                       if e.cause is None and e.kind is not K.INCIDENT_STARTED})
+                       if e.cause is None and e.kind not in roots})
     assert uncaused == []
 
 
