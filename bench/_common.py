@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import os
 import statistics
@@ -75,3 +76,8 @@ def canonical(value):
     if isinstance(value, float) and math.isnan(value):
         return "nan"
     return value
+
+
+def digest(value) -> str:
+    """SHA-256 of a value's exact, canonical form: equal digests, bit-identical results."""
+    return hashlib.sha256(repr(canonical(value)).encode("utf-8")).hexdigest()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import SCENARIOS, canonical, load_note, spread, timed, wait_for_quiet
+from _common import SCENARIOS, digest, load_note, spread, timed, wait_for_quiet
 
 from preparedness.experiment.executor import DaskExecutor, PoolExecutor, SerialExecutor
 from preparedness.experiment.replicate import run_variants
@@ -37,7 +37,10 @@ def main() -> None:
     run, n, seed = {"base": scenario}, args.replications, scenario.seed
     print(f"{args.scenario}: {n} replications, median of {args.repeats} runs; {load_note()}; "
           f"{wait_for_quiet(args.wait_quiet)}")
-    reference = run_variants(run, seed, 0, n, SerialExecutor())
+    # Only a digest of the serial results is kept: holding hundreds of replications' results
+    # alive makes every garbage collection in this process slower, which would slow the
+    # timed runs (measured: serial 29.7 s instead of 23 s for the warning township).
+    reference = digest(run_variants(run, seed, 0, n, SerialExecutor()))
     serial, serial_times = timed(lambda: run_variants(run, seed, 0, n, SerialExecutor()),
                                  args.repeats)
     print(f"serial: {serial:.2f} s (runs {spread(serial_times)})")
@@ -54,7 +57,7 @@ def main() -> None:
         executor = make()
         with executor:
             # Warm the workers, and check the results are bit-identical to the serial run.
-            same = canonical(run_variants(run, seed, 0, n, executor)) == canonical(reference)
+            same = digest(run_variants(run, seed, 0, n, executor)) == reference
             assert same, "results differ from the serial run"
             parallel, times = timed(lambda executor=executor: run_variants(run, seed, 0, n,
                                                                            executor),
