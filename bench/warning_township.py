@@ -14,10 +14,10 @@ import statistics
 import time
 from pathlib import Path
 
+from preparedness.engine.run import simulate_replication
 from preparedness.experiment.replicate import summarise_trace
 from preparedness.scenario.load import validate_document
 from preparedness.scenario.yaml_source import read_yaml
-from preparedness.engine.run import simulate_replication
 
 REFERENCE = Path(__file__).resolve().parent.parent / "scenarios" / "beijing_fringe_warning.yaml"
 
@@ -28,14 +28,22 @@ def scaled_scenario(communities: int):
     township = dict(data["places"]["townships"][0])
     template = township["communities"][0]
     township["communities"] = [
-        {**template, "id": f"c{k:02d}", "name": f"社区{k:02d}", "population": 33000,
-         "households": 12000, "grid_cells": 20, "buildings": 150}
+        {
+            **template,
+            "id": f"c{k:02d}",
+            "name": f"社区{k:02d}",
+            "population": 33000,
+            "households": 12000,
+            "grid_cells": 20,
+            "buildings": 150,
+        }
         for k in range(communities)
     ]
     data["places"] = {**data["places"], "townships": [township]}
     data["incidents"] = [{**data["incidents"][0], "community": "c00"}]
-    return validate_document(type(document)(document.file, data, document.root, document.text,
-                                            document.sha256))
+    return validate_document(
+        type(document)(document.file, data, document.root, document.text, document.sha256)
+    )
 
 
 def main() -> None:
@@ -57,7 +65,9 @@ def main() -> None:
     median = statistics.median(times)
     print(f"households in the warning area: {households:,}")
     print(f"posts simulated per replication: {statistics.median(posts):,.0f}")
-    print(f"trace events per replication (median of {args.repeats}): {statistics.median(events):,.0f}")
+    print(
+        f"trace events per replication (median of {args.repeats}): {statistics.median(events):,.0f}"
+    )
     print(f"households warned in the last replication: {sum(warned.values()):,}")
     print(f"seconds per replication (median of {args.repeats}): {median:.3f}")
     print(f"replications per second: {1 / median:.2f}")

@@ -44,7 +44,9 @@ class Coverage:
     times: dict[str, np.ndarray]
 
 
-def warning_coverage(trace: Trace, incident: str, extra_percent: int | None = None) -> Coverage | None:
+def warning_coverage(
+    trace: Trace, incident: str, extra_percent: int | None = None
+) -> Coverage | None:
     """Coverage of ``incident``'s warning area, or None when it had no warning."""
     area = trace.warning_area.get(incident)
     if area is None:
@@ -68,7 +70,10 @@ def warning_coverage(trace: Trace, incident: str, extra_percent: int | None = No
         source[key][segment] = np.where(better, index, source[key][segment])
     percents = sorted({*QUANTILES, *([extra_percent] if extra_percent else [])})
     households, reached, levels, by_cohort = {}, {}, {}, {}
-    groups = {cohort: [k for k in best if k[1] == cohort] for cohort in ("smartphone", "without_smartphone")}
+    groups = {
+        cohort: [k for k in best if k[1] == cohort]
+        for cohort in ("smartphone", "without_smartphone")
+    }
     groups["all"] = list(best)
     for group, keys in groups.items():
         if not keys:
@@ -97,7 +102,9 @@ def warning_coverage(trace: Trace, incident: str, extra_percent: int | None = No
 
 def coverage_curve(coverage: Coverage, grid: np.ndarray, group: str = "all") -> np.ndarray:
     """Share of the group's households warned by each time in ``grid`` (minutes)."""
-    total = sum(coverage.households.values()) if group == "all" else coverage.households.get(group, 0)
+    total = (
+        sum(coverage.households.values()) if group == "all" else coverage.households.get(group, 0)
+    )
     if total == 0:
         return np.zeros(len(grid))
     return np.searchsorted(coverage.times[group], grid, side="right") / total

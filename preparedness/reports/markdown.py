@@ -87,8 +87,10 @@ def _warning_section(incident: dict) -> list[str]:
     total = sum(c["households"] for c in warning["cohorts"].values())
     lines.append(f"{total:,} households in the warning area.")
     for cohort, row in warning["cohorts"].items():
-        words = "smartphone users" if cohort == "smartphone" else (
-            "households without smartphones (reached only at their door)"
+        words = (
+            "smartphone users"
+            if cohort == "smartphone"
+            else ("households without smartphones (reached only at their door)")
         )
         lines.append(
             f"- {words}: {row['households']:,} households; never warned before the run ended: "
@@ -101,8 +103,10 @@ def _warning_section(incident: dict) -> list[str]:
 def _where_time_went(incident: dict) -> list[str]:
     """The delay split of the milestones a planner acts on, in sentences."""
     rows = [
-        row for row in incident["milestones"]
-        if row["delay_split"] and (
+        row
+        for row in incident["milestones"]
+        if row["delay_split"]
+        and (
             row["id"].startswith(("ordered:", "report:", "warned:"))
             or row["id"] == "plan_activated"
         )
@@ -138,7 +142,8 @@ def _people_section(results: dict) -> list[str]:
         "## Who is busiest",
         "",
         "Share of the run each post spent on calls and decisions (all incidents together), "
-        "calls made or answered, and minutes callers spent on hold waiting for them; means per run.",
+        "calls made or answered, and minutes callers spent on hold waiting for them; "
+        "means per run.",
         "",
         "| Post | Staff | Busy (95% CI) | Calls | Callers on hold |",
         "|---|---:|---|---:|---:|",
@@ -182,8 +187,10 @@ def _variant_lines(results: dict) -> list[str]:
     """Which intervention a run applied, or which variants it compared (issue 4)."""
     if "comparison" in results:
         ids = ", ".join(f"`{md_cell(v['id'])}`" for v in results["comparison"]["variants"])
-        return [f"- Variants compared: {ids} (each against `"
-                f"{md_cell(results['comparison']['reference'])}`)"]
+        return [
+            f"- Variants compared: {ids} (each against `"
+            f"{md_cell(results['comparison']['reference'])}`)"
+        ]
     variant = results.get("variant")
     if variant and variant["id"] != "base":
         return [f"- With intervention `{md_cell(variant['id'])}`: {md_cell(variant['name'])}"]

@@ -1,4 +1,4 @@
-"""Cross-reference checks that a single field cannot make: ids exist, chains connect, authority exists.
+"""Cross-reference checks no single field can make: ids exist, chains connect, authority exists.
 
 Each problem is returned as ``(loc, message)`` where ``loc`` is the path into the document
 (as pydantic would give it), so the loader can point at the exact line. All problems are
@@ -93,8 +93,12 @@ def _references(s: Scenario) -> Iterator[Problem]:
     for i, channel in enumerate(s.channels):
         for j, outage in enumerate(channel.outages):
             for k, community in enumerate(outage.communities):
-                yield from need(community, communities, "community",
-                                ("channels", i, "outages", j, "communities", k))
+                yield from need(
+                    community,
+                    communities,
+                    "community",
+                    ("channels", i, "outages", j, "communities", k),
+                )
     kinds = {c.id: c.kind for c in s.channels}
     for i, role in enumerate(s.roles):
         warns = role.warns_households
@@ -102,9 +106,12 @@ def _references(s: Scenario) -> Iterator[Problem]:
             loc = ("roles", i, "warns_households", "group_message")
             yield from need(warns.group_message, channels, "channel", loc)
             if kinds.get(warns.group_message) in ("phone", "radio", "in_person"):
-                yield loc, (
-                    f"'{warns.group_message}' is a {kinds[warns.group_message]} channel; "
-                    "households are warned by a group_message, sms or platform channel"
+                yield (
+                    loc,
+                    (
+                        f"'{warns.group_message}' is a {kinds[warns.group_message]} channel; "
+                        "households are warned by a group_message, sms or platform channel"
+                    ),
                 )
         for j, ch in enumerate(role.fallback):
             yield from need(ch, channels, "channel", ("roles", i, "fallback", j))
@@ -129,7 +136,10 @@ def _references(s: Scenario) -> Iterator[Problem]:
     for i, plan in enumerate(s.plans):
         for j, rule in enumerate(plan.departments):
             yield from need(
-                rule.department, departments, "department", ("plans", i, "departments", j, "department")
+                rule.department,
+                departments,
+                "department",
+                ("plans", i, "departments", j, "department"),
             )
     for i, incident in enumerate(s.incidents):
         yield from need(incident.community, communities, "community", ("incidents", i, "community"))
@@ -157,9 +167,12 @@ def _chain_shape(s: Scenario) -> Iterator[Problem]:
     for i, link in enumerate(s.command.links):
         src, dst = roles.get(link.source), roles.get(link.target)
         if src and dst and dst.level.rank < src.level.rank:
-            yield ("command", "links", i, "to"), (
-                f"'{link.source}' ({src.level.value}) cannot report to '{link.target}' "
-                f"({dst.level.value}), a lower level; swap 'from' and 'to'"
+            yield (
+                ("command", "links", i, "to"),
+                (
+                    f"'{link.source}' ({src.level.value}) cannot report to '{link.target}' "
+                    f"({dst.level.value}), a lower level; swap 'from' and 'to'"
+                ),
             )
         if link.source == link.target:
             yield ("command", "links", i, "to"), f"'{link.source}' cannot report to itself"
@@ -172,20 +185,20 @@ def _chain_shape(s: Scenario) -> Iterator[Problem]:
     if cycle:
         names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
         index = next(
-            i for i, link in enumerate(s.command.links)
-            if (link.source, link.target) == cycle[0]
+            i for i, link in enumerate(s.command.links) if (link.source, link.target) == cycle[0]
         )
         yield ("command", "links", index), f"the reporting chain goes round in a circle: {names}"
     for i, dept in enumerate(s.departments):
         levels = [roles[r].level.rank for r in dept.chain if r in roles]
         if levels != sorted(levels, reverse=True):
-            yield ("departments", i, "chain"), (
-                "list the chain from the top down (district bureau first, local unit last)"
+            yield (
+                ("departments", i, "chain"),
+                ("list the chain from the top down (district bureau first, local unit last)"),
             )
 
 
 def _plans_reachable(s: Scenario) -> Iterator[Problem]:
-    """Each incident's report must be able to climb to its plan's top level and meet an activator."""
+    """Each incident's report must climb to its plan's top level and meet an activator."""
     roles = {r.id: r for r in s.roles}
     graph = _role_graph(s)
     activators: dict[str, list[str]] = {}
@@ -194,15 +207,21 @@ def _plans_reachable(s: Scenario) -> Iterator[Problem]:
             activators.setdefault(plan, []).append(role.id)
     for i, plan in enumerate(s.plans):
         if not activators.get(plan.id):
-            yield ("plans", i, "id"), (
-                f"no role may activate plan '{plan.id}'; add it to some role's "
-                "authority.activate_plans"
+            yield (
+                ("plans", i, "id"),
+                (
+                    f"no role may activate plan '{plan.id}'; add it to some role's "
+                    "authority.activate_plans"
+                ),
             )
         for j, rule in enumerate(plan.notify):
             if rule.level.rank > plan.report_up_to.rank:
-                yield ("plans", i, "notify", j, "level"), (
-                    f"the report only goes up to {plan.report_up_to.value} "
-                    f"(report_up_to), so it never reaches {rule.level.value}"
+                yield (
+                    ("plans", i, "notify", j, "level"),
+                    (
+                        f"the report only goes up to {plan.report_up_to.value} "
+                        f"(report_up_to), so it never reaches {rule.level.value}"
+                    ),
                 )
     plans = {p.id: p for p in s.plans}
     for i, incident in enumerate(s.incidents):
@@ -210,39 +229,54 @@ def _plans_reachable(s: Scenario) -> Iterator[Problem]:
         if detector is None or incident.plan is not None and incident.plan not in plans:
             continue
         if detector.level.rank > Level.community.rank:
-            yield ("incidents", i, "detected_by"), (
-                f"the detector must work in the community (grid or community level), "
-                f"not at {detector.level.value} level"
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"the detector must work in the community (grid or community level), "
+                    f"not at {detector.level.value} level"
+                ),
             )
             continue
         plan = s.plan_for(incident)
         if plan is None:
             level = incident.level.value if incident.level else "(no level)"
-            yield ("incidents", i, "category"), (
-                f"no plan covers {incident.category.value} incidents of level {level}; "
-                "add one to 'plans' or name one with 'plan:'"
+            yield (
+                ("incidents", i, "category"),
+                (
+                    f"no plan covers {incident.category.value} incidents of level {level}; "
+                    "add one to 'plans' or name one with 'plan:'"
+                ),
             )
             continue
         if incident.plan is not None and (
             plan.category is not incident.category
             or (incident.level is not None and incident.level not in plan.levels)
         ):
-            yield ("incidents", i, "plan"), (
-                f"plan '{plan.id}' covers {plan.category.value} incidents of level "
-                f"{', '.join(v.value for v in plan.levels)}, not this one"
+            yield (
+                ("incidents", i, "plan"),
+                (
+                    f"plan '{plan.id}' covers {plan.category.value} incidents of level "
+                    f"{', '.join(v.value for v in plan.levels)}, not this one"
+                ),
             )
         reachable = nx.descendants(graph, detector.id) | {detector.id}
         top = max((roles[r].level.rank for r in reachable if r in roles), default=-1)
         if top < plan.report_up_to.rank:
-            yield ("incidents", i, "detected_by"), (
-                f"a report from '{detector.id}' cannot reach {plan.report_up_to.value} level: "
-                "no chain of links leads up from it (check command.links)"
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"a report from '{detector.id}' cannot reach {plan.report_up_to.value} level: "
+                    "no chain of links leads up from it (check command.links)"
+                ),
             )
         holders = [r for r in activators.get(plan.id, []) if r in reachable]
         if activators.get(plan.id) and not holders:
-            yield ("incidents", i, "detected_by"), (
-                f"a report from '{detector.id}' never reaches anyone who may activate plan "
-                f"'{plan.id}' ({', '.join(activators[plan.id])})"
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"a report from '{detector.id}' never reaches anyone who may activate plan "
+                    f"'{plan.id}' ({', '.join(activators[plan.id])})"
+                ),
             )
         yield from _orders_routable(s, i, plan, holders, graph, roles)
 
@@ -258,9 +292,13 @@ def _orders_routable(s, i, plan, holders, graph, roles) -> Iterator[Problem]:
             continue
         if s.command.mode == "siloed_relay" and dept.answers_to != activator:
             if not nx.has_path(graph, activator, dept.answers_to):
-                yield ("plans", s.plans.index(plan), "departments", j, "department"), (
-                    f"under siloed relay the order for '{dept.id}' must go from '{activator}' up "
-                    f"to '{dept.answers_to}', but no chain of links leads there"
+                yield (
+                    ("plans", s.plans.index(plan), "departments", j, "department"),
+                    (
+                        f"under siloed relay the order for '{dept.id}' must go from "
+                        f"'{activator}' up "
+                        f"to '{dept.answers_to}', but no chain of links leads there"
+                    ),
                 )
 
 
@@ -281,18 +319,19 @@ def _size(s: Scenario) -> Iterator[Problem]:
             posts += len(s.places.townships) if role.level is Level.township else 1
             where = "the number of townships"
         if posts > MAX_POSTS:
-            yield ("roles", i, "level"), (
-                f"the scenario would build more than {MAX_POSTS:,} posts; lower {where} "
-                "or move this role up a level"
+            yield (
+                ("roles", i, "level"),
+                (
+                    f"the scenario would build more than {MAX_POSTS:,} posts; lower {where} "
+                    "or move this role up a level"
+                ),
             )
             return
 
 
 def _horizon(s: Scenario) -> Iterator[Problem]:
     if s.horizon > MAX_HORIZON:
-        yield ("horizon",), (
-            f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon"
-        )
+        yield ("horizon",), (f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon")
 
 
 def _warning_size(s: Scenario) -> Iterator[Problem]:
@@ -310,13 +349,19 @@ def _warning_size(s: Scenario) -> Iterator[Problem]:
                 area = township.communities if township_wide else [community]
                 households = sum(c.households for c in area)
                 if households > MAX_WARNED_HOUSEHOLDS:
-                    where = f"township '{township.id}'" if township_wide else \
-                        f"community '{community.id}'"
-                    yield ("plans", plans[plan.id][0], "warn", "area"), (
-                        f"incident '{incident.id}' would warn {households:,} households in "
-                        f"{where}; at most {MAX_WARNED_HOUSEHOLDS:,} fit in memory: lower the "
-                        "communities' households"
-                        + ("" if not township_wide else " or warn the incident_community only")
+                    where = (
+                        f"township '{township.id}'"
+                        if township_wide
+                        else f"community '{community.id}'"
+                    )
+                    yield (
+                        ("plans", plans[plan.id][0], "warn", "area"),
+                        (
+                            f"incident '{incident.id}' would warn {households:,} households in "
+                            f"{where}; at most {MAX_WARNED_HOUSEHOLDS:,} fit in memory: lower the "
+                            "communities' households"
+                            + ("" if not township_wide else " or warn the incident_community only")
+                        ),
                     )
 
 
@@ -332,11 +377,17 @@ def _staff_size(s: Scenario) -> Iterator[Problem]:
                 if staff <= MAX_STAFF:
                     continue
                 own = role.id in community.staff_per_1000
-                loc = ("places", "townships", t, "communities", c, "staff_per_1000", role.id) \
-                    if own else ("roles", i, "per_1000_residents")
-                yield loc, (
-                    f"{ratio:g} per 1,000 residents gives community '{community.id}' "
-                    f"{staff:,} {role.id} staff on one post; at most {MAX_STAFF:,}: lower "
-                    + ("its staff_per_1000" if own else "per_1000_residents")
+                loc = (
+                    ("places", "townships", t, "communities", c, "staff_per_1000", role.id)
+                    if own
+                    else ("roles", i, "per_1000_residents")
+                )
+                yield (
+                    loc,
+                    (
+                        f"{ratio:g} per 1,000 residents gives community '{community.id}' "
+                        f"{staff:,} {role.id} staff on one post; at most {MAX_STAFF:,}: lower "
+                        + ("its staff_per_1000" if own else "per_1000_residents")
+                    ),
                 )
                 return

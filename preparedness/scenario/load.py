@@ -13,7 +13,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .crosscheck import cross_check
-from .diagnostics import Diagnostic, ScenarioError, diagnostics_from_validation_error, format_field_path, locate
+from .diagnostics import (
+    Diagnostic,
+    ScenarioError,
+    diagnostics_from_validation_error,
+    format_field_path,
+    locate,
+)
 from .models import Scenario
 from .yaml_source import YamlDocument, read_yaml
 
@@ -52,7 +58,9 @@ def validate_document(document: YamlDocument) -> Scenario:
         for loc, message in problems:
             line, column, _exact = locate(document.root, loc)
             diagnostics.append(
-                Diagnostic(document.file, line, column, format_field_path(loc, document.root), message)
+                Diagnostic(
+                    document.file, line, column, format_field_path(loc, document.root), message
+                )
             )
         raise ScenarioError(diagnostics)
     return scenario

@@ -71,7 +71,9 @@ class Level(str, Enum):
         return _LEVEL_ORDER.index(self)
 
 
-_LEVEL_ORDER = [Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city]
+_LEVEL_ORDER = [
+    Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city
+]
 
 
 class Category(str, Enum):
@@ -269,7 +271,7 @@ class SmsChannel(_ChannelBase):
 
 
 class PlatformChannel(_ChannelBase):
-    """A unified platform push that the recipient acknowledges in the app (closed loop, seed 003)."""
+    """A unified platform push the recipient acknowledges in the app (closed loop, seed 003)."""
 
     kind: Literal["platform"]
     post_time: DurationDistribution = "10s"
@@ -497,7 +499,7 @@ class Plan(Model):
     notify: list[NotifyRule] = []
     departments: list[DepartmentRule] = []
     warn: WarnRule | None = None
-    """Warn households: the warning cascades down the chain from the post that activates the plan."""
+    """Warn households: the warning cascades down the chain from the plan's activator."""
 
 
 class Incident(Model):
