@@ -133,7 +133,7 @@ def comparison_markdown(results: dict) -> list[str]:
     ]
     for variant in comparison["variants"]:
         if variant["id"] != reference:
-            lines.append(f"- `{md_cell(variant['id'])}`: {md_cell(variant['name'])}")
+            lines.append(f"- {md_cell(variant['id'])}: {md_cell(variant['name'])}")
     lines.append("")
     for incident in comparison["incidents"]:
         lines += [f"### {md_cell(incident['name'])}", ""]

@@ -186,12 +186,11 @@ def _reference_name(results: dict) -> str:
 def _variant_lines(results: dict) -> list[str]:
     """Which intervention a run applied, or which variants it compared (issue 4)."""
     if "comparison" in results:
-        ids = ", ".join(f"`{md_cell(v['id'])}`" for v in results["comparison"]["variants"])
-        return [
-            f"- Variants compared: {ids} (each against `"
-            f"{md_cell(results['comparison']['reference'])}`)"
-        ]
+        # Plain escaped text, not code spans: a backslash escape shows literally inside `...`.
+        ids = ", ".join(md_cell(v["id"]) for v in results["comparison"]["variants"])
+        reference = md_cell(results["comparison"]["reference"])
+        return [f"- Variants compared: {ids} (each against {reference})"]
     variant = results.get("variant")
     if variant and variant["id"] != "base":
-        return [f"- With intervention `{md_cell(variant['id'])}`: {md_cell(variant['name'])}"]
+        return [f"- With intervention {md_cell(variant['id'])}: {md_cell(variant['name'])}"]
     return []
