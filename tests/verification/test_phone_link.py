@@ -94,3 +94,15 @@ def test_share_never_reached_with_k_attempts_is_one_minus_p_to_the_k() -> None:
     low, high = estimate.ci
     assert low <= expected <= high, (expected, estimate)
     assert high - low < 0.06
+
+
+def test_number_of_failed_attempts_is_geometric(unlimited) -> None:
+    """The distribution, not only the mean: P(j failures) = (1 - p)^j p, chi-square at 1%."""
+    from scipy import stats
+
+    failures = [round((delay - G - T) / (W + RETRY)) for delay in unlimited]
+    top = 6  # 0..5 failures, and "6 or more" pooled so every expected count is large
+    observed = [failures.count(j) for j in range(top)] + [sum(f >= top for f in failures)]
+    expected = [N * (1 - P) ** j * P for j in range(top)] + [N * (1 - P) ** top]
+    assert min(expected) > 5
+    assert stats.chisquare(observed, expected).pvalue > 0.01
