@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import math
+import cProfile
+import io
 import os
+import pstats
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
+from preparedness.experiment.fingerprint import digest  # noqa: F401 - re-exported for benches
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -61,23 +61,12 @@ def wait_for_quiet(max_wait: float, wanted: float = 0.9) -> str:
     return f"machine {100 * share:.0f}% idle just before"
 
 
-def canonical(value):
-    """A value that compares exactly with ==, numpy arrays by their bytes (== on an array
-    compares element-wise and cannot judge a whole result) and NaN equal to itself."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                tuple(canonical(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    if isinstance(value, dict):
-        return {key: canonical(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    return value
-
-
-def digest(value) -> str:
-    """SHA-256 of a value's exact, canonical form: equal digests, bit-identical results."""
-    return hashlib.sha256(repr(canonical(value)).encode("utf-8")).hexdigest()
+def print_profile(run: Callable[[], object]) -> None:
+    """Run once under cProfile and print the 15 functions with the most own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    print(out.getvalue())

@@ -22,16 +22,13 @@ replication after another; the figures are medians over replications.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import math
-import pstats
 import statistics
 import time
 
 import numpy as np
 import simpy
-from _common import load_note, wait_for_quiet
+from _common import load_note, print_profile, wait_for_quiet
 from scipy import stats
 
 from preparedness.engine.run import simulate_replication
@@ -181,13 +178,7 @@ def main() -> None:
           f"the engine is {e_time / p_time:.1f}x slower)" if ratio < 1 else
           f"engine speed relative to the plain model: {ratio:.1f}x (target >= 20x: {verdict})")
     if args.profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        engine_reach_all(scenario, 0)
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
-        print(out.getvalue())
+        print_profile(lambda: engine_reach_all(scenario, 0))
 
 
 if __name__ == "__main__":

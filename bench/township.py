@@ -12,11 +12,8 @@ replications per second on 2 cores for the township with a full warning cascade.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import pstats
 
-from _common import SCENARIOS, load_note, spread, timed, wait_for_quiet
+from _common import SCENARIOS, load_note, print_profile, spread, timed, wait_for_quiet
 
 from preparedness.experiment.executor import PoolExecutor, SerialExecutor
 from preparedness.experiment.replicate import run_variants
@@ -60,13 +57,9 @@ def main() -> None:
               f"target {TARGET:.0f}/s: {verdict}")
     if args.profile:
         scenario = load_scenario(SCENARIOS / "beijing_fringe_warning.yaml").scenario
-        profiler = cProfile.Profile()
-        profiler.enable()
-        run_variants({"base": scenario}, scenario.seed, 0, 20, SerialExecutor())
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
-        print(out.getvalue())
+        print_profile(
+            lambda: run_variants({"base": scenario}, scenario.seed, 0, 20, SerialExecutor())
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ is always stated, and unreached replications count as missed deadlines.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..scenario.models import Scenario
+from .coverage import coverage_grid
 from .critical_path import CAUSES
 from .milestones import milestone_definitions
 from .stats import share_with_ci, summarise
@@ -99,15 +102,11 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
     return rows[:top]
 
 
-def _warning_summary(incident_id: str, results) -> dict | None:
+def _warning_summary(incident_id: str, results, horizon: float) -> dict | None:
     """Households per cohort, how many were never warned, and the mean coverage curve."""
     runs = [r.warnings[incident_id] for r in results if incident_id in r.warnings]
     if not runs:
         return None
-    import numpy as np
-
-    from ..experiment.replicate import coverage_grid
-
     households = runs[0]["households"]
     cohorts = {}
     for cohort, count in households.items():
@@ -117,7 +116,7 @@ def _warning_summary(incident_id: str, results) -> dict | None:
             "never_reached_mean": missed.mean,
             "never_reached_ci95": _interval(missed.ci_mean),
         }
-    grid = coverage_grid(results[0].warnings[incident_id]["curves"]["all"].shape[0] * 5.0 - 5.0)
+    grid = coverage_grid(horizon)
     curves = {}
     for group in runs[0]["curves"]:
         stacked = np.vstack([run["curves"][group] for run in runs])
@@ -151,7 +150,7 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
             ]
             row.update(delay_split_summary(scenario, splits))
             milestones.append(row)
-        warning = _warning_summary(incident.id, results)
+        warning = _warning_summary(incident.id, results, scenario.horizon)
         incidents.append({
             "warning": warning,
             "id": incident.id,

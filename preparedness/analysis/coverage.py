@@ -100,6 +100,11 @@ def warning_coverage(
     return Coverage(households, reached, levels, by_cohort)
 
 
+def coverage_grid(horizon: float) -> np.ndarray:
+    """Times (minutes from the incident's start) at which coverage curves are sampled."""
+    return np.arange(0.0, horizon + 1e-9, 5.0)
+
+
 def coverage_curve(coverage: Coverage, grid: np.ndarray, group: str = "all") -> np.ndarray:
     """Share of the group's households warned by each time in ``grid`` (minutes)."""
     total = (

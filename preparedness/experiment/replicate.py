@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from ..analysis.coverage import coverage_curve, warning_coverage
+from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_warning
 from ..analysis.milestones import milestone_times
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
@@ -38,11 +36,6 @@ class ReplicationResult:
     splits: dict[str, dict[str, DelaySplit]] = field(default_factory=dict)
     #: incident id -> warning coverage: households and reached per cohort, curves on the grid
     warnings: dict[str, dict] = field(default_factory=dict)
-
-
-def coverage_grid(horizon: float) -> np.ndarray:
-    """Times (minutes from the incident's start) at which coverage curves are sampled."""
-    return np.arange(0.0, horizon + 1e-9, 5.0)
 
 
 def summarise_trace(trace: Trace, replication: int) -> ReplicationResult:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from preparedness.experiment.fingerprint import canonical  # noqa: F401 - used by the tests
 from preparedness.scenario.interventions import load_variants
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -35,20 +33,3 @@ def with_interventions(tmp_path: Path, base: Path, block: str, name: str = "s.ya
     path = tmp_path / name
     path.write_text(text.rstrip("\n") + "\n\ninterventions:\n" + block, encoding="utf-8")
     return path
-
-
-def canonical(value):
-    """A value that compares exactly with ==, numpy arrays by their bytes (== on an array
-    compares element-wise and cannot judge a whole result) and NaN equal to itself."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                tuple(canonical(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    if isinstance(value, dict):
-        return {key: canonical(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    return value
