@@ -280,6 +280,62 @@ def reference_dict(name: str) -> dict[str, Any]:
     return copy.deepcopy(read_yaml(SCENARIOS / f"{name}.yaml").data)
 
 
+# --------------------------------------------------------------------------- teams and supplies
+# The tiny township's plan is activated by ``township_head`` at 15.75 minutes: detection (5),
+# three hops of decision, ring and talk (3 x 3.25), then the head's own decision (1).
+
+
+def add_team(data: dict[str, Any], team_id: str = "volunteers", *, base: str = "c1",
+             members: Iterable[int] = (4,), muster: Any = "10m", level: int = 1,
+             task: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """A team led by a ``team_leader`` at ``base``, activated by the township head, who calls
+    the leader by phone; the plan dispatches it at ``level`` with ``task``."""
+    if not any(r["id"] == "team_leader" for r in data["roles"]):
+        data["roles"].append(_role("team_leader", "community"))
+    team = {"id": team_id, "name": f"Team {team_id}", "kind": "volunteer", "base": base,
+            "leader": "team_leader", "activated_by": ["township_head"], "channel": "phone",
+            "levels": [{"members": m} for m in members], "muster_time": muster}
+    team.update(extra)
+    data.setdefault("teams", []).append(team)
+    rule: dict[str, Any] = {"team": team_id, "level": level}
+    if task is not None:
+        rule["task"] = task
+    plan(data).setdefault("teams", []).append(rule)
+    return team
+
+
+def add_depots(data: dict[str, Any], *, community_stock: int = 100, township_stock: int = 1000,
+               item: str = "water", restock: Any = None, release_by: str | None = None,
+               per_person_per_day: Any = 15.0, people: int = 144) -> dict[str, Any]:
+    """A community depot in c1 and a township depot in t1 holding ``item`` (litres), each with
+    its own keeper reached by phone; the incident affects ``people`` who each need
+    ``per_person_per_day``. With 144 people at 15 L/day the demand is 1.5 L a minute."""
+    for role_id, level in (("community_keeper", "community"), ("township_keeper", "township")):
+        if not any(r["id"] == role_id for r in data["roles"]):
+            data["roles"].append(_role(role_id, level))
+    data.setdefault("items", []).append(
+        {"id": item, "name": item.replace("_", " "), "unit": "L", "unit_cost": 1.0})
+    township_depot = {"id": "t1_depot", "name": "Township depot", "level": "township",
+                      "place": "t1", "keepers": ["township_keeper"], "keeper_channel": "phone",
+                      "loading_time": "30m",
+                      "stock": [{"item": item, "quantity": township_stock}]}
+    if restock is not None:
+        township_depot["restock_lead_time"] = restock
+    community_depot = {"id": "c1_depot", "name": "Community depot", "level": "community",
+                       "place": "c1", "keepers": ["community_keeper"], "keeper_channel": "phone",
+                       "loading_time": "30m",
+                       "stock": [{"item": item, "quantity": community_stock}]}
+    for depot in (township_depot, community_depot):
+        if release_by is not None:
+            depot["release_by"] = release_by
+    data.setdefault("depots", []).extend([community_depot, township_depot])
+    plan(data).setdefault("supplies", []).append(
+        {"item": item, "per_person_per_day": per_person_per_day})
+    for inc in data["incidents"]:
+        inc.setdefault("affected", {"people": people})
+    return data
+
+
 # --------------------------------------------------------------------------- reading traces
 
 

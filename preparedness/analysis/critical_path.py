@@ -30,7 +30,18 @@ CAUSES: dict[str, str] = {
     "mobilisation": "mobilising and reporting in",
     "door_knocking": "door-knocking (walking and knocking, one household after another)",
     "loudspeaker": "the loudspeaker round reaching the household's building",
+    "release": "release approval (the order to release stock and its approval)",
+    "keeper": "waiting for the keeper (calling the keeper, who then gets to the depot)",
+    "transfer": "transfer (loading and driving stock between depots)",
+    "restock": "waiting for the supplier's restock",
+    "team_busy": "team busy at another incident",
+    "muster": "muster (team members gathering at the base)",
+    "travel": "travel to the scene",
+    "task": "on-scene task",
 }
+
+#: Steps of an errand are charged to what the errand is for, whatever the step was.
+_BY_PURPOSE = {"release:": "release", "keeper:": "keeper"}
 
 _BY_KIND = {
     EventKind.INCIDENT_DETECTED: "detection",
@@ -52,6 +63,15 @@ _BY_KIND = {
     EventKind.CENTRE_ACTIVE: "centre_activation",
     EventKind.CENTRE_ACTIVATION_STARTED: "centre_activation",
     EventKind.DEPARTMENT_REPORTED_IN: "mobilisation",
+    EventKind.RELEASE_APPROVED: "release",
+    EventKind.DEPOT_OPENED: "keeper",
+    EventKind.TRANSFER_DISPATCHED: "transfer",
+    EventKind.TRANSFER_ARRIVED: "transfer",
+    EventKind.RESTOCK_ARRIVED: "restock",
+    EventKind.TEAM_ASSIGNED: "team_busy",
+    EventKind.TEAM_MUSTERED: "muster",
+    EventKind.TEAM_ON_SCENE: "travel",
+    EventKind.TASK_COMPLETED: "task",
 }
 
 #: Events whose wait is the callee's doing (not answering, being busy), not the caller's.
@@ -77,6 +97,13 @@ class Step:
 
 
 def _cause(event: Event, previous: Event) -> str:
+    for prefix, cause in _BY_PURPOSE.items():
+        if event.info.startswith(prefix):
+            return cause
+    if event.kind in (EventKind.TRANSFER_ARRIVED, EventKind.DEPOT_OPENED) and (
+        previous.kind is EventKind.DEPOT_OPENED
+    ):
+        return "keeper"  # the truck waited at the gate for the receiving depot's keeper
     if event.kind is EventKind.MESSAGE_DELIVERED:
         # A read after posting is the receiver's delay; after a call connects, it is talk.
         return "answer_wait" if previous.kind is EventKind.MESSAGE_POSTED else "talk"

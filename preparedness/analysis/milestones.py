@@ -66,6 +66,8 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
         defs.extend(warning_definitions(plan))
     if scenario.command.mode == "joint_command_centre":
         defs.append(MilestoneDef("centre_active", "Joint command centre active"))
+    defs.extend(team_definitions(scenario, plan))
+    defs.extend(supply_definitions(scenario, plan, incident))
     for rule in plan.departments:
         name = scenario.department(rule.department).name
         defs.append(
@@ -77,6 +79,51 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
                          rule.report_in_within,
                          _rule(plan, "report in within", rule.report_in_within))
         )
+    return defs
+
+
+def required_teams(scenario: Scenario, plan) -> list[str]:
+    """Teams a plan sends: each rule's team, then the teams its mobilisation level adds."""
+    teams: list[str] = []
+    for rule in plan.teams:
+        for team_id in [rule.team, *scenario.team(rule.team).teams_up_to(rule.level)]:
+            if team_id not in teams:
+                teams.append(team_id)
+    return teams
+
+
+def team_definitions(scenario: Scenario, plan) -> list[MilestoneDef]:
+    if not plan.teams:
+        return []
+    defs = [MilestoneDef("team_on_scene:first", "First team on scene")]
+    deadlines = {rule.team: rule.on_scene_within for rule in plan.teams}
+    for team_id in required_teams(scenario, plan):
+        deadline = deadlines.get(team_id)
+        defs.append(MilestoneDef(
+            f"on_scene:{team_id}", f"{scenario.team(team_id).name} on scene", deadline,
+            _rule(plan, "on scene within", deadline)))
+    defs.append(MilestoneDef("team_on_scene:all", "All required teams on scene"))
+    if any(rule.task is not None for rule in plan.teams):
+        defs.append(MilestoneDef("controlled", "Every task done (incident under control)"))
+    return defs
+
+
+def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[MilestoneDef]:
+    from ..scenario.supply_network import supply_network
+
+    if not plan.supplies:
+        return []
+    network = supply_network(scenario)
+    defs = [
+        MilestoneDef(f"depot_opened:{point}",
+                     f"{scenario.depot(point).name} opened (keeper reached)")
+        for point in network.chain(incident.community) if network.depot[point] is not None
+    ]
+    for rule in plan.supplies:
+        item = scenario.item(rule.item)
+        defs.append(MilestoneDef(
+            f"supplied:{item.id}", f"First {item.name} delivered", rule.first_within,
+            _rule(plan, f"deliver {item.name} within", rule.first_within)))
     return defs
 
 
@@ -160,4 +207,23 @@ def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
             mark(event.incident, f"ordered:{event.info}", event.time, event.id)
         elif kind is EventKind.DEPARTMENT_REPORTED_IN:
             mark(event.incident, f"reported_in:{event.info}", event.time, event.id)
+        elif kind is EventKind.TEAM_ON_SCENE:
+            mark(event.incident, "team_on_scene:first", event.time, event.id)
+            mark(event.incident, f"on_scene:{event.subject}", event.time, event.id)
+        elif kind is EventKind.INCIDENT_CONTROLLED:
+            mark(event.incident, "controlled", event.time, event.id)
+        elif kind is EventKind.DEPOT_OPENED:
+            mark(event.incident, f"depot_opened:{event.info}", event.time, event.id)
     return reached
+
+
+def all_teams_on_scene(scenario: Scenario, reached: dict[str, dict[str, Reached]]) -> None:
+    """Add "all required teams on scene" to each incident that got every team there."""
+    for incident in scenario.incidents:
+        plan = scenario.plan_for(incident)
+        times = reached.get(incident.id, {})
+        if plan is None or not plan.teams:
+            continue
+        arrivals = [times.get(f"on_scene:{team}") for team in required_teams(scenario, plan)]
+        if all(arrival is not None for arrival in arrivals):
+            times["team_on_scene:all"] = max(arrivals, key=lambda r: r.time)

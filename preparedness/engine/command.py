@@ -26,13 +26,17 @@ Hop = tuple[str, str]
 class Message:
     """What travels between posts: a report of the incident, or an order for a department."""
 
-    kind: str  # "report" | "order" | "warning"
+    kind: str  # "report" | "order" | "warning" | "errand"
     department: str | None = None
     route: tuple[Hop, ...] = ()
+    #: For an errand, what the last person on the route does: "release:<depot>", ...
+    purpose: str | None = None
 
     @property
     def info(self) -> str:
-        return f"order:{self.department}" if self.kind == "order" else self.kind
+        if self.kind == "order":
+            return f"order:{self.department}"
+        return self.purpose if self.kind == "errand" else self.kind
 
 
 def department_unit(world: World, department: Department, near_unit: str) -> Post:
@@ -93,3 +97,27 @@ def _role_graph(world: World) -> nx.DiGraph:
             graph.add_edge(link.source, link.target)
         world.role_graph = graph
     return world.role_graph
+
+
+def chain_route(world: World, issuer: Post, role_id: str, near_unit: str,
+                channel: str) -> tuple:
+    """Along reports-to links, either way, from the issuer's role to ``role_id``'s post.
+
+    The way an instruction that no department chain carries travels (a release order to
+    the depot's authority, a team's activation): hop by hop through the people between,
+    each link over its own channel (``channel`` where no link joins two posts).
+    """
+    graph = _role_graph(world).to_undirected(as_view=True)
+    try:
+        roles = nx.shortest_path(graph, issuer.role.id, role_id)[1:]
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        roles = [role_id]
+    hops: list[Hop] = []
+    previous = issuer
+    for step in roles:
+        post = world.post(step, near_unit)
+        if post.id == previous.id:
+            continue
+        hops.append((post.id, world.channel_between(previous, post) or channel))
+        previous = post
+    return tuple(hops)

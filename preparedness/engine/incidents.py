@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from ..scenario.models import Incident, Level, Plan
 from .channels import channel_order, send
 from .command import Message, direct_route, liaison_role, siloed_route
+from . import errands
+from .supplies import request_supplies
+from .teams import dispatch_teams
 from .trace import EventKind
+from .travel import register_road_cuts
 from .warning import act_on_warning, start_warning
 from .world import Post, World
 
@@ -59,6 +63,7 @@ def incident_process(world: World, incident: Incident):
     state = IncidentState(incident, scenario.plan_for(incident), incident.community, place)
     world.incidents[incident.id] = state
     trace.incident_starts[incident.id] = env.now
+    register_road_cuts(world, incident, env.now)
     started = trace.emit(env.now, EventKind.INCIDENT_STARTED, incident.id, None, info=place)
     detector = world.post(incident.detected_by, place)
     delay = incident.detection_delay.sample(world.streams.get(f"incident:{incident.id}:detection"))
@@ -111,6 +116,8 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
         yield from _act_on_report(world, state, post, decided)
     elif message.kind == "warning":
         yield from act_on_warning(world, state, post, decided)
+    elif message.kind == "errand":
+        yield from errands.act(world, state, post, message, decided)
     else:
         yield from _act_on_order(world, state, post, message, decided)
 
@@ -153,8 +160,12 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
     elif activated is not None and command.mode == "whistle_and_report":
         # Departments the whistle did not summon (it was never blown) are summoned now.
         yield from _summon_directly(world, state, post, command.whistle.channel, activated)
+    if activated is not None and plan.teams:
+        yield from dispatch_teams(world, state, post, activated)
     if activated is not None and plan.warn is not None:
         yield from start_warning(world, state, post, activated)
+    if activated is not None and plan.supplies:
+        yield from request_supplies(world, state, post, activated)
 
 
 def _act_on_order(world: World, state: IncidentState, post: Post, message: Message, cause: int):

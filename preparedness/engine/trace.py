@@ -40,6 +40,21 @@ class EventKind(str, Enum):
     CENTRE_ACTIVE = "centre_active"  # since cause: centre activation
     DEPARTMENT_ORDERED = "department_ordered"
     DEPARTMENT_REPORTED_IN = "department_reported_in"  # since cause: mobilising
+    # Supplies (issue 5). ``info`` names the depot, or "source>target" for a transfer.
+    RELEASE_APPROVED = "release_approved"  # since cause: the release authority deciding
+    DEPOT_OPENED = "depot_opened"  # since cause: the keeper getting to the depot
+    TRANSFER_DISPATCHED = "transfer_dispatched"  # since cause: waiting to load, loading
+    TRANSFER_ARRIVED = "transfer_arrived"  # since cause: driving between depots
+    RESTOCK_ORDERED = "restock_ordered"
+    RESTOCK_ARRIVED = "restock_arrived"  # since cause: the supplier's lead time
+    # Teams (issue 5). ``subject`` is the team id; ``info`` the members, or the task name.
+    TEAM_ACTIVATED = "team_activated"  # the leader has the order and calls members out
+    TEAM_ASSIGNED = "team_assigned"  # since cause: the team busy at another incident
+    TEAM_MUSTERED = "team_mustered"  # since cause: members gathering at the base
+    TEAM_ON_SCENE = "team_on_scene"  # since cause: travel
+    TEAM_STRANDED = "team_stranded"  # no open road to the scene
+    TASK_COMPLETED = "task_completed"  # since cause: the on-scene task
+    INCIDENT_CONTROLLED = "incident_controlled"  # every task of the plan done
     LINE_SEIZED = "line_seized"
     LINE_RELEASED = "line_released"
 
@@ -104,6 +119,11 @@ class Trace:
     warning_area: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     #: incident -> the plan's coverage target in percent
     warning_targets: dict[str, int] = field(default_factory=dict)
+    #: (incident, team) -> (on scene, planned end of its task or None): per-task and
+    #: per-responder demand runs over this window, even when it ends after the horizon
+    tasks: dict[tuple[str, str], tuple[float, float | None]] = field(default_factory=dict)
+    #: (incident, team) -> members who arrived on scene
+    team_members: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def emit(
         self,

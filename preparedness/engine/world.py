@@ -150,6 +150,13 @@ class World:
     role_graph: object = None
     #: channel id -> outages drawn for this replication: (start, end, communities or None)
     outages: dict[str, list[tuple[float, float, frozenset | None]]] = field(default_factory=dict)
+    #: team id -> that team's state in this replication (``teams.py``)
+    teams: dict[str, object] = field(default_factory=dict)
+    #: depot id -> that depot's state in this replication (``supplies.py``)
+    depots: dict[str, object] = field(default_factory=dict)
+    #: roads cut by incidents: (start, end, from, to), and the route finder (``travel.py``)
+    road_cuts: list[tuple[float, float, str, str]] = field(default_factory=list)
+    travel: object = None
     _start_clock: float = 0.0
 
     @classmethod

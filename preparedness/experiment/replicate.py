@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_warning
-from ..analysis.milestones import milestone_times
+from ..analysis.milestones import all_teams_on_scene, milestone_times
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
 from ..engine.trace import Trace
@@ -38,9 +38,12 @@ class ReplicationResult:
     warnings: dict[str, dict] = field(default_factory=dict)
 
 
-def summarise_trace(trace: Trace, replication: int) -> ReplicationResult:
+def summarise_trace(trace: Trace, replication: int,
+                    scenario: Scenario | None = None) -> ReplicationResult:
     """Everything the statistics need from one replication's trace (milestones, splits, loads)."""
     reached = milestone_times(trace)
+    if scenario is not None:
+        all_teams_on_scene(scenario, reached)
     siloed = trace.command_mode == "siloed_relay"
     milestones = {
         incident: {key: r.time for key, r in items.items()} for incident, items in reached.items()
@@ -74,7 +77,8 @@ def summarise_trace(trace: Trace, replication: int) -> ReplicationResult:
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
-    return summarise_trace(simulate_replication(scenario, replication, seed), replication)
+    return summarise_trace(simulate_replication(scenario, replication, seed), replication,
+                           scenario)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def run_batch(variant: str, scenario: Scenario, seed: int, start: int, stop: int
         trace = simulate_replication(scenario, index, seed)
         if index == 0:
             example = trace
-        results.append(summarise_trace(trace, index))
+        results.append(summarise_trace(trace, index, scenario))
     return BatchResult(variant, results, example)
 
 

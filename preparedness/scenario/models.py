@@ -7,12 +7,10 @@ fields with the source of each figure, so the engine never parses text or guesse
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -21,104 +19,25 @@ from pydantic import (
     model_validator,
 )
 
+from .base import (  # noqa: F401 - re-exported
+    MAX_COUNT,
+    MAX_POPULATION,
+    Category,
+    Identifier,
+    Level,
+    Location,
+    Model,
+    NightHours,
+    Probability,
+    Severity,
+    Share,
+    Shift,
+)
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
-from .durations import ClockTime, Duration, PositiveDuration
-
-Identifier = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$",
-        max_length=64,
-        description="An id: letters, digits, '_' or '-', starting with a letter or '_'.",
-    ),
-]
-Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-
-#: Upper bounds that keep a scenario buildable on a 24 GiB machine (issue 6 tightens these).
-MAX_POPULATION = 100_000_000
-MAX_COUNT = 10_000_000
-
-
-class Model(BaseModel):
-    """Base for every scenario model: frozen, unknown keys rejected, no NaN or infinity."""
-
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        allow_inf_nan=False,
-        use_attribute_docstrings=True,
-        validate_default=True,
-        populate_by_name=True,
-    )
-
-
-# ----------------------------------------------------------------------------- levels, time
-
-
-class Level(str, Enum):
-    """Administrative levels of the response organisation, lowest first."""
-
-    building = "building"
-    grid = "grid"
-    community = "community"
-    township = "township"
-    district = "district"
-    city = "city"
-
-    @property
-    def rank(self) -> int:
-        return _LEVEL_ORDER.index(self)
-
-
-_LEVEL_ORDER = [
-    Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city
-]
-
-
-class Category(str, Enum):
-    """The four categories of emergencies (Emergency Response Law, Art. 2)."""
-
-    natural_disaster = "natural_disaster"
-    accident = "accident"
-    public_health = "public_health"
-    social_security = "social_security"
-
-
-class Severity(str, Enum):
-    """The four severity levels, I the most severe (Emergency Response Law, Art. 3)."""
-
-    I = "I"  # noqa: E741 - the law's own numeral
-    II = "II"
-    III = "III"
-    IV = "IV"
-
-
-class NightHours(Model):
-    """When night falls: answer probabilities and decision times switch to their night values."""
-
-    start: ClockTime = Field(default="22:00", alias="from")
-    """Clock time night begins (local time of the scenario start)."""
-    end: ClockTime = Field(default="06:00", alias="to")
-    """Clock time night ends."""
-
-
-class Shift(Model):
-    """A daily on-duty window, e.g. 08:30 to 17:30; may run past midnight (22:00 to 08:00)."""
-
-    start: ClockTime = Field(alias="from")
-    end: ClockTime = Field(alias="to")
-
+from .durations import Duration, PositiveDuration
+from .resources import Affected, Depot, Item, RoadCut, SupplyRule, Team, TeamRule, Travel
 
 # ----------------------------------------------------------------------------- places
-
-
-class Location(Model):
-    """A point on the scenario's flat map, in kilometres east and north of an arbitrary origin."""
-
-    x_km: float = 0.0
-    y_km: float = 0.0
-
 
 class Community(Model):
     """A village or urban community (村/社区), the unit most roles and warnings are counted in."""
@@ -500,6 +419,10 @@ class Plan(Model):
     departments: list[DepartmentRule] = []
     warn: WarnRule | None = None
     """Warn households: the warning cascades down the chain from the plan's activator."""
+    teams: list[TeamRule] = []
+    """Teams dispatched on activation; the incident is under control when their tasks are done."""
+    supplies: list[SupplyRule] = []
+    """What the incident consumes, drawn from the depots serving its community."""
 
 
 class Incident(Model):
@@ -518,6 +441,10 @@ class Incident(Model):
     detection_delay: DurationDistribution = {"lognormal": {"median": "5m", "p90": "20m"}}
     plan: Identifier | None = None
     """Plan to follow; by default the plan matching the category and level."""
+    affected: Affected | None = None
+    """People affected, for per-person supply demand."""
+    cuts_roads: list[RoadCut] = []
+    """Roads the incident cuts (a flooded underpass)."""
 
     @field_validator("level")
     @classmethod
@@ -680,6 +607,10 @@ class Scenario(Model):
     command: Command
     plans: list[Plan] = []
     incidents: list[Incident] = Field(min_length=1)
+    travel: Travel = Travel()
+    teams: list[Team] = []
+    items: list[Item] = []
+    depots: list[Depot] = []
     interventions: list[Intervention] = []
     """Named what-if overlays for ``--compare`` (issue 4); the scenario runs without them."""
 
@@ -693,6 +624,15 @@ class Scenario(Model):
 
     def department(self, department_id: str) -> Department:
         return self._index("departments")[department_id]
+
+    def team(self, team_id: str) -> Team:
+        return self._index("teams")[team_id]
+
+    def item(self, item_id: str) -> Item:
+        return self._index("items")[item_id]
+
+    def depot(self, depot_id: str) -> Depot:
+        return self._index("depots")[depot_id]
 
     def plan(self, plan_id: str) -> Plan:
         return self._index("plans")[plan_id]

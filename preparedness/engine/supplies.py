@@ -1,0 +1,200 @@
+"""Getting stock moving: release orders, keepers, the first truck between depots, restocks.
+
+When a plan with supplies is activated, every depot serving the incident's community
+(its own depot and each depot above it) must be released and opened. The release order
+travels through the chain to the depot's release authority like any other message; the
+authority then phones the designated keeper, and the backups in turn if the keeper cannot
+be reached (专人维护: the depot opens only when a keeper gets there). Once a depot is
+open, its first truck is loaded and drives to each point below it; a depot nobody
+resupplies orders a restock, which arrives after its lead time.
+
+The engine only records when each of these happened; how much stock moved, and whether
+anything ran out, is computed from those times by ``analysis/stock.py``, so the same
+trace can be replayed with other quantities when sizing the stockpile.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..scenario.models import Depot
+from ..scenario.supply_network import supply_network
+from . import errands
+from .command import chain_route
+from .trace import EventKind, PostInfo
+from .travel import travel_time
+from .world import Post, World
+
+
+@dataclass
+class DepotState:
+    """One depot in one replication: released once, opened once, shared by every incident."""
+
+    opened: object  # simpy.Event, succeeded with the DEPOT_OPENED event id
+    requested: bool = False
+
+
+def request_supplies(world: World, state, activator: Post, cause: int):
+    """Release and open every depot serving the incident's community, and start the trucks.
+
+    Run by the plan's activator (``yield from``): they send each release order themselves,
+    then leave the keepers, loading and driving to processes of their own.
+    """
+    network = supply_network(world.scenario)
+    chain = network.chain(state.community)
+    depots = [point for point in chain if network.depot[point] is not None]
+    donor = _lateral_donor(world, chain[0])
+    for depot_id in depots + ([donor] if donor else []):
+        yield from _release(world, state, activator, world.scenario.depot(depot_id), cause)
+    for child, parent in zip(chain, chain[1:], strict=False):
+        _start_truck(world, parent, child)
+    if donor:
+        _start_truck(world, donor, chain[0])
+    top = world.scenario.depot(chain[-1]) if network.depot[chain[-1]] else None
+    if top is not None and top.restock_lead_time is not None:
+        key = ("restock", top.id)
+        if key not in world.depots:
+            world.depots[key] = True
+            world.env.process(_restock(world, top))
+
+
+def depot_actor(world: World, depot: Depot) -> str:
+    """The trace actor for a depot's own doings (loading, trucks, restock)."""
+    actor = f"depot:{depot.id}"
+    if actor not in world.trace.posts:
+        world.trace.posts[actor] = PostInfo(actor, "depot", depot.name, depot.level,
+                                            depot.place, 1)
+    return actor
+
+
+def _state(world: World, depot_id: str) -> DepotState:
+    depot_state = world.depots.get(depot_id)
+    if depot_state is None:
+        depot_state = DepotState(opened=world.env.event())
+        world.depots[depot_id] = depot_state
+    return depot_state
+
+
+def _release(world: World, state, activator: Post, depot: Depot, cause: int):
+    """Send the release order to the depot's authority (or approve it oneself)."""
+    depot_state = _state(world, depot.id)
+    if depot_state.requested:
+        return
+    depot_state.requested = True
+    purpose = f"release:{depot.id}"
+    if depot.release_by is None:
+        world.env.process(errands.act(world, state, activator, _errand(purpose), cause))
+        return
+    route = chain_route(world, activator, depot.release_by, depot.place, depot.keeper_channel)
+    yield from errands.send_errand(world, state, activator, route, purpose, cause)
+
+
+def _errand(purpose: str):
+    from .command import Message
+
+    return Message("errand", route=(), purpose=purpose)
+
+
+@errands.action("release")
+def _approve(world: World, state, post: Post, purpose: str, cause: int):
+    """The release authority approves and phones the keepers in order until one answers."""
+    depot = world.scenario.depot(purpose.split(":", 1)[1])
+    trace = world.trace
+    approved = trace.emit(world.env.now, EventKind.RELEASE_APPROVED, state.incident.id,
+                          post.id, cause=cause, info=depot.id)
+    cause = approved
+    for role_id in depot.keepers:
+        keeper = world.post(role_id, depot.place)
+        route = ((keeper.id, depot.keeper_channel),)
+        delivered = yield from errands.send_errand(world, state, post, route,
+                                                   f"keeper:{depot.id}", cause)
+        if delivered:
+            return
+        lost = len(trace) - 1  # ``send`` ends with MESSAGE_LOST when every channel failed
+        assert trace[lost].kind is EventKind.MESSAGE_LOST
+        cause = lost  # the next keeper is called after giving up on this one
+
+
+@errands.action("keeper")
+def _open(world: World, state, post: Post, purpose: str, cause: int):
+    """The keeper has decided and got to the depot (their decision and off-duty time)."""
+    depot_id = purpose.split(":", 1)[1]
+    depot_state = _state(world, depot_id)
+    if depot_state.opened.triggered:
+        return
+    opened = world.trace.emit(world.env.now, EventKind.DEPOT_OPENED, state.incident.id,
+                              post.id, cause=cause, info=depot_id)
+    depot_state.opened.succeed(opened)
+    return
+    yield  # a process generator like every other errand action
+
+
+def _start_truck(world: World, source: str, target: str) -> None:
+    key = ("truck", source, target)
+    if key not in world.depots:
+        world.depots[key] = True
+        world.env.process(_first_truck(world, source, target))
+
+
+def _first_truck(world: World, source_id: str, target: str):
+    """Once the source is open: load, drive, and (for a depot) wait for its keeper."""
+    env, trace = world.env, world.trace
+    network = supply_network(world.scenario)
+    source = world.scenario.depot(source_id)
+    opened = yield _state(world, source_id).opened
+    incident = trace[opened].incident
+    actor = depot_actor(world, source)
+    loading = source.loading_time.sample(
+        world.streams.get(f"depot:{source_id}:loading:{target}"))
+    if loading > 0:
+        yield env.timeout(loading)
+    info = f"{source_id}>{target}"
+    dispatched = trace.emit(env.now, EventKind.TRANSFER_DISPATCHED, incident, actor,
+                            cause=opened, info=info)
+    driving = travel_time(world, source_id, network.place[target], env.now)
+    if math.isinf(driving):
+        trace.emit(env.now, EventKind.MESSAGE_LOST, incident, actor, cause=dispatched,
+                   info=f"{info};no open road")
+        return
+    if driving > 0:
+        yield env.timeout(driving)
+    cause = dispatched
+    if network.depot[target] is not None:
+        receiving = _state(world, target).opened
+        if not receiving.triggered:
+            cause = yield receiving  # the truck waits at the gate for the keeper
+    trace.emit(env.now, EventKind.TRANSFER_ARRIVED, incident, actor, cause=cause, info=info)
+
+
+def _restock(world: World, depot: Depot):
+    env, trace = world.env, world.trace
+    opened = yield _state(world, depot.id).opened
+    actor = depot_actor(world, depot)
+    incident = trace[opened].incident
+    ordered = trace.emit(env.now, EventKind.RESTOCK_ORDERED, incident, actor, cause=opened,
+                         info=depot.id)
+    yield env.timeout(depot.restock_lead_time)
+    trace.emit(env.now, EventKind.RESTOCK_ARRIVED, incident, actor, cause=ordered,
+               info=depot.id)
+
+
+def _lateral_donor(world: World, point: str) -> str | None:
+    """The nearest neighbouring community depot whose community no incident hits.
+
+    It is asked to stand by when the plan is activated; the stock replay decides whether
+    it actually sends (only if the point would run out before the township's truck).
+    """
+    network = supply_network(world.scenario)
+    depot_id = network.depot.get(point)
+    if depot_id is None or not world.scenario.depot(depot_id).lateral:
+        return None
+    hit = {incident.community for incident in world.scenario.incidents}
+    candidates = [
+        other for other in network.neighbours(point)
+        if world.scenario.depot(other).place not in hit
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda other: (travel_time(world, other, point, world.env.now),
+                                              other))

@@ -1,0 +1,4 @@
+"""PLACEHOLDER (being written): teams."""
+def dispatch_teams(world, state, activator, cause):
+    return
+    yield

@@ -1,0 +1,108 @@
+"""Building blocks every scenario model shares: the frozen base, ids, shares, levels, time.
+
+Split from ``models.py`` so the resource models (teams, depots, roads) can use them
+without an import cycle; ``models.py`` re-exports every name here.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .durations import ClockTime
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$",
+        max_length=64,
+        description="An id: letters, digits, '_' or '-', starting with a letter or '_'.",
+    ),
+]
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+
+#: Upper bounds that keep a scenario buildable on a 24 GiB machine (issue 6 tightens these).
+MAX_POPULATION = 100_000_000
+MAX_COUNT = 10_000_000
+
+
+class Model(BaseModel):
+    """Base for every scenario model: frozen, unknown keys rejected, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+        validate_default=True,
+        populate_by_name=True,
+    )
+
+
+# ----------------------------------------------------------------------------- levels, time
+
+
+class Level(str, Enum):
+    """Administrative levels of the response organisation, lowest first."""
+
+    building = "building"
+    grid = "grid"
+    community = "community"
+    township = "township"
+    district = "district"
+    city = "city"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_ORDER.index(self)
+
+
+_LEVEL_ORDER = [
+    Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city
+]
+
+
+class Category(str, Enum):
+    """The four categories of emergencies (Emergency Response Law, Art. 2)."""
+
+    natural_disaster = "natural_disaster"
+    accident = "accident"
+    public_health = "public_health"
+    social_security = "social_security"
+
+
+class Severity(str, Enum):
+    """The four severity levels, I the most severe (Emergency Response Law, Art. 3)."""
+
+    I = "I"  # noqa: E741 - the law's own numeral
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+
+class NightHours(Model):
+    """When night falls: answer probabilities and decision times switch to their night values."""
+
+    start: ClockTime = Field(default="22:00", alias="from")
+    """Clock time night begins (local time of the scenario start)."""
+    end: ClockTime = Field(default="06:00", alias="to")
+    """Clock time night ends."""
+
+
+class Shift(Model):
+    """A daily on-duty window, e.g. 08:30 to 17:30; may run past midnight (22:00 to 08:00)."""
+
+    start: ClockTime = Field(alias="from")
+    end: ClockTime = Field(alias="to")
+
+
+
+
+class Location(Model):
+    """A point on the scenario's flat map, in kilometres east and north of an arbitrary origin."""
+
+    x_km: float = 0.0
+    y_km: float = 0.0
