@@ -38,6 +38,10 @@ class LinkLoad:
     failures: int
 
 
+#: Trace actors that are not people in roles (``teams.py``, ``supplies.py``).
+NOT_PEOPLE = ("team:", "depot:")
+
+
 def post_loads(trace: Trace) -> dict[str, PostLoad]:
     calls: dict[str, int] = {}
     held: dict[str, float] = {}
@@ -62,6 +66,8 @@ def post_loads(trace: Trace) -> dict[str, PostLoad]:
         busy[post] = busy.get(post, 0.0) + count * (trace.horizon - since)
     loads = {}
     for post_id, info in trace.posts.items():
+        if post_id.startswith(NOT_PEOPLE):
+            continue  # teams and depots appear on critical paths but take no calls
         person_minutes = busy.get(post_id, 0.0)
         capacity = info.staff * trace.horizon
         loads[post_id] = PostLoad(

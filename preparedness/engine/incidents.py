@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..scenario.models import Incident, Level, Plan
+from . import errands
 from .channels import channel_order, send
 from .command import Message, direct_route, liaison_role, siloed_route
-from . import errands
 from .supplies import request_supplies
 from .teams import dispatch_teams
 from .trace import EventKind
@@ -38,6 +38,10 @@ class IncidentState:
     ordered: set[str] = field(default_factory=set)
     summoned: set[str] = field(default_factory=set)  # departments summoned directly
     warn_area: list[str] = field(default_factory=list)  # communities to warn
+    teams_called: set[str] = field(default_factory=set)  # teams sent an activation (teams.py)
+    tasks_completed: set[str] = field(default_factory=set)  # teams whose task here is done
+    controlled_at: float | None = None  # when the plan's last team task was done
+    under_control: object = None  # simpy.Event, fired with INCIDENT_CONTROLLED
 
 
 @dataclass

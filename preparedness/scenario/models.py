@@ -393,11 +393,33 @@ class DepartmentRule(Model):
     report_in_within: PositiveDuration | None = None
 
 
+class AreaPart(Model):
+    """Part of a community to warn: some of its grid cells, or some of its buildings."""
+
+    community: Identifier
+    grid_cells: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
+        default=None, min_length=1)
+    """Grid cells by number (1 is the first), or left out for the whole community."""
+    buildings: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
+        default=None, min_length=1)
+    """Buildings by number (1 is the first), or left out for the whole community."""
+
+    @model_validator(mode="after")
+    def _cells_or_buildings(self) -> AreaPart:
+        if self.grid_cells is not None and self.buildings is not None:
+            raise ValueError("name grid_cells or buildings, not both")
+        return self
+
+
 class WarnRule(Model):
     """The plan's warning to households: which area, what coverage, by when."""
 
-    area: Literal["incident_community", "township"] = "incident_community"
-    """The incident's community, or every community of its township."""
+    area: Literal["incident_community", "township"] | list[Identifier | AreaPart] = (
+        "incident_community"
+    )
+    """The incident's community, every community of its township, or a list of areas: a
+    community's id for all of it, or ``{community: id, grid_cells: [1, 2]}`` or
+    ``{community: id, buildings: [12, 13]}`` for part of one."""
     coverage: Share = 0.9
     """Share of the area's households that must be warned by the deadline."""
     within: PositiveDuration | None = None

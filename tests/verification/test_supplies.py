@@ -69,7 +69,9 @@ def test_calling_the_keeper_is_charged_to_the_keeper():
 
 
 def test_a_release_order_travels_down_the_chain_to_the_release_authority():
-    trace = simulate_replication(build(_scenario(release_by="community_secretary")), 0)
+    data = _scenario(release_by="township_head")
+    data["depots"][0]["release_by"] = "community_secretary"  # the community depot's
+    trace = simulate_replication(build(data), 0)
     approved = first(trace, EventKind.RELEASE_APPROVED, info="c1_depot")
     activated = first(trace, EventKind.PLAN_ACTIVATED)
     assert approved.actor == "community_secretary@c1"
