@@ -68,6 +68,11 @@ def warning_coverage(
         better = times < best[key][segment]
         best[key][segment] = np.where(better, times, best[key][segment])
         source[key][segment] = np.where(better, index, source[key][segment])
+    for (community, cohort), ranges in _partial(trace, incident).items():
+        # Only part of this community is in the area: keep just its households.
+        keep = np.concatenate([np.arange(lo, hi) for lo, hi in ranges] or [np.arange(0)])
+        best[(community, cohort)] = best[(community, cohort)][keep]
+        source[(community, cohort)] = source[(community, cohort)][keep]
     percents = sorted({*QUANTILES, *([extra_percent] if extra_percent else [])})
     households, reached, levels, by_cohort = {}, {}, {}, {}
     groups = {
@@ -98,6 +103,12 @@ def warning_coverage(
                 batch = batches[owners[order[needed - 1]]]
                 levels[(group, percent)] = Reach(moment - start, batch.cause, batch.method)
     return Coverage(households, reached, levels, by_cohort)
+
+
+def _partial(trace: Trace, incident: str) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    slices = getattr(trace, "warning_slices", {}).get(incident, {})
+    return {(c, cohort): ranges for c, by_cohort in slices.items()
+            for cohort, ranges in by_cohort.items()}
 
 
 def coverage_grid(horizon: float) -> np.ndarray:

@@ -38,6 +38,8 @@ class IncidentState:
     ordered: set[str] = field(default_factory=set)
     summoned: set[str] = field(default_factory=set)  # departments summoned directly
     warn_area: list[str] = field(default_factory=list)  # communities to warn
+    warn_units: dict = field(default_factory=dict)  # community -> units in the area (warning.py)
+    warn_slices: dict = field(default_factory=dict)  # community -> cohort -> household ranges
     teams_called: set[str] = field(default_factory=set)  # teams sent an activation (teams.py)
     tasks_completed: set[str] = field(default_factory=set)  # teams whose task here is done
     controlled_at: float | None = None  # when the plan's last team task was done

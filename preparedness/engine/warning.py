@@ -31,12 +31,61 @@ def cohort_sizes(community: Community) -> dict[str, int]:
 
 
 def warning_area(world: World, state) -> list[str]:
-    """Communities the incident's plan says to warn, in scenario order."""
-    if state.plan.warn.area == "incident_community":
-        return [state.community]
-    township = world.places.ancestor(state.community, Level.township)
+    """Communities the incident's plan says to warn (wholly or in part), in scenario order.
+
+    Parts of communities (grid cells, buildings) are recorded on ``state.warn_units``:
+    community -> the cells and buildings inside the area (None: all of it), and
+    ``state.warn_slices``: community -> cohort -> the household ranges inside it.
+    """
+    area = state.plan.warn.area
     places = world.places
-    return [c for c in places.communities if places.ancestor(c, Level.township) == township]
+    state.warn_units, state.warn_slices = {}, {}
+    if area == "incident_community":
+        return [state.community]
+    if area == "township":
+        township = places.ancestor(state.community, Level.township)
+        return [c for c in places.communities if places.ancestor(c, Level.township) == township]
+    for part in area:
+        if isinstance(part, str):
+            state.warn_units[part] = None
+            continue
+        community = places.communities[part.community]
+        if part.grid_cells is not None:
+            finest = [places.grid_cell(community.id, j) for j in part.grid_cells]
+            units = set(finest)
+            units.update(b for cell in finest for b in places.buildings_of(cell))
+        else:
+            finest = [places.building(community.id, k) for k in part.buildings]
+            units = set(finest) | {places.units[b].parent for b in finest}
+        if state.warn_units.get(community.id, set()) is None:
+            continue  # the whole community is already in the area
+        state.warn_units[community.id] = state.warn_units.get(community.id, set()) | units
+        sizes = cohort_sizes(community)
+        slices = state.warn_slices.setdefault(community.id, {c: [] for c in COHORTS})
+        for cohort in COHORTS:
+            slices[cohort].extend(places.household_slice(u, sizes[cohort]) for u in finest)
+    for community_id, units in state.warn_units.items():
+        if units is None:
+            state.warn_slices.pop(community_id, None)
+    for slices in state.warn_slices.values():
+        for cohort, ranges in slices.items():
+            slices[cohort] = _merged(ranges)
+    return [c for c in places.communities if c in state.warn_units]
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, end in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((first, end))
+    return merged
+
+
+def _in_area(state, unit: str, community: str) -> bool:
+    units = state.warn_units.get(community)
+    return units is None or unit in units
 
 
 def start_warning(world: World, state, issuer: Post, cause: int):
@@ -46,6 +95,8 @@ def start_warning(world: World, state, issuer: Post, cause: int):
     world.trace.warning_area[state.incident.id] = {
         c: cohort_sizes(world.places.communities[c]) for c in area
     }
+    if state.warn_slices:
+        world.trace.warning_slices[state.incident.id] = state.warn_slices
     world.trace.warning_targets[state.incident.id] = round(state.plan.warn.coverage * 100)
     yield from act_on_warning(world, state, issuer, cause)
 
@@ -93,15 +144,19 @@ def _subordinates(world: World, state, post: Post) -> list[tuple[Post, str]]:
         units: list[str] = []
         if post_level.rank <= Level.grid.rank:
             if kind is Level.building and post_level is Level.grid:
-                units = places.buildings_of(post.unit)
+                community = places.ancestor(post.unit, Level.community)
+                units = [b for b in places.buildings_of(post.unit)
+                         if _in_area(state, b, community)]
         else:
             for community in _communities_under(world, state, post):
                 if kind is Level.community:
                     units.append(community)
                 elif kind is Level.grid:
-                    units.extend(places.cells_of(community))
+                    units.extend(c for c in places.cells_of(community)
+                                 if _in_area(state, c, community))
                 elif kind is Level.building:
-                    units.extend(places.buildings_of(community))
+                    units.extend(b for b in places.buildings_of(community)
+                                 if _in_area(state, b, community))
                 elif kind is Level.township:
                     township = places.ancestor(community, Level.township)
                     if township not in units:
@@ -119,8 +174,11 @@ def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int
             else community_id
         for cohort in cohorts:
             first, end = world.places.household_slice(own, sizes[cohort])
-            if end > first:
-                slices.append((community_id, cohort, first, end))
+            area = state.warn_slices.get(community_id, {}).get(cohort, [(first, end)])
+            for lo, hi in area:  # only the households inside the warning area
+                lo, hi = max(lo, first), min(hi, end)
+                if hi > lo:
+                    slices.append((community_id, cohort, lo, hi))
     return slices
 
 

@@ -127,3 +127,74 @@ def test_forwarding_reaches_a_share_of_those_who_never_read():
     for count, p in ((read.sum(), 0.5), (forwarded.sum(), 0.2), (never.sum(), 0.3)):
         lo, hi = stats.binom.interval(0.99, n, p)
         assert lo <= count <= hi
+
+
+# --------------------------------------------------------------------------- warning areas
+
+
+def _area_scenario(area, *, leaders=False):
+    """Two communities of 4 grid cells and 8 buildings; grid workers (or building leaders)
+    knock on every door of their own cell (or building) in one minute each."""
+    knocking = {"time_per_household": "1m", "walk_between_buildings": "0s",
+                "nobody_home": 0.0, "cohorts": "all"}
+    data = _warning_scenario(households=80, buildings=8, grid_cells=4, knocking=knocking)
+    township = data["places"]["townships"][0]
+    township["communities"].append({**township["communities"][0], "id": "c2",
+                                    "name": "Community c2"})
+    if leaders:
+        role(data, "grid_worker").pop("warns_households")
+        data["roles"].append({"id": "building_leader", "name": "building leader",
+                              "level": "building", "decision_time": "1m",
+                              "warns_households": {"door_knocking": knocking}})
+        data["command"]["links"].append(
+            {"from": "building_leader", "to": "grid_worker", "channel": "phone"})
+    plan(data)["warn"] = {"area": area, "coverage": 0.9}
+    return data
+
+
+def test_a_list_of_communities_warns_exactly_those_communities():
+    trace = simulate_replication(build(_area_scenario(["c2"])), 0)
+    coverage = warning_coverage(trace, "flood")
+    assert coverage.households == {"smartphone": 40, "without_smartphone": 40}
+    assert {b.community for b in trace.warnings} == {"c2"}
+    both = warning_coverage(simulate_replication(build(_area_scenario(["c1", "c2"])), 0),
+                            "flood")
+    assert both.households == {"smartphone": 80, "without_smartphone": 80}
+
+
+def test_grid_cells_warn_only_their_households_and_only_their_grid_workers_are_called():
+    trace = simulate_replication(
+        build(_area_scenario([{"community": "c1", "grid_cells": [2, 4]}])), 0)
+    coverage = warning_coverage(trace, "flood")
+    # Cells 2 and 4 of 4 hold half of each cohort's list: 20 + 20 of 40 each.
+    assert coverage.households == {"smartphone": 20, "without_smartphone": 20}
+    assert coverage.reached == coverage.households
+    knockers = {b.warner for b in trace.warnings}
+    assert knockers == {"grid_worker@c1/grid2", "grid_worker@c1/grid4"}
+    starts = sorted({(b.cohort, b.start) for b in trace.warnings})
+    assert starts == [("smartphone", 10), ("smartphone", 30),
+                      ("without_smartphone", 10), ("without_smartphone", 30)]
+
+
+def test_single_buildings_are_warned_by_their_own_building_leader():
+    trace = simulate_replication(
+        build(_area_scenario([{"community": "c1", "buildings": [3]}], leaders=True)), 0)
+    coverage = warning_coverage(trace, "flood")
+    assert coverage.households == {"smartphone": 5, "without_smartphone": 5}
+    assert coverage.reached == coverage.households
+    assert {b.warner for b in trace.warnings} == {"building_leader@c1/building3"}
+    # Building 3 of 8 covers households [10, 15) of each 40-household cohort list.
+    assert {(b.start, len(b.times)) for b in trace.warnings} == {(10, 5)}
+
+
+def test_more_building_leaders_never_make_t90_later():
+    knocking = {"time_per_household": {"lognormal": {"median": "3m", "p90": "6m"}},
+                "walk_between_buildings": "1m", "nobody_home": 0.0}
+    base = _area_scenario("incident_community", leaders=True)
+    role(base, "building_leader")["warns_households"] = {"door_knocking": knocking}
+    base["places"]["townships"][0]["communities"][0]["share_without_smartphone"] = 1.0
+    fewer = _t90(base)
+    role(base, "building_leader")["staff"] = 2
+    more = _t90(base)
+    assert np.all(more <= fewer + 1e-9)
+    assert np.median(more) < np.median(fewer)
