@@ -14,6 +14,7 @@ from .coverage import coverage_grid
 from .critical_path import CAUSES
 from .milestones import milestone_definitions
 from .stats import share_with_ci, summarise
+from .stock_summary import stock_summary
 
 FORMAT = "preparedness.results/1"
 
@@ -173,6 +174,7 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         "people": _people(scenario, results),
         "links": _links(scenario, results),
         "events_per_replication": sum(r.events for r in results) / n if n else 0,
+        "stock": stock_summary(scenario, results),
     }
 
 
@@ -186,6 +188,11 @@ def _community_name(scenario: Scenario, community_id: str) -> str:
 
 def post_label(scenario: Scenario, post_id: str) -> str:
     """'township_head@linjiang' -> '分管副镇长 (临江镇)': the words a planner uses."""
+    kind, _, ident = post_id.partition(":")
+    if kind == "team" and "@" not in post_id:
+        return scenario.team(ident).name
+    if kind == "depot" and "@" not in post_id:
+        return scenario.depot(ident).name
     role_id, _, unit = post_id.partition("@")
     roles = {role.id: role.name for role in scenario.roles}
     names = {scenario.places.district.id: scenario.places.district.name}

@@ -38,6 +38,8 @@ CAUSES: dict[str, str] = {
     "muster": "muster (team members gathering at the base)",
     "travel": "travel to the scene",
     "task": "on-scene task",
+    "waiting_for_demand": "nothing needed yet (e.g. the team had not begun its task)",
+    "shared_stock": "stock already on its way for another incident",
 }
 
 #: Steps of an errand are charged to what the errand is for, whatever the step was.
@@ -205,3 +207,16 @@ def split_warning(trace: Trace, cause: int, reached_at: float, method: str, *,
     if warner is not None and last > 0:
         by_post[warner] = by_post.get(warner, 0.0) + last
     return DelaySplit(reached_at, by_cause, by_post, dict(base.by_link))
+
+
+def split_until(trace: Trace, cause: int, reached_at: float, last_leg: str, *,
+                siloed: bool = False) -> DelaySplit:
+    """Split the time until ``reached_at`` (minutes from the incident's start): the path to
+    ``cause``, then whatever came after it, charged to ``last_leg``."""
+    base = split_delay(trace, cause, siloed=siloed)
+    by_cause = dict(base.by_cause)
+    extra = reached_at - base.latency
+    if extra > 1e-9:
+        by_cause[last_leg] = by_cause.get(last_leg, 0.0) + extra
+    return DelaySplit(max(reached_at, base.latency), by_cause, dict(base.by_post),
+                      dict(base.by_link))

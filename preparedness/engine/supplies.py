@@ -180,19 +180,19 @@ def _restock(world: World, depot: Depot):
 
 
 def _lateral_donor(world: World, point: str) -> str | None:
-    """The nearest neighbouring community depot whose community no incident hits.
+    """The nearest neighbouring community depot that may send (``lateral``) and whose
+    community no incident hits.
 
     It is asked to stand by when the plan is activated; the stock replay decides whether
     it actually sends (only if the point would run out before the township's truck).
     """
     network = supply_network(world.scenario)
-    depot_id = network.depot.get(point)
-    if depot_id is None or not world.scenario.depot(depot_id).lateral:
+    if network.depot.get(point) is None:
         return None
     hit = {incident.community for incident in world.scenario.incidents}
     candidates = [
         other for other in network.neighbours(point)
-        if world.scenario.depot(other).place not in hit
+        if world.scenario.depot(other).lateral and world.scenario.depot(other).place not in hit
     ]
     if not candidates:
         return None

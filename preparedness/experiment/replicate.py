@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
-from ..analysis.critical_path import DelaySplit, split_delay, split_warning
+from ..analysis.critical_path import DelaySplit, split_delay, split_until, split_warning
 from ..analysis.milestones import all_teams_on_scene, milestone_times
+from ..analysis.stock_summary import has_supplies, replication_stock
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
-from ..engine.trace import Trace
+from ..engine.trace import EventKind, Trace
 from ..scenario.models import Scenario
 from .executor import Executor, SerialExecutor, stop_requested
 
@@ -36,6 +37,10 @@ class ReplicationResult:
     splits: dict[str, dict[str, DelaySplit]] = field(default_factory=dict)
     #: incident id -> warning coverage: households and reached per cohort, curves on the grid
     warnings: dict[str, dict] = field(default_factory=dict)
+    #: "depot|item" -> what the stock did (``analysis/stock_summary.py``)
+    stock: dict[str, dict] = field(default_factory=dict)
+    #: "incident|item" -> demand and unmet demand at the horizon
+    supplies: dict[str, dict] = field(default_factory=dict)
 
 
 def summarise_trace(trace: Trace, replication: int,
@@ -70,10 +75,42 @@ def summarise_trace(trace: Trace, replication: int,
                 for group in ("all", *coverage.households)
             },
         }
+    stock, supplies = {}, {}
+    if scenario is not None and has_supplies(scenario):
+        stock, supplies, replayed = replication_stock(scenario, trace)
+        for (incident, item), supply in replayed.incidents.items():
+            if supply.since_start is None:
+                continue
+            key = f"supplied:{item}"
+            milestones.setdefault(incident, {})[key] = supply.since_start
+            event = supply.first_delivery_event
+            leg = "waiting_for_demand"
+            if event is None or trace[event].incident != incident:
+                # Stock set moving for another incident: this one's own path ends at its
+                # plan's activation (or its start), and the rest is that shared stock.
+                event, leg = _own_anchor(trace, incident, supply.since_start), "shared_stock"
+            # Delivered when the stock was there and someone needed it: time after the
+            # enabling event is waiting for demand (a task not yet begun).
+            splits.setdefault(incident, {})[key] = split_until(
+                trace, event, supply.since_start, leg, siloed=siloed)
     return ReplicationResult(
         replication, milestones, post_loads(trace), link_loads(trace), len(trace), splits,
-        warnings,
+        warnings, stock, supplies,
     )
+
+
+def _own_anchor(trace: Trace, incident: str, reached: float) -> int:
+    """The incident's plan activation if it came before ``reached``, else its start event."""
+    start = trace.incident_starts[incident]
+    anchor = None
+    for event in trace.events:
+        if event.incident != incident:
+            continue
+        if event.kind is EventKind.INCIDENT_STARTED and anchor is None:
+            anchor = event.id
+        elif event.kind is EventKind.PLAN_ACTIVATED and event.time - start <= reached:
+            return event.id
+    return anchor
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:

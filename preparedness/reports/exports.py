@@ -79,6 +79,20 @@ def coverage_csv(results: dict) -> str:
     return _csv(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())
 
 
+def stock_csv(results: dict) -> str:
+    """Stock on hand over time at each depot and item: mean, p10 and p90 over the runs."""
+
+    def rows():
+        for row in results["stock"]["depots"]:
+            for i, minute in enumerate(row["level_minutes"]):
+                yield [row["depot"], row["depot_name"], row["item"], row["unit"], f"{minute:g}",
+                       f"{row['level_mean'][i]:.2f}", f"{row['level_p10'][i]:.2f}",
+                       f"{row['level_p90'][i]:.2f}"]
+
+    return _csv(["depot", "depot_name", "item", "unit", "minute", "stock_mean", "p10", "p90"],
+                rows())
+
+
 def variants_csv(experiments) -> str:
     """Compared variants side by side: one row per variant, replication, incident, milestone.
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
-from .exports import coverage_csv, replications_csv, results_json, trace_csv
+from .exports import coverage_csv, replications_csv, results_json, stock_csv, trace_csv
 from .markdown import render_markdown
 
 
@@ -41,6 +41,8 @@ def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
         (staging / "trace.csv").write_text(trace_csv(experiment.example_trace), encoding="utf-8")
         if any(incident.get("warning") for incident in results["incidents"]):
             (staging / "coverage.csv").write_text(coverage_csv(results), encoding="utf-8")
+        if results.get("stock"):
+            (staging / "stock.csv").write_text(stock_csv(results), encoding="utf-8")
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
         (staging / "manifest.json").write_text(

@@ -45,7 +45,8 @@ def render_markdown(results: dict, manifest: dict) -> str:
             f"(95% CI {share_interval(row['deadline_met_ci95'])}); "
             f"{md_cell(row['deadline_rule'] or '')}."
         )
-    lines += ["", *_people_section(results), *_links_section(results)]
+    lines += ["", *_stock_section(results), *_people_section(results),
+              *_links_section(results)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -135,6 +136,71 @@ def _where_time_went(incident: dict) -> list[str]:
         if people:
             lines.append(f"  Who: {people}.")
     return [*lines, ""]
+
+
+def _stock_section(results: dict) -> list[str]:
+    """Did each depot run out, when, and by how much; what the incidents still lacked."""
+    stock = results.get("stock")
+    if not stock:
+        return []
+    lines = [
+        "## Stockpiles",
+        "",
+        "Each depot's holding of each item against what was asked of it (its own community's "
+        "needs, and what it sent on to the communities it resupplies), over "
+        f"{stock['replications']} runs. A depot has *run out* when it was open, its stock "
+        "was gone and the next delivery had not come. Stock levels over time are in "
+        "stock.csv.",
+        "",
+        "| Depot | Item | Usable at the start | Asked of it (mean) | Ran out in (95% CI) | "
+        "First ran out (median) | Short by (mean, 95% CI) | Expired or expiring |",
+        "|---|---|---:|---:|---|---:|---|---:|",
+    ]
+    for row in stock["depots"]:
+        if row["presented_mean"] <= 0 and row["initial"] <= 0:
+            continue
+        ran_out = 1.0 - row["no_stockout_share"]
+        low, high = row["no_stockout_ci95"] or (None, None)
+        ci = (f"{share(1.0 - high)}–{share(1.0 - low)}" if low is not None else "—")
+        unit = md_cell(row["unit"])
+        first = _hours(row["first_stockout_median"]) if row["stockout_runs"] else "—"
+        expiring = row["expiring_within_horizon"] + row["expired_at_start"]
+        usable = row["initial"] - row["expired_at_start"]
+        lines.append(
+            f"| {md_cell(row['depot_name'])} | {md_cell(row['item_name'])} | "
+            f"{usable:,.0f} {unit} | {row['presented_mean']:,.0f} {unit} | "
+            f"{share(ran_out)} ({ci}) | {first} | {row['shortfall_mean']:,.0f} {unit} "
+            f"({interval(row['shortfall_ci95'])}) | {expiring:,.0f} {unit} |"
+        )
+    lines += [
+        "",
+        "'First ran out' is counted from the scenario's start, over the runs that ran out; "
+        "'expired or expiring' counts stock past its shelf life at the start or during the "
+        "run (the size-stockpiles rotation plan says what to replace when). "
+        "To size the holdings for a service level, run "
+        "`preparedness size-stockpiles` on this scenario.",
+        "",
+    ]
+    short = [row for row in stock["supplies"] if row["unmet_runs"]]
+    if short:
+        lines += ["Still lacking when the run ended:", ""]
+        for row in short:
+            lines.append(
+                f"- {md_cell(row['incident'])}, {md_cell(row['item_name'])}: "
+                f"{row['unmet_mean']:,.0f} {md_cell(row['unit'])} on average "
+                f"(95% CI {interval(row['unmet_ci95'])}) of "
+                f"{row['demand_mean']:,.0f} needed; short in {row['unmet_runs']} of "
+                f"{row['n_replications']} runs."
+            )
+        lines.append("")
+    return lines
+
+
+def _hours(value: float | None) -> str:
+    """Long spans in hours, short ones in minutes (stock lasts hours or days)."""
+    if value is None:
+        return "—"
+    return minutes(value) if value < 180 else f"{value / 60:.1f} h"
 
 
 def _people_section(results: dict) -> list[str]:

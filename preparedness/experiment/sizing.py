@@ -1,0 +1,417 @@
+"""Stockpile sizing: the least-cost quantity of each item at each depot that meets a service
+level, checked by re-simulating with it.
+
+The service level of a depot and item is the share of replications in which the depot
+never runs out while it is open and before help arrives (its resupply, or for a depot
+nobody resupplies, the whole run; ``analysis.stock``). Each replication's supply events
+are kept as a small ``SupplyFrame`` and replayed with candidate quantities: fresh lots
+stocked at the start, and no lateral transfers (a neighbour's reserve may be needed at
+home, so a plan must not count on it).
+
+Why solving depot by depot, bottom-up, is least-cost
+----------------------------------------------------
+Items are independent, so take one item, bought in packs of ``p`` units at the same unit
+cost ``c`` at every depot, all lots fresh at the start (so they expire together, at the
+shelf life ``L``). With lateral transfers off:
+
+1. *Locality.* A depot's stock-outs depend only on its own quantity and the demand
+   presented to it, and that demand only on the quantities below it (its children's
+   overflow, from their resupply's arrival).
+2. *Monotonicity.* More stock at a depot never adds a stock-out there (served =
+   min(presented, stock available) grows with the stock; a restock refills the same holding,
+   so it grows too). Its no-stock-out share is non-decreasing in its own quantity, so
+   bisection over pack counts finds the least quantity meeting the target.
+3. *Exchange.* Move Δ units from a child to its parent. The child serves at most Δ less at
+   any moment, so the parent's presented demand rises by at most Δ (and after ``L``, when
+   both served curves are flat, by a constant). The parent now holds Δ more, so it is short
+   only where it was short before: before ``L`` its demand ``D' <= D + Δ`` meets stock
+   ``C + Δ``; after ``L`` new demand arrives exactly when it did before. Its own overflow
+   does not grow either (before ``L``: ``max(0, D' - C - Δ) <= max(0, D - C)``; after:
+   same increments), so nothing above it changes for the worse. The cost is unchanged.
+
+Take any allocation meeting the target everywhere and walk the depots bottom-up. When a
+depot's children already hold their bottom-up quantities, it faces the same demand as in
+the bottom-up pass, so by (1) and (2) it holds at least its bottom-up quantity ``q*``;
+move the excess (a multiple of ``p``) to its parent, which by (3) keeps every depot within
+target at the same cost. At the end every depot holds ``q*`` except the top ones, which
+hold at least ``q*``: no allocation meeting the target costs less than the bottom-up one.
+(With different unit costs per depot the exchange changes the cost, and the method is no
+longer guaranteed least-cost; the model has one cost per item.) The verification tests
+check the result against brute force on a small instance.
+
+If even holding every unit ever presented to a depot (in the worst replication) misses the
+target, no quantity can meet it: stock stocked at the start expires before it is needed,
+or before the depot even opens. The row says which, and keeps the least quantity reaching
+the best share possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..analysis.cumulative import Curve
+from ..analysis.demand import community_demand
+from ..analysis.serving import Served, serve, tolerance
+from ..analysis.stats import ShareEstimate, share_with_ci
+from ..analysis.stock import (
+    PointTimes,
+    depot_lots,
+    lot_expiry,
+    passed_up,
+    point_times,
+    points_bottom_up,
+    replay,
+    sized_items,
+)
+from ..analysis.supply_frame import SupplyFrame, supply_frame
+from ..engine.run import simulate_replication
+from ..engine.trace import Trace
+from ..scenario.durations import format_duration
+from ..scenario.models import Scenario
+from ..scenario.supply_network import supply_network
+from .executor import Executor, SerialExecutor, stop_requested
+
+__all__ = [
+    "ResimulatedRow",
+    "RotationLine",
+    "StockpileRow",
+    "StockpileSizing",
+    "collect_frames",
+    "describe_span",
+    "resimulate",
+    "rotation_plan",
+    "size_stockpiles",
+    "supply_frames_batch",
+    "with_stock",
+]
+
+
+@dataclass(frozen=True)
+class StockpileRow:
+    """The recommended quantity of one item at one depot."""
+
+    depot: str
+    item: str
+    quantity: int
+    packs: int
+    units: str
+    unit_cost: float
+    cost: float
+    service: ShareEstimate
+    """Share of replications with no stock-out at this depot, with its Wilson 95% CI."""
+    replications: int
+    reachable: bool = True
+    reason: str | None = None
+    """Why the target cannot be met at any quantity (None when it is)."""
+
+
+@dataclass(frozen=True)
+class RotationLine:
+    """One lot to replace: one the depot holds now, or the recommended quantity."""
+
+    depot: str
+    item: str
+    quantity: int
+    stocked_on: dt.date | None
+    """None: stocked at the scenario start (the recommended quantity)."""
+    expires_on: dt.date
+    action: str
+    recommended: bool = False
+
+
+@dataclass(frozen=True)
+class StockpileSizing:
+    """Recommended quantities, their cost and service level, and what to rotate when."""
+
+    service_level: float
+    replications: int
+    rows: tuple[StockpileRow, ...]
+    total_cost: float
+    rotation: tuple[RotationLine, ...]
+
+    def quantities(self) -> dict[str, dict[str, int]]:
+        """depot -> item -> recommended quantity."""
+        out: dict[str, dict[str, int]] = {}
+        for row in self.rows:
+            out.setdefault(row.depot, {})[row.item] = row.quantity
+        return out
+
+    def row(self, depot: str, item: str) -> StockpileRow:
+        for row in self.rows:
+            if row.depot == depot and row.item == item:
+                return row
+        raise KeyError((depot, item))
+
+
+@dataclass(frozen=True)
+class ResimulatedRow:
+    """The service level a recommended quantity reaches on fresh replications."""
+
+    depot: str
+    item: str
+    quantity: int
+    service: ShareEstimate
+    target: float
+
+    @property
+    def meets_target(self) -> bool:
+        """The target lies at or below the interval's upper end."""
+        return self.service.ci is not None and self.service.ci[1] >= self.target
+
+
+# ------------------------------------------------------------------------- frames
+
+
+def supply_frames_batch(scenario: Scenario, seed: int, start: int, stop: int
+                        ) -> list[SupplyFrame]:
+    """Replications ``start`` .. ``stop - 1`` as supply frames: one task for any executor."""
+    frames = []
+    for index in range(start, stop):
+        if stop_requested():
+            break
+        frames.append(supply_frame(simulate_replication(scenario, index, seed), index))
+    return frames
+
+
+def collect_frames(scenario: Scenario, replications: int, seed: int,
+                   executor: Executor | None = None, start: int = 0) -> list[SupplyFrame]:
+    """Supply frames of replications ``start`` .. ``start + replications - 1``, in
+    replication order whatever the executor (each replication's draws depend only on the
+    seed and its index)."""
+    executor = executor or SerialExecutor()
+    stop = start + replications
+    size = executor.batch_size(replications)
+    tasks = [(scenario, seed, first, min(first + size, stop)) for first in range(start, stop, size)]
+    batches: list[list[SupplyFrame] | None] = [None] * len(tasks)
+    try:
+        for index, batch in executor.run(supply_frames_batch, tasks):
+            batches[index] = batch
+    except BaseException:
+        executor.abort()
+        raise
+    frames = [frame for batch in batches for frame in (batch or [])]
+    if len(frames) != replications:
+        raise RuntimeError("the run was interrupted before every replication finished")
+    return frames
+
+
+# ------------------------------------------------------------------------- sizing
+
+
+def size_stockpiles(scenario: Scenario, traces_or_frames: Sequence[Trace | SupplyFrame],
+                    service_level: float) -> StockpileSizing:
+    """The least-cost quantity of every demanded item at every depot such that the share of
+    replications without a stock-out there is at least ``service_level``."""
+    if not 0.0 < service_level <= 1.0:
+        raise ValueError("the service level is a share: more than 0 and at most 1")
+    frames = [supply_frame(source, i) for i, source in enumerate(traces_or_frames)]
+    if not frames:
+        raise ValueError("sizing needs at least one replication")
+    n = len(frames)
+    needed = math.ceil(service_level * n - 1e-9)
+    network = supply_network(scenario)
+    order = points_bottom_up(network)
+    rows: list[StockpileRow] = []
+    for item_id in sized_items(scenario):
+        by_community = [community_demand(scenario, frame, item_id) for frame in frames]
+        up: list[dict[str, Curve]] = [{} for _ in frames]
+        for point in order:
+            times = [point_times(network, frame, point) for frame in frames]
+            presented = []
+            for r in range(n):
+                curve = Curve()
+                for community, demand in by_community[r].items():
+                    if network.serving[community] == point:
+                        curve = curve + demand
+                for child in network.children.get(point, ()):
+                    if child in up[r]:
+                        curve = curve + up[r][child]
+                presented.append(curve)
+            if network.depot[point] is None:
+                for r in range(n):
+                    up[r][point] = passed_up(presented[r], None, times[r])
+                continue
+            sizer = _DepotSizer(scenario, point, item_id, frames, times, presented,
+                                parentless=network.parent[point] is None)
+            row, outcomes = sizer.solve(needed, service_level)
+            rows.append(row)
+            for r in range(n):
+                up[r][point] = passed_up(presented[r], outcomes[r].served, times[r])
+    total = math.fsum(row.cost for row in rows)
+    return StockpileSizing(service_level, n, tuple(rows), total,
+                           tuple(rotation_plan(scenario, rows)))
+
+
+class _DepotSizer:
+    """Bisection over pack counts for one depot and item, given the demand presented."""
+
+    def __init__(self, scenario: Scenario, depot: str, item: str,
+                 frames: list[SupplyFrame], times: list[PointTimes], presented: list[Curve],
+                 *, parentless: bool):
+        self.scenario, self.depot, self.item = scenario, depot, item
+        self.frames, self.times, self.presented = frames, times, presented
+        self.parentless = parentless
+        self.pack = scenario.item(item).pack_size
+        self._cache: dict[int, list[Served]] = {}
+
+    def outcomes(self, packs: int) -> list[Served]:
+        if packs not in self._cache:
+            quantity = packs * self.pack
+            self._cache[packs] = [
+                serve(self.presented[r],
+                      depot_lots(self.scenario, self.depot, self.item, times, quantity,
+                                 parentless=self.parentless),
+                      opened=None if times.opened is None else times.opened[0],
+                      horizon=frame.horizon, window_end=times.window_end)
+                for r, (frame, times) in enumerate(zip(self.frames, self.times, strict=True))
+            ]
+        return self._cache[packs]
+
+    def successes(self, packs: int) -> int:
+        return sum(1 for outcome in self.outcomes(packs) if not outcome.stockouts)
+
+    def least(self, target: int, high: int) -> int:
+        """The least pack count in ``[0, high]`` with at least ``target`` successes (the
+        count is non-decreasing in the packs held; ``high`` is known to reach it)."""
+        low = 0
+        while low < high:
+            mid = (low + high) // 2
+            if self.successes(mid) >= target:
+                high = mid
+            else:
+                low = mid + 1
+        return low
+
+    def solve(self, needed: int, service_level: float) -> tuple[StockpileRow, list[Served]]:
+        n = len(self.frames)
+        worst = max(curve.at(frame.horizon) for curve, frame in
+                    zip(self.presented, self.frames, strict=True))
+        high = math.ceil(max(0.0, worst - tolerance(worst)) / self.pack)
+        reachable, reason = True, None
+        best = self.successes(high)
+        if best >= needed:
+            packs = self.least(needed, high)
+        else:
+            packs = self.least(best, high)
+            reachable, reason = False, self._why(high, best, needed)
+        item = self.scenario.item(self.item)
+        quantity = packs * self.pack
+        share = share_with_ci(self.successes(packs), n)
+        row = StockpileRow(self.depot, self.item, quantity, packs, item.unit, item.unit_cost,
+                           quantity * item.unit_cost, share, n, reachable, reason)
+        return row, self.outcomes(packs)
+
+    def _why(self, high: int, best: int, needed: int) -> str:
+        """Why holding everything ever presented still misses the target."""
+        n = len(self.frames)
+        shelf = self.scenario.item(self.item).shelf_life
+        late = short = 0
+        for outcome, times in zip(self.outcomes(high), self.times, strict=True):
+            if not outcome.stockouts:
+                continue
+            if shelf is not None and times.opened is not None and times.opened[0] >= shelf:
+                late += 1
+            else:
+                short += 1
+        head = (f"not reachable: at most {best} of {n} replications without a stock-out "
+                f"({best / n:.1%}) at any quantity; {needed} needed")
+        if shelf is None:
+            return head + " (stock-outs remain with all demand in stock)"
+        life = describe_span(shelf)
+        parts = []
+        if late:
+            parts.append(f"in {late} the depot opens only after stock stocked at the start "
+                         f"has expired (shelf life {life})")
+        if short:
+            parts.append(f"in {short} demand continues after stock stocked at the start "
+                         f"expires (shelf life {life}, shorter than the need)")
+        return head + ": " + "; ".join(parts)
+
+
+# ------------------------------------------------------------------------- rotation
+
+
+def describe_span(minutes: float) -> str:
+    """``3 years``, ``180 days``, ``1 day``, or a duration like ``12h`` for less than whole
+    days (a year is 365 days, as shelf lives are written)."""
+    days = minutes / 1440.0
+    if days >= 365 and days % 365 == 0:
+        years = int(days // 365)
+        return f"{years} year{'s' if years != 1 else ''}"
+    if days >= 1 and days == int(days):
+        return f"{int(days)} day{'s' if days != 1 else ''}"
+    return format_duration(minutes)
+
+
+def rotation_plan(scenario: Scenario, rows: Sequence[StockpileRow]) -> list[RotationLine]:
+    """For items that expire: each depot's current lots with what to do about them, then
+    the recommended quantity with its rotation cycle."""
+    start = scenario.start
+    recommended = {(row.depot, row.item): row.quantity for row in rows}
+    lines: list[RotationLine] = []
+    for item in scenario.items:
+        if item.shelf_life is None:
+            continue
+        life = dt.timedelta(minutes=item.shelf_life)
+        for depot in scenario.depots:
+            for lot in depot.stock:
+                if lot.item != item.id:
+                    continue
+                expires = start + dt.timedelta(
+                    minutes=lot_expiry(scenario, lot.stocked_on, item.shelf_life))
+                action = (f"expired on {expires.date()}: replace now" if expires <= start
+                          else f"replace by {expires.date()}")
+                lines.append(RotationLine(depot.id, item.id, lot.quantity, lot.stocked_on,
+                                          expires.date(), action))
+            quantity = recommended.get((depot.id, item.id), 0)
+            if quantity > 0:
+                due = (start + life).date()
+                lines.append(RotationLine(
+                    depot.id, item.id, quantity, None, due,
+                    f"replace every {describe_span(item.shelf_life)} (next by {due})",
+                    recommended=True))
+    return lines
+
+
+# ------------------------------------------------------------------------- re-simulation
+
+
+def with_stock(scenario: Scenario, quantities: Mapping[str, Mapping[str, int]]) -> Scenario:
+    """The scenario with each depot holding ``quantities[depot][item]`` of the sized items
+    as one lot stocked at the start (other items' lots kept), validated again."""
+    data = scenario.model_dump(by_alias=True)
+    sized = {item for per_item in quantities.values() for item in per_item}
+    for depot in data["depots"]:
+        lots = [lot for lot in depot["stock"] if lot["item"] not in sized]
+        for item, quantity in quantities.get(depot["id"], {}).items():
+            if quantity > 0:
+                lots.append({"item": item, "quantity": int(quantity)})
+        depot["stock"] = lots
+    return Scenario.model_validate(data)
+
+
+def resimulate(scenario: Scenario, sizing: StockpileSizing, replications: int, seed: int,
+               executor: Executor | None = None, start: int | None = None,
+               lateral: bool = False) -> list[ResimulatedRow]:
+    """Run the scenario again with the recommended stock on replications not used for
+    sizing (by default indices n .. n + replications - 1, n the sizing's count) and give
+    each depot and item's share of replications without a stock-out, with its CI."""
+    stocked = with_stock(scenario, sizing.quantities())
+    first = sizing.replications if start is None else start
+    frames = collect_frames(stocked, replications, seed, executor, first)
+    free = {(row.depot, row.item): 0 for row in sizing.rows}
+    for frame in frames:
+        result = replay(stocked, frame, lateral=lateral)
+        for key in free:
+            stock = result.depots.get(key)
+            if stock is None or not stock.stocked_out:
+                free[key] += 1
+    return [
+        ResimulatedRow(row.depot, row.item, row.quantity,
+                       share_with_ci(free[(row.depot, row.item)], len(frames)),
+                       sizing.service_level)
+        for row in sizing.rows
+    ]
