@@ -104,7 +104,7 @@ class ScenarioVariants:
                 known = ", ".join(self.names())
                 raise KeyError(f"no intervention '{name}'{_suggest(name, self.names())}; "
                                f"known: {known}")
-            self._cache[name] = apply(self.document, self.interventions[name])
+            self._cache[name] = apply(self.document, self.interventions[name], self.base)
         return self._cache[name]
 
     def check_all(self) -> None:
@@ -129,7 +129,7 @@ def load_variants(
     """Read and validate a scenario and its interventions (from the file and, optionally, a
     separate interventions file); raise ``ScenarioError`` with every located problem."""
     document = read_yaml(path, display_name=display_name)
-    base = validate_document(document)
+    base = validate_document(document, base_dir=Path(path).parent)
     sources: list[InterventionSource] = []
     if isinstance(document.data, dict):
         for i, (intervention, raw) in enumerate(
@@ -237,10 +237,21 @@ def _put(container: Any, path: Loc, value: Any) -> Any:
     return new
 
 
-def apply(document: YamlDocument, source: InterventionSource) -> Scenario:
-    """The scenario of ``document`` with ``source``'s changes applied, validated again."""
+def apply(document: YamlDocument, source: InterventionSource,
+          base: Scenario | None = None) -> Scenario:
+    """The scenario of ``document`` with ``source``'s changes applied, validated again.
+
+    A road graph read from a GraphML file by the loader is carried over from ``base`` as
+    inline roads, so the file is read once and every variant drives the same roads.
+    """
     data = {k: v for k, v in document.data.items()
             if k != "interventions" and not str(k).startswith(EXTENSION_PREFIX)}
+    travel = data.get("travel")
+    if base is not None and isinstance(travel, dict) and base.travel.road_graph is not None:
+        roads = [road.model_dump(by_alias=True, exclude_defaults=True)
+                 for road in base.travel.roads]
+        data["travel"] = {**{k: v for k, v in travel.items() if k != "road_graph"},
+                          "roads": roads}
     draft = _Draft(data)
     for j, change in enumerate(source.intervention.changes):
         change_loc = (*source.loc, "changes", j)

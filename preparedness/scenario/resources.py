@@ -13,7 +13,7 @@ import datetime as dt
 from enum import Enum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share
 from .distributions import DayNightProbability, DurationDistribution
@@ -59,7 +59,9 @@ class Travel(Model):
     road_graph: str | None = None
     """A GraphML file, relative to the scenario file, whose nodes are place or junction ids
     and whose edges carry ``time_min`` (minutes) or ``length_km``. The loader reads it into
-    ``roads``; it is never read again."""
+    ``roads``; it is never read again. A directed graph gives one-way roads. The file must
+    lie in the scenario file's folder (or below it) and be at most 50 MB; give ``roads`` or
+    ``road_graph``, not both."""
     roads: list[Road] = Field(default=[], max_length=1_000_000)
 
 
@@ -102,7 +104,8 @@ class Team(Model):
     name: str = Field(min_length=1, max_length=200)
     kind: TeamKind
     base: Identifier
-    """Place where members gather (a community, township or depot id)."""
+    """Place where members gather and set off from: a community, township or district id,
+    where the leader has a post."""
     skills: list[str] = []
     leader: Identifier
     """Role whose post at the base receives the activation order and calls members out."""
@@ -278,6 +281,14 @@ class Affected(Model):
     """Relative growth per hour until the plan's team tasks are complete (0.05: 5% an hour)."""
     max_people: int | None = Field(default=None, ge=0, le=MAX_POPULATION)
     """Cap on growth; by default the community's population."""
+
+    @field_validator("max_people")
+    @classmethod
+    def _cap_above_people(cls, max_people: int | None, info: ValidationInfo) -> int | None:
+        people = info.data.get("people")
+        if max_people is not None and people is not None and max_people < people:
+            raise ValueError(f"max_people ({max_people}) cannot be below people ({people})")
+        return max_people
 
 
 __all__ = [
