@@ -1,4 +1,5 @@
-"""Command line: run or compare scenarios, validate them, write the schema, generate a city.
+"""Command line: run or compare scenarios, size stockpiles, validate scenarios, write the
+schema, generate a city.
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 130 interrupted.
 
@@ -26,7 +27,7 @@ from .scenario.diagnostics import ScenarioError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_SCENARIO = "ningbo_relay.yaml"
-COMMANDS = ("run", "validate", "schema", "generate")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate")
 #: Replications of the first round of a ``--precision`` run when ``-n`` is not given.
 PILOT_REPLICATIONS = 30
 DEFAULT_MAX_REPLICATIONS = 2000
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a Dask scheduler, e.g. tcp://10.0.0.5:8786, or 'local' for a Dask "
                        f"cluster on 127.0.0.1 (default: ${DASK_ENV} if set); needs the "
                        "'distributed' extra")
+    _size_stockpiles_arguments(sub)
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
     validate.add_argument("files", nargs="+", type=Path)
     validate.add_argument("--interventions", type=Path, metavar="FILE",
@@ -102,6 +104,50 @@ def build_parser() -> argparse.ArgumentParser:
     city = kinds.add_parser("city", help="a whole city (default: Chengdu's size, seed 002)")
     _city_arguments(city)
     return parser
+
+
+def _size_stockpiles_arguments(sub) -> None:
+    size = sub.add_parser(
+        "size-stockpiles",
+        help="the least-cost stock of each item at each depot that meets a service level",
+        description="For each depot and item, the least-cost quantity (in whole packs) such "
+        "that the depot runs out in no more than 1 - SERVICE_LEVEL of the scenario's "
+        "replications; checked by re-simulating it on as many new replications.")
+    size.add_argument("scenario", type=Path, help="scenario YAML file with depots and items")
+    size.add_argument("--service-level", type=_service_level, default=0.95, metavar="SHARE",
+                      help="share of replications without a stock-out at each depot and item, "
+                      "more than 0 and at most 1 (default 0.95)")
+    size.add_argument("-n", "--replications", type=_positive_int,
+                      help="replications to size on, and as many new ones to check on "
+                      "(default: the scenario's)")
+    size.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    size.add_argument("--workers", type=_workers, metavar="N",
+                      help="local worker processes; 0 runs in this process (default: every "
+                      "core)")
+    size.add_argument("--cluster", metavar="ADDRESS",
+                      help="a Dask scheduler, or 'local' (as for run)")
+    size.add_argument("--out", type=Path, default=Path("reports"),
+                      help="folder for reports (default: reports/)")
+    size.add_argument("--no-check", action="store_true",
+                      help="do not re-simulate the recommendation on new replications")
+    size.add_argument("-q", "--quiet", action="store_true", help="no progress or summary table")
+    size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+
+
+def _service_level(text: str) -> float:
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a share such as 0.95, not '{text}'") from None
+    percent = text.strip().endswith("%")
+    if (percent or 50 <= value) and 0 < value <= 100:  # a percentage, surely
+        raise argparse.ArgumentTypeError(
+            f"must be a share more than 0 and at most 1: for {value:g}% write {value / 100:g}")
+    if percent or not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a share more than 0 and at most 1, e.g. 0.95, not '{text}'")
+    return value
 
 
 def _city_arguments(city: argparse.ArgumentParser) -> None:
@@ -189,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
             return _schema(args, out)
         if args.command == "generate":
             return _generate(args, out)
+        if args.command == "size-stockpiles":
+            return _size_stockpiles(args, out, err)
         return _run(args, out, err)
     except ScenarioError as error:
         return _print_problems(err, error.diagnostics)
@@ -197,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         written = getattr(args, "report_written", None)
-        err.print(f"interrupted; the report was already written to {written / 'report.md'}"
+        report = getattr(args, "report_file", "report.md")
+        err.print(f"interrupted; the report was already written to {written / report}"
                   if written else "interrupted; no report was written", markup=False)
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - last resort: a message, not a traceback
@@ -442,4 +491,94 @@ def _generate(args, out: Console) -> int:
     text = city_scenario_text(size, unequal=args.unequal, seed=args.seed)
     atomic_write_text(args.out, text)
     out.print(f"wrote {args.out}: {size.describe()}", markup=False)
+    return EXIT_OK
+
+
+def _size_stockpiles(args, out: Console, err: Console) -> int:
+    """Load, check there is something to size, simulate, size, re-simulate, report."""
+    from .analysis.stock import sized_items
+    from .experiment.executor import ExecutorError, dask_address, make_executor
+
+    variants = _load_variants(args.scenario, None)
+    scenario = variants.base
+    if not scenario.depots:
+        raise UsageError(f"{variants.file} has no depots to size: add 'items:' and a "
+                         "'depots:' list (a township depot and the community depots, each "
+                         "with its keepers)")
+    if not sized_items(scenario):
+        raise UsageError(f"{variants.file}: no plan says what its incidents consume, so "
+                         "there is nothing to size: add 'supplies:' to a plan, e.g. "
+                         "{item: drinking_water, per_person_per_day: sphere_drinking_water}")
+    seed = scenario.seed if args.seed is None else args.seed
+    replications = args.replications or scenario.replications
+    started = datetime.now().astimezone()
+    clock = time.perf_counter()
+    address, note = dask_address(args.cluster)
+    if note:
+        err.print(note, markup=False)
+    try:
+        executor, _ = make_executor(args.workers, address)
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
+    with executor:
+        if not args.quiet:
+            err.print(f"running on {executor.description}", markup=False)
+        executor.start()
+        sizing, checked = _sizing(args, scenario, seed, replications, executor, err)
+    return _sizing_report(args, out, variants, scenario, sizing, checked, seed, started,
+                          clock, executor.description)
+
+
+def _sizing(args, scenario, seed, replications, executor, err):
+    """Frames of replications 0..n-1 in steps (for the progress bar; each replication's
+    draws depend only on the seed and its index, so steps change nothing), the sizing, and
+    unless --no-check its re-simulation on replications n..2n-1."""
+    import math
+
+    from .experiment.sizing import collect_frames, resimulate, size_stockpiles
+
+    step = max(math.ceil(replications / 10), 8 * max(1, executor.workers))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=args.quiet, transient=True) as progress:
+        task = progress.add_task("replications", total=replications)
+        frames = []
+        for first in range(0, replications, step):
+            count = min(step, replications - first)
+            frames += collect_frames(scenario, count, seed, executor, start=first)
+            progress.advance(task, count)
+        progress.update(task, description="sizing", total=None)
+        sizing = size_stockpiles(scenario, frames, args.service_level)
+        checked = None
+        if not args.no_check:
+            progress.update(task, description=f"checking on {replications} new replications")
+            checked = resimulate(scenario, sizing, replications, seed, executor)
+    return sizing, checked
+
+
+def _sizing_report(args, out, variants, scenario, sizing, checked, seed, started, clock,
+                   executor_description) -> int:
+    from .reports.manifest import build_manifest
+    from .reports.sizing import print_sizing, sizing_results, write_sizing_report
+
+    results = sizing_results(scenario, sizing, checked, scenario_file=variants.file,
+                             sha256=variants.sha256, seed=seed)
+    finished = datetime.now().astimezone()
+    manifest = build_manifest(
+        scenario_file=variants.file, sha256=variants.sha256, seed=seed,
+        replications=sizing.replications, started_at=started.isoformat(timespec="seconds"),
+        finished_at=finished.isoformat(timespec="seconds"),
+        elapsed_seconds=time.perf_counter() - clock, command=["preparedness", *sys.argv[1:]],
+        executor=executor_description,
+    )
+    manifest["service_level"] = sizing.service_level
+    manifest["check_replications"] = 0 if checked is None else sizing.replications
+    with _interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
+        folder = write_sizing_report(args.out, results, manifest, finished)
+    args.report_written, args.report_file = folder, "sizing.md"
+    if held:
+        raise KeyboardInterrupt
+    if not args.quiet:
+        print_sizing(out, results)
+    out.print(f"Report written to {folder / 'sizing.md'}", markup=False, soft_wrap=True)
     return EXIT_OK
