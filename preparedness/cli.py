@@ -327,8 +327,6 @@ def _variant_names(args, variants) -> list[str]:
 
 
 def _run(args, out: Console, err: Console) -> int:
-    from .experiment.executor import ExecutorError, dask_address, make_executor
-
     path = args.scenario or default_scenario_path()
     variants = _load_variants(path, args.interventions)
     names = _variant_names(args, variants)
@@ -344,6 +342,19 @@ def _run(args, out: Console, err: Console) -> int:
         raise UsageError("--precision needs a first round of at least 2 replications")
     started = datetime.now().astimezone()
     clock = time.perf_counter()
+    with _executor(args, err) as executor:
+        executor.start()
+        experiments, precision = _simulate(args, scenarios, seed, replications, executor, err)
+    results = _results(variants, names, experiments, precision, seed)
+    return _report(args, out, variants, names, experiments, results, seed, started, clock,
+                   executor.description)
+
+
+def _executor(args: argparse.Namespace, err: Console):
+    """The executor ``--workers``/``--cluster`` ask for (usage errors exit 2); the caller
+    enters it and starts it inside the ``with``, so it is closed whatever happens."""
+    from .experiment.executor import ExecutorError, dask_address, make_executor
+
     address, note = dask_address(args.cluster)
     if note:
         err.print(note, markup=False)
@@ -351,14 +362,9 @@ def _run(args, out: Console, err: Console) -> int:
         executor, _ = make_executor(args.workers, address)
     except ExecutorError as error:
         raise UsageError(str(error)) from None
-    with executor:
-        if not args.quiet:
-            err.print(f"running on {executor.description}", markup=False)
-        executor.start()
-        experiments, precision = _simulate(args, scenarios, seed, replications, executor, err)
-    results = _results(variants, names, experiments, precision, seed)
-    return _report(args, out, variants, names, experiments, results, seed, started, clock,
-                   executor.description)
+    if not args.quiet:
+        err.print(f"running on {executor.description}", markup=False)
+    return executor
 
 
 def _simulate(args, scenarios, seed, replications, executor, err):
@@ -497,7 +503,6 @@ def _generate(args, out: Console) -> int:
 def _size_stockpiles(args, out: Console, err: Console) -> int:
     """Load, check there is something to size, simulate, size, re-simulate, report."""
     from .analysis.stock import sized_items
-    from .experiment.executor import ExecutorError, dask_address, make_executor
 
     variants = _load_variants(args.scenario, None)
     scenario = variants.base
@@ -513,16 +518,7 @@ def _size_stockpiles(args, out: Console, err: Console) -> int:
     replications = args.replications or scenario.replications
     started = datetime.now().astimezone()
     clock = time.perf_counter()
-    address, note = dask_address(args.cluster)
-    if note:
-        err.print(note, markup=False)
-    try:
-        executor, _ = make_executor(args.workers, address)
-    except ExecutorError as error:
-        raise UsageError(str(error)) from None
-    with executor:
-        if not args.quiet:
-            err.print(f"running on {executor.description}", markup=False)
+    with _executor(args, err) as executor:
         executor.start()
         sizing, checked = _sizing(args, scenario, seed, replications, executor, err)
     return _sizing_report(args, out, variants, scenario, sizing, checked, seed, started,

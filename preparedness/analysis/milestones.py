@@ -13,6 +13,7 @@ import networkx as nx
 from ..engine.trace import EventKind, Trace
 from ..scenario.durations import format_duration
 from ..scenario.models import Incident, Level, Scenario
+from ..scenario.supply_network import supply_network
 
 LEVEL_LABELS = {
     "grid": "grid cell",
@@ -109,8 +110,6 @@ def team_definitions(scenario: Scenario, plan) -> list[MilestoneDef]:
 
 
 def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[MilestoneDef]:
-    from ..scenario.supply_network import supply_network
-
     if not plan.supplies:
         return []
     network = supply_network(scenario)

@@ -48,7 +48,7 @@ def siloed_route(world: World, issuer: Post, department: Department, near_unit: 
     """Up the government chain to the role the department answers to, then down its chain."""
     roles = [department.answers_to, *department.chain]
     if issuer.role.id != department.answers_to:
-        graph = _role_graph(world)
+        graph = role_graph(world)
         try:
             climb = nx.shortest_path(graph, issuer.role.id, department.answers_to)
         except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -90,7 +90,8 @@ def liaison_role(world: World, department: Department) -> Role:
     return role
 
 
-def _role_graph(world: World) -> nx.DiGraph:
+def role_graph(world: World) -> nx.DiGraph:
+    """Reports-to links between roles, built once per replication."""
     if world.role_graph is None:
         graph = nx.DiGraph()
         for link in world.scenario.command.links:
@@ -107,7 +108,7 @@ def chain_route(world: World, issuer: Post, role_id: str, near_unit: str,
     the depot's authority, a team's activation): hop by hop through the people between,
     each link over its own channel (``channel`` where no link joins two posts).
     """
-    graph = _role_graph(world).to_undirected(as_view=True)
+    graph = role_graph(world).to_undirected(as_view=True)
     try:
         roles = nx.shortest_path(graph, issuer.role.id, role_id)[1:]
     except (nx.NetworkXNoPath, nx.NodeNotFound):

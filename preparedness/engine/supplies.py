@@ -16,7 +16,7 @@ trace can be replayed with other quantities when sizing the stockpile.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..scenario.models import Depot
 from ..scenario.supply_network import supply_network
@@ -33,6 +33,8 @@ class DepotState:
 
     opened: object  # simpy.Event, succeeded with the DEPOT_OPENED event id
     requested: bool = False
+    trucks: set[str] = field(default_factory=set)  # points its first truck was sent to
+    restock_ordered: bool = False
 
 
 def request_supplies(world: World, state, activator: Post, cause: int):
@@ -53,9 +55,9 @@ def request_supplies(world: World, state, activator: Post, cause: int):
         _start_truck(world, donor, chain[0])
     top = world.scenario.depot(chain[-1]) if network.depot[chain[-1]] else None
     if top is not None and top.restock_lead_time is not None:
-        key = ("restock", top.id)
-        if key not in world.depots:
-            world.depots[key] = True
+        top_state = _state(world, top.id)
+        if not top_state.restock_ordered:
+            top_state.restock_ordered = True
             world.env.process(_restock(world, top))
 
 
@@ -83,17 +85,11 @@ def _release(world: World, state, activator: Post, depot: Depot, cause: int):
         return
     depot_state.requested = True
     purpose = f"release:{depot.id}"
-    if depot.release_by is None:
-        world.env.process(errands.act(world, state, activator, _errand(purpose), cause))
+    if depot.release_by is None:  # the plan's activation is the approval
+        world.env.process(_approve(world, state, activator, purpose, cause))
         return
     route = chain_route(world, activator, depot.release_by, depot.place, depot.keeper_channel)
     yield from errands.send_errand(world, state, activator, route, purpose, cause)
-
-
-def _errand(purpose: str):
-    from .command import Message
-
-    return Message("errand", route=(), purpose=purpose)
 
 
 @errands.action("release")
@@ -126,14 +122,13 @@ def _open(world: World, state, post: Post, purpose: str, cause: int):
     opened = world.trace.emit(world.env.now, EventKind.DEPOT_OPENED, state.incident.id,
                               post.id, cause=cause, info=depot_id)
     depot_state.opened.succeed(opened)
-    return
-    yield  # a process generator like every other errand action
+    yield from ()  # an errand action is a process generator, even with nothing to wait for
 
 
 def _start_truck(world: World, source: str, target: str) -> None:
-    key = ("truck", source, target)
-    if key not in world.depots:
-        world.depots[key] = True
+    trucks = _state(world, source).trucks
+    if target not in trucks:
+        trucks.add(target)
         world.env.process(_first_truck(world, source, target))
 
 

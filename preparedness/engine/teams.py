@@ -19,7 +19,7 @@ import simpy
 
 from ..scenario.resources import Team, TeamRule
 from . import errands
-from .command import _role_graph, chain_route
+from .command import chain_route, role_graph
 from .trace import EventKind, PostInfo
 from .travel import next_reopening, travel_time
 from .world import Post, World
@@ -236,7 +236,7 @@ def _called_out(world: World, team_id: str, level: int, skip: set[str]) -> list[
 
 def _nearest(world: World, role_id: str, candidates: list[str]) -> str:
     """The candidate role fewest reports-to links away (the first listed on a tie)."""
-    graph = _role_graph(world).to_undirected(as_view=True)
+    graph = role_graph(world).to_undirected(as_view=True)
     hops = nx.single_source_shortest_path_length(graph, role_id) if role_id in graph else {}
     return min(candidates, key=lambda role: hops.get(role, math.inf))
 

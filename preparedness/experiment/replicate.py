@@ -88,7 +88,8 @@ def summarise_trace(trace: Trace, replication: int,
             if event is None or trace[event].incident != incident:
                 # Stock set moving for another incident: this one's own path ends at its
                 # plan's activation (or its start), and the rest is that shared stock.
-                event, leg = _own_anchor(trace, incident, supply.since_start), "shared_stock"
+                event = _own_anchor(trace, reached, incident, supply.since_start)
+                leg = "shared_stock"
             # Delivered when the stock was there and someone needed it: time after the
             # enabling event is waiting for demand (a task not yet begun).
             splits.setdefault(incident, {})[key] = split_until(
@@ -99,18 +100,13 @@ def summarise_trace(trace: Trace, replication: int,
     )
 
 
-def _own_anchor(trace: Trace, incident: str, reached: float) -> int:
-    """The incident's plan activation if it came before ``reached``, else its start event."""
-    start = trace.incident_starts[incident]
-    anchor = None
-    for event in trace.events:
-        if event.incident != incident:
-            continue
-        if event.kind is EventKind.INCIDENT_STARTED and anchor is None:
-            anchor = event.id
-        elif event.kind is EventKind.PLAN_ACTIVATED and event.time - start <= reached:
-            return event.id
-    return anchor
+def _own_anchor(trace: Trace, reached: dict, incident: str, at: float) -> int:
+    """The incident's plan activation if it came by ``at``, else its start event."""
+    activated = reached.get(incident, {}).get("plan_activated")
+    if activated is not None and activated.time <= at:
+        return activated.event_id
+    return next(e.id for e in trace.events
+                if e.kind is EventKind.INCIDENT_STARTED and e.incident == incident)
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:

@@ -21,6 +21,7 @@ from preparedness.scenario import models
 from preparedness.scenario.diagnostics import ScenarioError
 from preparedness.scenario.distributions import DISTRIBUTION_NAMES
 from preparedness.scenario.load import load_scenario
+from tests.scenario import bad_resources_table as resources
 
 REPO = Path(__file__).resolve().parents[2]
 BAD = Path(__file__).resolve().parent / "bad"
@@ -199,6 +200,17 @@ GENERATED = {
 }
 
 
+#: Every fixture on disk: "<folder>/<name>" -> (file, name shown, expected lines); the
+#: resource fixtures (issue 5) sit in their own folder with their own table.
+FIXTURES = {
+    **{f"{SHOWN_DIR}/{n}": (BAD / f"{n}.yaml", f"{SHOWN_DIR}/{n}.yaml", lines)
+       for n, lines in EXPECTED.items()},
+    **{f"{resources.SHOWN_DIR}/{n}": (resources.BAD / f"{n}.yaml",
+                                      f"{resources.SHOWN_DIR}/{n}.yaml", lines)
+       for n, lines in resources.EXPECTED.items()},
+}
+
+
 def _summary(count: int) -> str:
     return f"{count} problem{'s' if count != 1 else ''} found; nothing was run."
 
@@ -235,21 +247,33 @@ def test_every_fixture_has_expected_diagnostics():
     on_disk = {path.stem for path in BAD.glob("*.yaml")} - {VALID.stem}
     assert on_disk == set(EXPECTED)
     assert len(EXPECTED) + len(GENERATED) >= 30
+    on_disk = {path.stem for path in resources.BAD.glob("*.yaml")} - {resources.VALID.stem}
+    assert on_disk == set(resources.EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_load_scenario_reports_exactly(name):
-    shown = f"{SHOWN_DIR}/{name}.yaml"
+def test_valid_resources_loads_cleanly(monkeypatch, capsys):
+    scenario = load_scenario(resources.VALID).scenario
+    assert [t.id for t in scenario.teams] == ["volunteers", "rescue"]
+    assert [d.id for d in scenario.depots] == ["linjiang_depot", "xiajiancao_depot"]
+    assert len(scenario.travel.roads) == 6
+    shown = f"{resources.SHOWN_DIR}/_valid_resources.yaml"
+    code, _out, err = _validate_in_process(monkeypatch, capsys, REPO, shown)
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("case", sorted(FIXTURES))
+def test_load_scenario_reports_exactly(case):
+    path, shown, lines = FIXTURES[case]
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(BAD / f"{name}.yaml", display_name=shown)
-    assert [str(d) for d in caught.value.diagnostics] == [f"{shown}:{e}" for e in EXPECTED[name]]
+        load_scenario(path, display_name=shown)
+    assert [str(d) for d in caught.value.diagnostics] == [f"{shown}:{e}" for e in lines]
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_cli_validate_prints_them_and_exits_2(name, monkeypatch, capsys):
-    shown = f"{SHOWN_DIR}/{name}.yaml"
+@pytest.mark.parametrize("case", sorted(FIXTURES))
+def test_cli_validate_prints_them_and_exits_2(case, monkeypatch, capsys):
+    _path, shown, lines = FIXTURES[case]
     code, out, err = _validate_in_process(monkeypatch, capsys, REPO, shown)
-    expected = [f"{shown}:{e}" for e in EXPECTED[name]] + [_summary(len(EXPECTED[name]))]
+    expected = [f"{shown}:{e}" for e in lines] + [_summary(len(lines))]
     assert code == 2
     assert out == ""
     assert err.splitlines() == expected
@@ -271,17 +295,16 @@ def test_cli_subprocess_reports_every_fixture():
     """The real `python -m preparedness validate` on all fixtures at once: exit 2, every
     expected line on stderr, nothing on stdout, no traceback. (The order of lines across
     files is tested in tests/cli.)"""
-    names = sorted(EXPECTED)
-    files = [f"{SHOWN_DIR}/{name}.yaml" for name in names]
+    cases = [FIXTURES[case] for case in sorted(FIXTURES)]
     done = subprocess.run(
-        [sys.executable, "-m", "preparedness", "validate", *files],
+        [sys.executable, "-m", "preparedness", "validate", *(shown for _, shown, _ in cases)],
         cwd=REPO,
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=60,
     )
-    expected = [f"{f}:{e}" for f, name in zip(files, names, strict=True) for e in EXPECTED[name]]
+    expected = [f"{shown}:{e}" for _, shown, lines in cases for e in lines]
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stdout == ""
