@@ -317,10 +317,9 @@ def _variant_names(args, variants) -> list[str]:
     known = variants.names()
     for name in names:
         if name not in known:
-            from difflib import get_close_matches
+            from .scenario.diagnostics import did_you_mean
 
-            close = get_close_matches(name, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(name, known)
             raise UsageError(f"{variants.file} has no intervention '{name}'{hint} "
                              f"(known: {', '.join(known)})")
     return names
@@ -531,7 +530,8 @@ def _sizing(args, scenario, seed, replications, executor, err):
     unless --no-check its re-simulation on replications n..2n-1."""
     import math
 
-    from .experiment.sizing import collect_frames, resimulate, size_stockpiles
+    from .planning.stock_runs import collect_frames, resimulate
+    from .planning.stockpiles import size_stockpiles
 
     step = max(math.ceil(replications / 10), 8 * max(1, executor.workers))
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -555,7 +555,9 @@ def _sizing(args, scenario, seed, replications, executor, err):
 def _sizing_report(args, out, variants, scenario, sizing, checked, seed, started, clock,
                    executor_description) -> int:
     from .reports.manifest import build_manifest
-    from .reports.sizing import print_sizing, sizing_results, write_sizing_report
+    from .reports.sizing import write_sizing_report
+    from .reports.sizing_render import print_sizing
+    from .reports.sizing_results import sizing_results
 
     results = sizing_results(scenario, sizing, checked, scenario_file=variants.file,
                              sha256=variants.sha256, seed=seed)

@@ -1,4 +1,5 @@
-"""Machine-readable exports: results.json, per-replication CSV and the event trace CSV.
+"""Machine-readable exports: results.json, per-replication CSV, the event trace CSV, and a
+stockpile sizing's sizing.csv, rotation.csv and sizing.json.
 
 Strings that came from a scenario are guarded against spreadsheet formula injection in
 CSV (``escape.csv_cell``); JSON is written as UTF-8 with names intact.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from ..engine.trace import Trace
 from .escape import csv_cell
@@ -18,7 +21,8 @@ def results_json(results: dict) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def _csv(header: list[str], rows) -> str:
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV document (``\\n`` line ends) whose every cell is guarded by ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -47,7 +51,7 @@ def replications_csv(scenario, replication_results) -> str:
                     yield [result.replication, incident.id, definition.id,
                            "" if value is None else f"{value:.4f}", met]
 
-    return _csv(["replication", "incident", "milestone", "minutes", "deadline_met"], rows())
+    return csv_text(["replication", "incident", "milestone", "minutes", "deadline_met"], rows())
 
 
 def trace_csv(trace: Trace) -> str:
@@ -57,7 +61,7 @@ def trace_csv(trace: Trace) -> str:
          "" if e.cause is None else e.cause, e.channel or "", e.info]
         for e in trace.events
     )
-    return _csv(
+    return csv_text(
         ["event", "minute", "kind", "incident", "actor", "subject", "cause", "channel", "info"],
         rows,
     )
@@ -76,7 +80,7 @@ def coverage_csv(results: dict) -> str:
                     yield [incident["id"], group, f"{minute:g}", f"{curve['mean'][i]:.4f}",
                            f"{curve['p10'][i]:.4f}", f"{curve['p90'][i]:.4f}"]
 
-    return _csv(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())
+    return csv_text(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())
 
 
 def stock_csv(results: dict) -> str:
@@ -89,7 +93,7 @@ def stock_csv(results: dict) -> str:
                        f"{row['level_mean'][i]:.2f}", f"{row['level_p10'][i]:.2f}",
                        f"{row['level_p90'][i]:.2f}"]
 
-    return _csv(["depot", "depot_name", "item", "unit", "minute", "stock_mean", "p10", "p90"],
+    return csv_text(["depot", "depot_name", "item", "unit", "minute", "stock_mean", "p10", "p90"],
                 rows())
 
 
@@ -112,4 +116,48 @@ def variants_csv(experiments) -> str:
                         yield [name, result.replication, incident.id, definition.id,
                                "" if value is None else f"{value:.4f}"]
 
-    return _csv(["variant", "replication", "incident", "milestone", "minutes"], rows())
+    return csv_text(["variant", "replication", "incident", "milestone", "minutes"], rows())
+
+
+# ----------------------------------------------------------------------------- sizing
+
+SIZING_COLUMNS = [
+    "depot", "depot_name", "depot_level", "item", "item_name", "unit", "quantity", "packs",
+    "pack_size", "unit_cost", "cost", "held_now", "service_level", "service_ci95_low",
+    "service_ci95_high", "replications", "reachable", "reason", "check_service_level",
+    "check_ci95_low", "check_ci95_high", "check_meets_target",
+]
+ROTATION_COLUMNS = ["status", "depot", "depot_name", "item", "item_name", "unit", "quantity",
+                    "stocked_on", "expires_on", "action"]
+
+
+def _share(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def sizing_csv(results: dict) -> str:
+    """One row per depot and item; shares to four decimals, empty when not checked."""
+    def rows():
+        for row in results["rows"]:
+            low, high = row["service_ci95"] or (None, None)
+            check = row["check"] or {}
+            c_low, c_high = check.get("service_ci95") or (None, None)
+            yield [row["depot"], row["depot_name"], row["depot_level"], row["item"],
+                   row["item_name"], row["unit"], row["quantity"], row["packs"],
+                   row["pack_size"], row["unit_cost"], f"{row['cost']:.2f}", row["held_now"],
+                   _share(row["service_level"]), _share(low), _share(high),
+                   row["replications"], row["reachable"], row["reason"] or "",
+                   _share(check.get("service_level")), _share(c_low), _share(c_high),
+                   "" if not check else check["meets_target"]]
+
+    return csv_text(SIZING_COLUMNS, rows())
+
+
+def rotation_csv(results: dict) -> str:
+    return csv_text(ROTATION_COLUMNS, ([line[c] or "" for c in ROTATION_COLUMNS]
+                                   for line in results["rotation"]))
+
+
+def sizing_json(results: dict) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+

@@ -1,9 +1,9 @@
 """Turn scenario problems into located, planner-readable diagnostics.
 
 A pydantic error names a field by its ``loc`` (``('teams', 2, 'size')``); the YAML node tree
-knows where that field was written. This module walks one onto the other (engineering notes
-1.1) and rewrites pydantic's and PyYAML's messages into plain words a planner can act on,
-so every problem is reported together as `file:line:col: field: message`.
+knows where that field was written. This module walks one onto the other and rewrites
+pydantic's and PyYAML's messages into plain words a planner can act on, so every problem
+is reported together as `file:line:col: field: message`.
 
 The walker is generic: it works for any pydantic model validated from data constructed out
 of the same node tree.
@@ -11,6 +11,7 @@ of the same node tree.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,12 +22,19 @@ import yaml
 
 __all__ = [
     "Diagnostic",
+    "Problem",
     "ScenarioError",
+    "close_match",
+    "did_you_mean",
     "diagnostics_from_validation_error",
     "format_field_path",
     "locate",
     "yaml_error_message",
 ]
+
+#: A problem found after field validation: the ``loc`` path into the document (as pydantic
+#: gives it) and the message; the loader turns it into a located ``Diagnostic``.
+Problem = tuple[tuple, str]
 
 #: Longest input value quoted back in a message; longer ones are cut and end in "...".
 MAX_SHOWN_CHARS = 40
@@ -68,6 +76,22 @@ class ScenarioError(Exception):
         return type(self), (self.diagnostics,)
 
 
+def close_match(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to ``name`` (difflib's ratio of at least 0.6), or None.
+
+    Order does not matter: among equally close names the same one always wins.
+    """
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known name closest to a mistyped one, else ``""``:
+    the tail every "no ... has id" message ends with."""
+    close = close_match(name, known)
+    return f"; did you mean '{close}'?" if close is not None else ""
+
+
 # --------------------------------------------------------------------------------------------
 # Walking a pydantic loc down the YAML node tree
 
@@ -76,7 +100,8 @@ def _find_key(node: yaml.MappingNode, part: object) -> tuple[yaml.Node, yaml.Nod
     """The (key, value) pair named `part`; the LAST one wins, as in the constructed dict.
 
     After construction a mapping with merge keys (`<<: *base`) holds the merged pairs first
-    and its own pairs after them, so a key can appear twice (engineering notes 1.2.3).
+    and its own pairs after them, so a key can appear twice (the YAML 1.1 merge key type,
+    yaml.org/type/merge.html).
     """
     wanted = str(part)
     for key, value in reversed(node.value):

@@ -16,7 +16,6 @@ component an intervention leaves alone draws the same numbers in both variants.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from .diagnostics import (
     Diagnostic,
     ScenarioError,
     diagnostics_from_validation_error,
+    did_you_mean,
     format_field_path,
     locate,
 )
@@ -102,7 +102,7 @@ class ScenarioVariants:
         if name not in self._cache:
             if name not in self.interventions:
                 known = ", ".join(self.names())
-                raise KeyError(f"no intervention '{name}'{_suggest(name, self.names())}; "
+                raise KeyError(f"no intervention '{name}'{did_you_mean(name, self.names())}; "
                                f"known: {known}")
             self._cache[name] = apply(self.document, self.interventions[name], self.base)
         return self._cache[name]
@@ -365,7 +365,7 @@ def _role_index(draft: _Draft, role_id: str, at: Loc) -> int:
         if isinstance(role, dict) and role.get("id") == role_id:
             return i
     known = [r.get("id") for r in roles if isinstance(r, dict)]
-    raise _Problem(at, f"no role has id '{role_id}'{_suggest(role_id, known)}")
+    raise _Problem(at, f"no role has id '{role_id}'{did_you_mean(role_id, map(str, known))}")
 
 
 def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
@@ -392,7 +392,7 @@ def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
     for k, community_id in enumerate(change.communities):
         if community_id not in places:
             raise _Problem(("communities", k), f"no community has id '{community_id}'"
-                           f"{_suggest(community_id, list(places))}")
+                           f"{did_you_mean(community_id, map(str, places))}")
         t, c = places[community_id]
         draft.put(("places", "townships", t, "communities", c, "staff_per_1000", change.role),
                   raw["per_1000_residents"], (*at, "per_1000_residents"), at)
@@ -452,7 +452,7 @@ def _resolve(data: Any, text: str) -> Iterator[Any]:
                 ids = [item.get("id") if isinstance(item, dict) else None for item in node]
                 if selector not in ids:
                     raise _Problem(("path",), f"no item of '{name}' has id '{selector}'"
-                                   f"{_suggest(selector, [i for i in ids if i])}")
+                                   f"{did_you_mean(selector, [str(i) for i in ids if i])}")
                 index = ids.index(selector)
             yield index
             node = node[index]
@@ -467,8 +467,3 @@ _APPLY = {
     "add_platform": _add_platform,
     "set": _set,
 }
-
-
-def _suggest(ident: str, known: list) -> str:
-    close = difflib.get_close_matches(ident, sorted(str(k) for k in known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""

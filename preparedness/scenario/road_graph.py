@@ -10,7 +10,6 @@ a cut road must be one the graph has.
 
 from __future__ import annotations
 
-import difflib
 import io
 import math
 import xml.etree.ElementTree as ET
@@ -21,9 +20,8 @@ from typing import Any
 
 import networkx as nx
 
+from .diagnostics import Problem, close_match
 from .models import Scenario
-
-Problem = tuple[tuple, str]
 
 #: Largest road-graph file read (50 MB: a million edges of a typical GraphML export).
 MAX_ROAD_GRAPH_BYTES = 50_000_000
@@ -224,8 +222,8 @@ def road_problems(s: Scenario) -> Iterator[Problem]:
     junctions = sorted(nodes - named)  # a road end that names nothing may be a typo
 
     def off_road(name: str, what: str) -> str:
-        close = difflib.get_close_matches(name, junctions, n=1)
-        typo = f" (a road ends at '{close[0]}': a typo?)" if close else ""
+        close = close_match(name, junctions)
+        typo = f" (a road ends at '{close}': a typo?)" if close is not None else ""
         return f"{what} is not on any road; add a road from it{typo}"
 
     for i, team in enumerate(s.teams):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from preparedness.experiment.sizing import collect_frames, size_stockpiles
+from preparedness.planning.stock_runs import collect_frames
+from preparedness.planning.stockpiles import size_stockpiles
 from preparedness.scenario.load import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]

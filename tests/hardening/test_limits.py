@@ -16,13 +16,13 @@ import pytest
 
 from preparedness import simulate_replication
 from preparedness.experiment.replicate import run_replication
-from preparedness.scenario.crosscheck import (
+from preparedness.scenario.check_limits import (
     MAX_HORIZON,
     MAX_POSTS,
     MAX_STAFF,
     MAX_WARNED_HOUSEHOLDS,
-    cross_check,
 )
+from preparedness.scenario.crosscheck import cross_check
 from preparedness.scenario.models import Scenario
 from preparedness.scenario.yaml_source import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from tests.builders import build, minimal_scenario, plan, role, township

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from preparedness.scenario import crosscheck
+from preparedness.scenario import check_limits
 from preparedness.scenario.crosscheck import cross_check
 from preparedness.scenario.models import Scenario
 from preparedness.scenario.supply_network import supply_network
@@ -110,7 +110,7 @@ def test_stock_of_the_start_day_is_not_in_the_future():
 
 
 def test_team_members_in_all_are_limited(monkeypatch):
-    monkeypatch.setattr(crosscheck, "MAX_TEAM_MEMBERS", 15)
+    monkeypatch.setattr(check_limits, "MAX_TEAM_MEMBERS", 15)
     data = _full()
     add_team(data, "second", members=(6,))
     assert _problems(data) == [
@@ -122,12 +122,12 @@ def test_team_members_in_all_are_limited(monkeypatch):
 
 
 def test_depots_are_limited(monkeypatch):
-    monkeypatch.setattr(crosscheck, "MAX_DEPOTS", 1)
+    monkeypatch.setattr(check_limits, "MAX_DEPOTS", 1)
     assert _problems(_full()) == [(("depots",), "2 depots; a scenario may have at most 1")]
 
 
 def test_lots_per_depot_are_limited(monkeypatch):
-    monkeypatch.setattr(crosscheck, "MAX_LOTS", 1)
+    monkeypatch.setattr(check_limits, "MAX_LOTS", 1)
     data = _full()
     data["depots"][1]["stock"].append({"item": "food_kit", "quantity": 10})
     assert _problems(data) == [

@@ -12,13 +12,9 @@ from preparedness.analysis.stock import replay
 from preparedness.engine.trace import EventKind as K
 from preparedness.engine.trace import Trace
 from preparedness.experiment.executor import PoolExecutor, SerialExecutor
-from preparedness.experiment.sizing import (
-    collect_frames,
-    describe_span,
-    resimulate,
-    size_stockpiles,
-    with_stock,
-)
+from preparedness.planning.rotation import describe_span
+from preparedness.planning.stock_runs import collect_frames, resimulate, with_stock
+from preparedness.planning.stockpiles import size_stockpiles
 from tests.builders import add_depots, add_team, build, minimal_scenario, plan, stochastic
 
 SEED = 2026

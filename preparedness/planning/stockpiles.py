@@ -1,5 +1,5 @@
 """Stockpile sizing: the least-cost quantity of each item at each depot that meets a service
-level, checked by re-simulating with it.
+level (checked by re-simulating with it in ``stock_runs``; what to rotate in ``rotation``).
 
 The service level of a depot and item is the share of replications in which the depot
 never runs out while it is open and before help arrives (its resupply, or for a depot
@@ -47,9 +47,8 @@ the best share possible.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..analysis.cumulative import Curve
@@ -59,34 +58,18 @@ from ..analysis.stats import ShareEstimate, share_with_ci
 from ..analysis.stock import (
     PointTimes,
     depot_lots,
-    lot_expiry,
     passed_up,
     point_times,
     points_bottom_up,
-    replay,
     sized_items,
 )
 from ..analysis.supply_frame import SupplyFrame, supply_frame
-from ..engine.run import simulate_replication
 from ..engine.trace import Trace
-from ..scenario.durations import format_duration
 from ..scenario.models import Scenario
 from ..scenario.supply_network import supply_network
-from .executor import Executor, SerialExecutor, stop_requested
+from .rotation import RotationLine, describe_span, rotation_plan
 
-__all__ = [
-    "ResimulatedRow",
-    "RotationLine",
-    "StockpileRow",
-    "StockpileSizing",
-    "collect_frames",
-    "describe_span",
-    "resimulate",
-    "rotation_plan",
-    "size_stockpiles",
-    "supply_frames_batch",
-    "with_stock",
-]
+__all__ = ["StockpileRow", "StockpileSizing", "size_stockpiles"]
 
 
 @dataclass(frozen=True)
@@ -106,20 +89,6 @@ class StockpileRow:
     reachable: bool = True
     reason: str | None = None
     """Why the target cannot be met at any quantity (None when it is)."""
-
-
-@dataclass(frozen=True)
-class RotationLine:
-    """One lot to replace: one the depot holds now, or the recommended quantity."""
-
-    depot: str
-    item: str
-    quantity: int
-    stocked_on: dt.date | None
-    """None: stocked at the scenario start (the recommended quantity)."""
-    expires_on: dt.date
-    action: str
-    recommended: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,57 +114,6 @@ class StockpileSizing:
                 return row
         raise KeyError((depot, item))
 
-
-@dataclass(frozen=True)
-class ResimulatedRow:
-    """The service level a recommended quantity reaches on fresh replications."""
-
-    depot: str
-    item: str
-    quantity: int
-    service: ShareEstimate
-    target: float
-
-    @property
-    def meets_target(self) -> bool:
-        """The target lies at or below the interval's upper end."""
-        return self.service.ci is not None and self.service.ci[1] >= self.target
-
-
-# ------------------------------------------------------------------------- frames
-
-
-def supply_frames_batch(scenario: Scenario, seed: int, start: int, stop: int
-                        ) -> list[SupplyFrame]:
-    """Replications ``start`` .. ``stop - 1`` as supply frames: one task for any executor."""
-    frames = []
-    for index in range(start, stop):
-        if stop_requested():
-            break
-        frames.append(supply_frame(simulate_replication(scenario, index, seed), index))
-    return frames
-
-
-def collect_frames(scenario: Scenario, replications: int, seed: int,
-                   executor: Executor | None = None, start: int = 0) -> list[SupplyFrame]:
-    """Supply frames of replications ``start`` .. ``start + replications - 1``, in
-    replication order whatever the executor (each replication's draws depend only on the
-    seed and its index)."""
-    executor = executor or SerialExecutor()
-    stop = start + replications
-    size = executor.batch_size(replications)
-    tasks = [(scenario, seed, first, min(first + size, stop)) for first in range(start, stop, size)]
-    batches: list[list[SupplyFrame] | None] = [None] * len(tasks)
-    try:
-        for index, batch in executor.run(supply_frames_batch, tasks):
-            batches[index] = batch
-    except BaseException:
-        executor.abort()
-        raise
-    frames = [frame for batch in batches for frame in (batch or [])]
-    if len(frames) != replications:
-        raise RuntimeError("the run was interrupted before every replication finished")
-    return frames
 
 
 # ------------------------------------------------------------------------- sizing
@@ -330,88 +248,3 @@ class _DepotSizer:
                          f"expires (shelf life {life}, shorter than the need)")
         return head + ": " + "; ".join(parts)
 
-
-# ------------------------------------------------------------------------- rotation
-
-
-def describe_span(minutes: float) -> str:
-    """``3 years``, ``180 days``, ``1 day``, or a duration like ``12h`` for less than whole
-    days (a year is 365 days, as shelf lives are written)."""
-    days = minutes / 1440.0
-    if days >= 365 and days % 365 == 0:
-        years = int(days // 365)
-        return f"{years} year{'s' if years != 1 else ''}"
-    if days >= 1 and days == int(days):
-        return f"{int(days)} day{'s' if days != 1 else ''}"
-    return format_duration(minutes)
-
-
-def rotation_plan(scenario: Scenario, rows: Sequence[StockpileRow]) -> list[RotationLine]:
-    """For items that expire: each depot's current lots with what to do about them, then
-    the recommended quantity with its rotation cycle."""
-    start = scenario.start
-    recommended = {(row.depot, row.item): row.quantity for row in rows}
-    lines: list[RotationLine] = []
-    for item in scenario.items:
-        if item.shelf_life is None:
-            continue
-        life = dt.timedelta(minutes=item.shelf_life)
-        for depot in scenario.depots:
-            for lot in depot.stock:
-                if lot.item != item.id:
-                    continue
-                expires = start + dt.timedelta(
-                    minutes=lot_expiry(scenario, lot.stocked_on, item.shelf_life))
-                action = (f"expired on {expires.date()}: replace now" if expires <= start
-                          else f"replace by {expires.date()}")
-                lines.append(RotationLine(depot.id, item.id, lot.quantity, lot.stocked_on,
-                                          expires.date(), action))
-            quantity = recommended.get((depot.id, item.id), 0)
-            if quantity > 0:
-                due = (start + life).date()
-                lines.append(RotationLine(
-                    depot.id, item.id, quantity, None, due,
-                    f"replace every {describe_span(item.shelf_life)} (next by {due})",
-                    recommended=True))
-    return lines
-
-
-# ------------------------------------------------------------------------- re-simulation
-
-
-def with_stock(scenario: Scenario, quantities: Mapping[str, Mapping[str, int]]) -> Scenario:
-    """The scenario with each depot holding ``quantities[depot][item]`` of the sized items
-    as one lot stocked at the start (other items' lots kept), validated again."""
-    data = scenario.model_dump(by_alias=True)
-    sized = {item for per_item in quantities.values() for item in per_item}
-    for depot in data["depots"]:
-        lots = [lot for lot in depot["stock"] if lot["item"] not in sized]
-        for item, quantity in quantities.get(depot["id"], {}).items():
-            if quantity > 0:
-                lots.append({"item": item, "quantity": int(quantity)})
-        depot["stock"] = lots
-    return Scenario.model_validate(data)
-
-
-def resimulate(scenario: Scenario, sizing: StockpileSizing, replications: int, seed: int,
-               executor: Executor | None = None, start: int | None = None,
-               lateral: bool = False) -> list[ResimulatedRow]:
-    """Run the scenario again with the recommended stock on replications not used for
-    sizing (by default indices n .. n + replications - 1, n the sizing's count) and give
-    each depot and item's share of replications without a stock-out, with its CI."""
-    stocked = with_stock(scenario, sizing.quantities())
-    first = sizing.replications if start is None else start
-    frames = collect_frames(stocked, replications, seed, executor, first)
-    free = {(row.depot, row.item): 0 for row in sizing.rows}
-    for frame in frames:
-        result = replay(stocked, frame, lateral=lateral)
-        for key in free:
-            stock = result.depots.get(key)
-            if stock is None or not stock.stocked_out:
-                free[key] += 1
-    return [
-        ResimulatedRow(row.depot, row.item, row.quantity,
-                       share_with_ci(free[(row.depot, row.item)], len(frames)),
-                       sizing.service_level)
-        for row in sizing.rows
-    ]

@@ -1,0 +1,189 @@
+"""Command-graph checks: chains run upward without circles, every incident's report reaches
+its plan's top level and someone who may activate the plan, orders can be routed, and a
+plan's warning names real communities, grid cells and buildings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .diagnostics import Problem, did_you_mean
+from .models import Level, Scenario
+
+__all__ = ["check_chain_shape", "check_plans_reachable", "check_warning_areas"]
+
+
+def _role_graph(s: Scenario) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(r.id for r in s.roles)
+    for link in s.command.links:
+        graph.add_edge(link.source, link.target)
+    return graph
+
+
+def check_chain_shape(s: Scenario) -> Iterator[Problem]:
+    roles = {r.id: r for r in s.roles}
+    for i, link in enumerate(s.command.links):
+        src, dst = roles.get(link.source), roles.get(link.target)
+        if src and dst and dst.level.rank < src.level.rank:
+            yield (
+                ("command", "links", i, "to"),
+                (
+                    f"'{link.source}' ({src.level.value}) cannot report to '{link.target}' "
+                    f"({dst.level.value}), a lower level; swap 'from' and 'to'"
+                ),
+            )
+        if link.source == link.target:
+            yield ("command", "links", i, "to"), f"'{link.source}' cannot report to itself"
+    graph = _role_graph(s)
+    graph.remove_edges_from(list(nx.selfloop_edges(graph)))
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+        index = next(
+            i for i, link in enumerate(s.command.links) if (link.source, link.target) == cycle[0]
+        )
+        yield ("command", "links", index), f"the reporting chain goes round in a circle: {names}"
+    for i, dept in enumerate(s.departments):
+        levels = [roles[r].level.rank for r in dept.chain if r in roles]
+        if levels != sorted(levels, reverse=True):
+            yield (
+                ("departments", i, "chain"),
+                ("list the chain from the top down (district bureau first, local unit last)"),
+            )
+
+
+def check_plans_reachable(s: Scenario) -> Iterator[Problem]:
+    """Each incident's report must climb to its plan's top level and meet an activator."""
+    roles = {r.id: r for r in s.roles}
+    graph = _role_graph(s)
+    activators: dict[str, list[str]] = {}
+    for role in s.roles:
+        for plan in role.authority.activate_plans:
+            activators.setdefault(plan, []).append(role.id)
+    for i, plan in enumerate(s.plans):
+        if not activators.get(plan.id):
+            yield (
+                ("plans", i, "id"),
+                (
+                    f"no role may activate plan '{plan.id}'; add it to some role's "
+                    "authority.activate_plans"
+                ),
+            )
+        for j, rule in enumerate(plan.notify):
+            if rule.level.rank > plan.report_up_to.rank:
+                yield (
+                    ("plans", i, "notify", j, "level"),
+                    (
+                        f"the report only goes up to {plan.report_up_to.value} "
+                        f"(report_up_to), so it never reaches {rule.level.value}"
+                    ),
+                )
+    plans = {p.id: p for p in s.plans}
+    for i, incident in enumerate(s.incidents):
+        detector = roles.get(incident.detected_by)
+        if detector is None or incident.plan is not None and incident.plan not in plans:
+            continue
+        if detector.level.rank > Level.community.rank:
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"the detector must work in the community (grid or community level), "
+                    f"not at {detector.level.value} level"
+                ),
+            )
+            continue
+        plan = s.plan_for(incident)
+        if plan is None:
+            level = incident.level.value if incident.level else "(no level)"
+            yield (
+                ("incidents", i, "category"),
+                (
+                    f"no plan covers {incident.category.value} incidents of level {level}; "
+                    "add one to 'plans' or name one with 'plan:'"
+                ),
+            )
+            continue
+        if incident.plan is not None and (
+            plan.category is not incident.category
+            or (incident.level is not None and incident.level not in plan.levels)
+        ):
+            yield (
+                ("incidents", i, "plan"),
+                (
+                    f"plan '{plan.id}' covers {plan.category.value} incidents of level "
+                    f"{', '.join(v.value for v in plan.levels)}, not this one"
+                ),
+            )
+        reachable = nx.descendants(graph, detector.id) | {detector.id}
+        top = max((roles[r].level.rank for r in reachable if r in roles), default=-1)
+        if top < plan.report_up_to.rank:
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"a report from '{detector.id}' cannot reach {plan.report_up_to.value} level: "
+                    "no chain of links leads up from it (check command.links)"
+                ),
+            )
+        holders = [r for r in activators.get(plan.id, []) if r in reachable]
+        if activators.get(plan.id) and not holders:
+            yield (
+                ("incidents", i, "detected_by"),
+                (
+                    f"a report from '{detector.id}' never reaches anyone who may activate plan "
+                    f"'{plan.id}' ({', '.join(activators[plan.id])})"
+                ),
+            )
+        yield from _orders_routable(s, i, plan, holders, graph, roles)
+
+
+def _orders_routable(s, i, plan, holders, graph, roles) -> Iterator[Problem]:
+    departments = {d.id: d for d in s.departments}
+    if not holders:
+        return
+    activator = holders[0]
+    for j, rule in enumerate(plan.departments):
+        dept = departments.get(rule.department)
+        if dept is None or dept.answers_to not in roles:
+            continue
+        if s.command.mode == "siloed_relay" and dept.answers_to != activator:
+            if not nx.has_path(graph, activator, dept.answers_to):
+                yield (
+                    ("plans", s.plans.index(plan), "departments", j, "department"),
+                    (
+                        f"under siloed relay the order for '{dept.id}' must go from "
+                        f"'{activator}' up "
+                        f"to '{dept.answers_to}', but no chain of links leads there"
+                    ),
+                )
+
+
+def check_warning_areas(s: Scenario) -> Iterator[Problem]:
+    """Areas listed in a plan's warning name real communities, cells and buildings."""
+    communities = {c.id: c for t in s.places.townships for c in t.communities}
+    for i, plan in enumerate(s.plans):
+        if plan.warn is None or isinstance(plan.warn.area, str):
+            continue
+        for j, part in enumerate(plan.warn.area):
+            loc = ("plans", i, "warn", "area", j)
+            name = part if isinstance(part, str) else part.community
+            community = communities.get(name)
+            if community is None:
+                yield (loc if isinstance(part, str) else (*loc, "community"),
+                       f"no community '{name}'{did_you_mean(name, set(communities))}")
+                continue
+            if isinstance(part, str):
+                continue
+            for field, count in (("grid_cells", community.grid_cells),
+                                 ("buildings", community.buildings)):
+                for k, number in enumerate(getattr(part, field) or []):
+                    if number > count:
+                        yield ((*loc, field, k),
+                               f"{community.id} has {count} {field.replace('_', ' ')}; "
+                               f"there is no number {number}")
+

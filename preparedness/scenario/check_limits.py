@@ -1,0 +1,168 @@
+"""Size limits: a scenario that would not fit in memory or time is refused before anything
+is built, with a message naming the number to lower (README, "Reading errors").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from .diagnostics import Problem
+from .models import Level, Scenario
+
+__all__ = [
+    "MAX_DEPOTS",
+    "MAX_HORIZON",
+    "MAX_LOTS",
+    "MAX_POSTS",
+    "MAX_STAFF",
+    "MAX_TEAM_MEMBERS",
+    "MAX_WARNED_HOUSEHOLDS",
+    "check_horizon",
+    "check_posts",
+    "check_resource_size",
+    "check_staff_size",
+    "check_warning_size",
+]
+
+#: Posts the engine will build at most; beyond this the scenario is refused before building.
+MAX_POSTS = 2_000_000
+#: Longest run horizon, in minutes (30 days: the longest reporting window in China's
+#: production-safety accident regulations, State Council Decree No. 493 of 2007, Art. 13:
+#: casualty changes within 30 days are reported). Nothing in a scenario plays out longer.
+MAX_HORIZON = 30 * 1440.0
+#: Households one incident may warn. Each costs about 100 bytes of memory per replication
+#: and worker (5 million: about 0.5 GB, measured), so larger areas are refused before
+#: anything is built; a whole township of a megacity has far fewer.
+MAX_WARNED_HOUSEHOLDS = 5_000_000
+#: People per post, as ``Role.staff`` allows; a ratio per 1,000 residents must not exceed it
+#: either (door-knocking runs one process per person: 100,000 took 28 s and 420 MB).
+MAX_STAFF = 10_000
+#: Team members called out across all teams at their highest level (each is a process).
+MAX_TEAM_MEMBERS = 1_000_000
+#: Depots in one scenario, and lots (stock entries) in one depot.
+MAX_DEPOTS = 100_000
+MAX_LOTS = 10_000
+
+
+def check_posts(s: Scenario) -> Iterator[Problem]:
+    posts = 0
+    communities = [c for t in s.places.townships for c in t.communities]
+    for i, role in enumerate(s.roles):
+        if role.level is Level.building:
+            posts += sum(c.buildings for c in communities)
+            where = "the communities' buildings"
+        elif role.level is Level.grid and role.per_1000_residents is None:
+            posts += sum(c.grid_cells for c in communities)
+            where = "the communities' grid_cells"
+        elif role.level in (Level.grid, Level.community):
+            posts += len(communities)
+            where = "the number of communities"
+        else:
+            posts += len(s.places.townships) if role.level is Level.township else 1
+            where = "the number of townships"
+        if posts > MAX_POSTS:
+            yield (
+                ("roles", i, "level"),
+                (
+                    f"the scenario would build more than {MAX_POSTS:,} posts; lower {where} "
+                    "or move this role up a level"
+                ),
+            )
+            return
+
+
+def check_horizon(s: Scenario) -> Iterator[Problem]:
+    if s.horizon > MAX_HORIZON:
+        yield ("horizon",), (f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon")
+
+
+def check_warning_size(s: Scenario) -> Iterator[Problem]:
+    """Households an incident's warning covers must fit in memory (MAX_WARNED_HOUSEHOLDS)."""
+    plans = {p.id: (i, p) for i, p in enumerate(s.plans)}
+    for township in s.places.townships:
+        for community in township.communities:
+            for incident in s.incidents:
+                if incident.community != community.id:
+                    continue
+                plan = s.plan_for(incident) if incident.plan in (None, *plans) else None
+                if plan is None or plan.warn is None:
+                    continue
+                township_wide = plan.warn.area == "township"
+                listed = [p if isinstance(p, str) else p.community for p in plan.warn.area] \
+                    if isinstance(plan.warn.area, list) else None
+                area = (township.communities if township_wide else
+                        [c for t in s.places.townships for c in t.communities if c.id in listed]
+                        if listed is not None else [community])
+                households = sum(c.households for c in area)
+                if households > MAX_WARNED_HOUSEHOLDS:
+                    where = (
+                        f"township '{township.id}'"
+                        if township_wide
+                        else f"community '{community.id}'"
+                    )
+                    yield (
+                        ("plans", plans[plan.id][0], "warn", "area"),
+                        (
+                            f"incident '{incident.id}' would warn {households:,} households in "
+                            f"{where}; at most {MAX_WARNED_HOUSEHOLDS:,} fit in memory: lower the "
+                            "communities' households"
+                            + ("" if not township_wide else " or warn the incident_community only")
+                        ),
+                    )
+
+
+def check_staff_size(s: Scenario) -> Iterator[Problem]:
+    """Staff from a ratio per 1,000 residents (as ``World._staff`` computes it) stays in bounds."""
+    for i, role in enumerate(s.roles):
+        if role.per_1000_residents is None:
+            continue
+        for t, township in enumerate(s.places.townships):
+            for c, community in enumerate(township.communities):
+                ratio = community.staff_per_1000.get(role.id, role.per_1000_residents)
+                staff = math.ceil(community.population / 1000 * ratio)
+                if staff <= MAX_STAFF:
+                    continue
+                own = role.id in community.staff_per_1000
+                loc = (
+                    ("places", "townships", t, "communities", c, "staff_per_1000", role.id)
+                    if own
+                    else ("roles", i, "per_1000_residents")
+                )
+                yield (
+                    loc,
+                    (
+                        f"{ratio:g} per 1,000 residents gives community '{community.id}' "
+                        f"{staff:,} {role.id} staff on one post; at most {MAX_STAFF:,}: lower "
+                        + ("its staff_per_1000" if own else "per_1000_residents")
+                    ),
+                )
+                return
+
+
+def check_resource_size(s: Scenario) -> Iterator[Problem]:
+    """Teams, depots and lots stay within what one replication can hold."""
+    members = 0
+    for i, team in enumerate(s.teams):
+        members += team.members_up_to(len(team.levels))
+        if members > MAX_TEAM_MEMBERS:
+            yield (
+                ("teams", i, "levels"),
+                (
+                    f"the teams would call out more than {MAX_TEAM_MEMBERS:,} members in all; "
+                    "lower levels[].members"
+                ),
+            )
+            break
+    if len(s.depots) > MAX_DEPOTS:
+        yield ("depots",), f"{len(s.depots):,} depots; a scenario may have at most {MAX_DEPOTS:,}"
+    for i, depot in enumerate(s.depots):
+        if len(depot.stock) > MAX_LOTS:
+            yield (
+                ("depots", i, "stock"),
+                (
+                    f"{len(depot.stock):,} lots; a depot may hold at most {MAX_LOTS:,}: merge lots "
+                    "of one item stocked on the same date"
+                ),
+            )
+
