@@ -2,11 +2,14 @@
 
 - ``siloed_relay``: a department obeys only its own chain, so the order climbs the
   government chain to the role the department answers to and comes back down the
-  department's chain (seeds 000-002: 条块分割, 各自为战).
+  department's chain (条块分割, 各自为战: the fragmentation described by the Chengdu
+  grassroots-governance case study and a 2020 People's Daily article on urban governance).
 - ``whistle_and_report``: the community blows the whistle and summons each department's
-  local unit directly, which must report in (seed 004: 基层吹哨、部门报到).
+  local unit directly, which must report in (基层吹哨、部门报到, as proposed for Shenzhen's
+  Longgang district).
 - ``joint_command_centre``: once the centre is up, department liaisons on joint duty receive
-  the order at once and instruct their own units (seed 003: 联合值班值守, 一个中心统一指挥).
+  the order at once and instruct their own units (联合值班值守, 一个中心统一指挥, as in the
+  Hangzhou Yuhang grassroots-governance case study).
 """
 
 from __future__ import annotations
@@ -54,16 +57,7 @@ def siloed_route(world: World, issuer: Post, department: Department, near_unit: 
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             climb = [issuer.role.id, department.answers_to]
         roles = [*climb[1:], *department.chain]
-    hops: list[Hop] = []
-    previous = issuer
-    for role_id in roles:
-        post = world.post(role_id, near_unit)
-        if post.id == previous.id:
-            continue
-        channel = world.channel_between(previous, post) or department.channel
-        hops.append((post.id, channel))
-        previous = post
-    return tuple(hops)
+    return _hops(world, issuer, roles, near_unit, department.channel)
 
 
 def direct_route(world: World, issuer: Post, department: Department, near_unit: str,
@@ -113,10 +107,18 @@ def chain_route(world: World, issuer: Post, role_id: str, near_unit: str,
         roles = nx.shortest_path(graph, issuer.role.id, role_id)[1:]
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         roles = [role_id]
+    return _hops(world, issuer, roles, near_unit, channel)
+
+
+def _hops(world: World, issuer: Post, roles: list[str], near_unit: str,
+          channel: str) -> tuple[Hop, ...]:
+    """The hops through the posts of ``roles`` serving ``near_unit``, in order, from the
+    issuer: a post already reached is skipped (two roles can share one post), and each hop
+    goes over the link joining the two posts, or ``channel`` where no link joins them."""
     hops: list[Hop] = []
     previous = issuer
-    for step in roles:
-        post = world.post(step, near_unit)
+    for role_id in roles:
+        post = world.post(role_id, near_unit)
         if post.id == previous.id:
             continue
         hops.append((post.id, world.channel_between(previous, post) or channel))

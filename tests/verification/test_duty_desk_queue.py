@@ -1,8 +1,8 @@
 """Known answers from queueing theory: the township duty desk as an M/M/N queue (Erlang C).
 
-domain-facts.md section 5, "township duty-room illustrations": 6 calls an hour of 4 minutes
-each give, with one officer, P(wait) = 0.40 and a mean wait W_q = 2.67 min; with two,
-0.067 and 0.17 min.
+By the Erlang C formula (``queueing_theory.py``), 6 calls an hour of 4 minutes each give,
+with one officer, P(wait) = 0.40 and a mean wait W_q = 2.67 min; with two, 0.067 and
+0.17 min.
 
 The scenario makes the engine an M/M/N queue: 200 communities, each with one incident its
 secretary notices at a uniform time in [0, T] (given their number, the arrival times of a
@@ -23,6 +23,7 @@ from preparedness.analysis.stats import summarise
 from preparedness.analysis.workload import post_loads
 from preparedness.engine.trace import EventKind as K
 from tests.builders import build, community, incident, minimal_scenario, plan, role, township
+from tests.verification.queueing_theory import erlang_c, erlang_c_mean_wait
 
 CALLS = 200
 RATE = 0.1  # calls per minute (6 an hour)
@@ -31,29 +32,13 @@ SPAN = CALLS / RATE  # 2000 minutes of arrivals
 DUTY = "township_duty_officer@t1"
 
 
-def erlang_b(servers: int, load: float) -> float:
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = load * b / (k + load * b)
-    return b
-
-
-def erlang_c(servers: int, load: float) -> float:
-    b = erlang_b(servers, load)
-    return servers * b / (servers - load * (1 - b))
-
-
-def mean_wait(servers: int, load: float, holding: float) -> float:
-    return erlang_c(servers, load) * holding / (servers - load)
-
-
 def test_erlang_formulas_reproduce_the_reference_figures() -> None:
     load = RATE * HOLDING
     assert erlang_c(1, load) == pytest.approx(0.40, abs=0.005)
-    assert mean_wait(1, load, HOLDING) == pytest.approx(2.67, abs=0.005)
+    assert erlang_c_mean_wait(1, load, HOLDING) == pytest.approx(2.67, abs=0.005)
     assert erlang_c(2, load) == pytest.approx(0.067, abs=0.0005)
-    assert mean_wait(2, load, HOLDING) == pytest.approx(0.17, abs=0.005)
-    # The call-centre example of the same section: 48 E on 55 agents waits with 0.2387.
+    assert erlang_c_mean_wait(2, load, HOLDING) == pytest.approx(0.17, abs=0.005)
+    # The classic Erlang C call-centre example: 48 E on 55 agents waits with 0.2387.
     assert erlang_c(55, 48.0) == pytest.approx(0.23870, abs=5e-5)
 
 
@@ -101,7 +86,7 @@ def test_duty_desk_waits_match_erlang_c(staff: int, replications: int,
 
     wq = summarise(mean_waits, confidence=0.99)
     pw = summarise(waited_shares, confidence=0.99)
-    expected_wq = mean_wait(staff, load, HOLDING)
+    expected_wq = erlang_c_mean_wait(staff, load, HOLDING)
     expected_pw = erlang_c(staff, load)
     assert wq.ci_mean[0] <= expected_wq <= wq.ci_mean[1], (expected_wq, wq.mean, wq.ci_mean)
     assert pw.ci_mean[0] <= expected_pw <= pw.ci_mean[1], (expected_pw, pw.mean, pw.ci_mean)

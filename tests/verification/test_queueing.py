@@ -1,7 +1,7 @@
 """Verification against queueing theory: duty desks (Erlang C and B), sequential calls, cascades.
 
 Each mechanism of the engine is run with fixed seeds and compared with its closed form
-(domain-facts.md section 5); the closed-form value must lie inside the 99% confidence
+(Erlang B and C in ``queueing_theory.py``); the closed-form value must lie inside the 99% confidence
 interval of the simulated estimate. Seeds are fixed, so every test is deterministic.
 
 How the engine maps onto the textbook models (read from ``engine/channels.py``):
@@ -58,33 +58,13 @@ from preparedness.engine.trace import EventKind as K
 from preparedness.engine.world import World
 from preparedness.scenario.models import Scenario
 from tests.builders import add_phone, build, channel, link, minimal_scenario, role
+from tests.verification.queueing_theory import erlang_b, erlang_c, erlang_c_mean_wait
 
 CONFIDENCE = 0.99
 SEED = 20260714
 
 
 # ------------------------------------------------------------------------------ closed forms
-
-
-def erlang_b(servers: int, load: float) -> float:
-    """Blocking probability, recursive form: B(0) = 1; B(k) = A·B(k−1) / (k + A·B(k−1))."""
-    b = 1.0
-    for k in range(1, servers + 1):
-        b = load * b / (k + load * b)
-    return b
-
-
-def erlang_c(servers: int, load: float) -> float:
-    """Probability that an arrival waits: C = N·B / (N − A·(1 − B)); needs A < N."""
-    if load >= servers:
-        raise ValueError("Erlang C needs an offered load below the number of servers")
-    b = erlang_b(servers, load)
-    return servers * b / (servers - load * (1 - b))
-
-
-def erlang_c_mean_wait(servers: int, load: float, holding: float) -> float:
-    """Mean wait over all callers (ASA): W_q = C · h / (N − A)."""
-    return erlang_c(servers, load) * holding / (servers - load)
 
 
 def hypoexponential_cdf(t: np.ndarray | float, means: Sequence[float]) -> np.ndarray:
@@ -320,12 +300,15 @@ def test_call_back_desk_matches_erlang_b(case: DeskCase) -> None:
 
 
 def test_closed_forms_reproduce_the_worked_examples() -> None:
-    """The formulas in this file give domain-facts.md section 5's published numbers."""
+    """The closed forms give the published worked examples: the classic Erlang C call-centre
+    example (48 E on 55 agents, 4-minute calls), erlang.com's Erlang B trunk tables and
+    capacity example (15 lines at 1% blocking carry 8.108 E), and an M/M/5 textbook problem."""
     assert erlang_c(55, 48) == pytest.approx(0.23870, abs=5e-5)
     assert erlang_c_mean_wait(55, 48, 240) == pytest.approx(8.184, abs=5e-3)  # seconds
     assert erlang_c(54, 48) == pytest.approx(0.3013, abs=5e-4)
-    # domain-facts.md gives B = 0.119741; the recursion in exact rationals gives 0.1197392,
-    # so the published figure is off in its sixth decimal (C = 0.44939 agrees exactly).
+    # The hand-checked example (10 E on 12 servers) gives B = 0.119741; the recursion in exact
+    # rationals gives 0.1197392, so that figure is off in its sixth decimal (C = 0.44939
+    # agrees exactly).
     assert erlang_b(12, 10) == pytest.approx(0.119741, abs=5e-6)
     assert erlang_c(12, 10) == pytest.approx(0.44939, abs=5e-6)
     for servers, load, blocking in [(5, 2, 0.0367), (14, 10, 0.0568), (10, 5, 0.0184),
@@ -334,8 +317,9 @@ def test_closed_forms_reproduce_the_worked_examples() -> None:
     assert erlang_b(15, 8.108) == pytest.approx(0.0100, abs=5e-5)
     assert erlang_c(5, 3) == pytest.approx(0.2362, abs=5e-4)
     assert erlang_c_mean_wait(5, 3, 3) == pytest.approx(0.354, abs=5e-4)
-    # Township duty-room illustrations: (calls/h, officers) -> (P(wait), W_q in minutes).
-    # The table rounds loosely: 12 calls/h with 3 officers has W_q = 0.0946, shown as 0.10.
+    # Township duty-room illustrations, computed with the Erlang C formula and rounded by
+    # hand: (calls/h, officers) -> (P(wait), W_q in minutes). The figures round loosely:
+    # 12 calls/h with 3 officers has W_q = 0.0946, shown as 0.10.
     for per_hour, officers, p_wait, w_q in [(6, 1, 0.40, 2.67), (6, 2, 0.067, 0.17),
                                             (12, 1, 0.80, 16), (12, 2, 0.229, 0.76),
                                             (12, 3, 0.052, 0.10)]:

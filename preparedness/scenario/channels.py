@@ -1,0 +1,146 @@
+"""How people reach each other: phone, radio, in person, group messages, SMS and platform
+pushes, each with its delays, failures and outages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .base import Identifier, Model, Probability, Share
+from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
+from .durations import Duration, PositiveDuration
+
+__all__ = [
+    "Channel",
+    "GroupMessageChannel",
+    "InPersonChannel",
+    "Outage",
+    "PhoneChannel",
+    "PlatformChannel",
+    "RadioChannel",
+    "SmsChannel",
+    "SYNCHRONOUS_KINDS",
+]
+
+
+class Outage(Model):
+    """A channel going down during the incident, e.g. a flooded base station."""
+
+    probability: Probability = 1.0
+    """Chance that the outage happens at all in a replication."""
+    start_after: Duration = "0m"
+    """From the scenario's start."""
+    duration: PositiveDuration
+    communities: list[Identifier] = []
+    """Communities whose people cannot use the channel meanwhile; empty means everywhere."""
+
+
+class _ChannelBase(Model):
+    id: Identifier
+    name: str | None = None
+    failure_probability: Probability = 0.0
+    """Chance that one attempt fails outright on this channel (network down, line dead)."""
+    outages: list[Outage] = []
+
+
+class PhoneChannel(_ChannelBase):
+    """One-to-one voice call: rings, may go unanswered, is retried, and holds both parties' lines.
+
+    Defaults: pick-up after about 2.5 rings of 6 s, a no-answer decision after 5 rings, and a
+    call of 1.5-3 minutes (Avaya's 6-second US ring cadence, Rapid Notify's 3-7 rings before
+    no answer, CTIA's mean mobile call length).
+    """
+
+    kind: Literal["phone"]
+    answer_probability: DayNightProbability = 0.85
+    """Chance that an attempt is answered by an on-duty person, by day and by night."""
+    ring_time: DurationDistribution = "15s"
+    """Time from dialling to pick-up when the call is answered."""
+    no_answer_timeout: PositiveDuration = "30s"
+    """How long the caller lets it ring before giving up the attempt."""
+    retry_interval: Duration = "2m"
+    """Pause between attempts."""
+    max_attempts: int = Field(default=3, ge=1, le=100)
+    """Attempts before the caller falls back to another channel."""
+    talk_time: DurationDistribution = {"lognormal": {"median": "1m30s", "p90": "4m"}}
+    """Length of the conversation once answered."""
+    hold_patience: PositiveDuration = "3m"
+    """How long a caller stays on hold when the callee is on another call."""
+
+
+class RadioChannel(_ChannelBase):
+    """Two-way radio: no dialling, answered when the receiver has the set on (on duty)."""
+
+    kind: Literal["radio"]
+    answer_probability: DayNightProbability = 0.95
+    retry_interval: Duration = "1m"
+    max_attempts: int = Field(default=5, ge=1, le=100)
+    talk_time: DurationDistribution = "30s"
+    no_answer_timeout: PositiveDuration = "20s"
+    hold_patience: PositiveDuration = "2m"
+
+
+class InPersonChannel(_ChannelBase):
+    """Face to face, for people sitting together (the joint duty room)."""
+
+    kind: Literal["in_person"]
+    talk_time: DurationDistribution = "1m"
+
+
+class GroupMessageChannel(_ChannelBase):
+    """A WeChat-style group: one post, read by each member after a delay, never by some."""
+
+    kind: Literal["group_message"]
+    post_time: DurationDistribution = "30s"
+    """Time the sender spends writing the post."""
+    read_delay: DayNightDistribution = {"lognormal": {"median": "5m", "p90": "30m"}}
+    """Delay from posting to a member reading it."""
+    never_read_share: Share = 0.1
+    """Share of members who never read the post."""
+    confirm_within: PositiveDuration = "30m"
+    """If no reply by then, the sender treats the message as failed and falls back."""
+    forwarded_share: Share = 0.0
+    """Of the households that never read a warning posted here, the share that hear it anyway
+    because a member who read it forwards it or tells them (a neighbour, a relative's group)."""
+    forward_delay: DurationDistribution = {"lognormal": {"median": "30m", "p90": "2h"}}
+    """From a reader reading the warning to the household it was forwarded to hearing it."""
+
+
+class SmsChannel(_ChannelBase):
+    """Text message: delivered within seconds, read after a delay."""
+
+    kind: Literal["sms"]
+    post_time: DurationDistribution = "30s"
+    read_delay: DayNightDistribution = {"lognormal": {"median": "3m", "p90": "20m"}}
+    never_read_share: Share = 0.05
+    confirm_within: PositiveDuration = "20m"
+
+
+class PlatformChannel(_ChannelBase):
+    """A unified platform push the recipient acknowledges in the app (closed-loop handling, as
+    in the Hangzhou Yuhang grassroots-governance case study)."""
+
+    kind: Literal["platform"]
+    post_time: DurationDistribution = "10s"
+    read_delay: DayNightDistribution = {"lognormal": {"median": "1m", "p90": "5m"}}
+    """Delay from push to acknowledgement by a recipient who uses the platform."""
+    adoption_share: Share = 0.9
+    """Share of recipients who use the platform at all."""
+    confirm_within: PositiveDuration = "10m"
+    """Unacknowledged pushes are followed up on the fallback channel after this."""
+
+    @property
+    def never_read_share(self) -> float:
+        return 1.0 - self.adoption_share
+
+
+Channel = Annotated[
+    PhoneChannel | RadioChannel | InPersonChannel | GroupMessageChannel | SmsChannel
+    | PlatformChannel,
+    Field(discriminator="kind"),
+]
+
+
+SYNCHRONOUS_KINDS = ("phone", "radio", "in_person")
+

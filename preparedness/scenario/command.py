@@ -1,0 +1,89 @@
+"""Who reports to whom and how department orders are routed: links, departments, the
+whistle and the joint command centre, under one command mode."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Identifier, Model
+from .distributions import DayNightDistribution, DurationDistribution
+
+__all__ = [
+    "Command",
+    "CommandModeName",
+    "Department",
+    "JointCentre",
+    "Link",
+    "Whistle",
+]
+
+
+class Link(Model):
+    """A reports-to link: ``from`` reports to ``to``; instructions travel back the same way."""
+
+    source: Identifier = Field(alias="from")
+    """Role that reports."""
+    target: Identifier = Field(alias="to")
+    """Role reported to."""
+    channel: Identifier
+
+
+class Department(Model):
+    """A functional department (police, fire, health, ...) with its own vertical chain."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    chain: list[Identifier] = Field(min_length=1)
+    """Roles of the department's chain, top first; the last is the unit that acts locally."""
+    answers_to: Identifier
+    """Government role whose instruction the chain's top obeys (siloed relay goes through it)."""
+    channel: Identifier
+    """Channel used along the department's own chain and from ``answers_to``."""
+    report_in_time: DurationDistribution = {"pert": {"min": "10m", "mode": "20m", "max": "1h"}}
+    """From the local unit being ordered to reporting in at the scene."""
+
+
+class Whistle(Model):
+    """Whistle-and-report (街乡吹哨、部门报到): the grassroots summons departments directly."""
+
+    by: Identifier
+    """Role that blows the whistle (usually the community secretary)."""
+    channel: Identifier
+
+
+class JointCentre(Model):
+    """A joint duty command centre where department liaisons sit together (联合值班值守, as in
+    the Hangzhou Yuhang grassroots-governance case study)."""
+
+    commanded_by: Identifier
+    """Role that runs the centre: when it has the report the centre convenes, and its orders
+    reach every department liaison at once."""
+    activation_time: DayNightDistribution = {"day": "10m", "night": "40m"}
+    """Time to convene the centre once its commanding post has the report (longer at night)."""
+    liaison_channel: Identifier
+    """Channel a liaison uses to instruct their department's local unit."""
+    liaison_decision_time: DayNightDistribution = "1m"
+    """Time a liaison takes to pass an order on to their own unit."""
+
+
+CommandModeName = Literal["siloed_relay", "whistle_and_report", "joint_command_centre"]
+
+
+class Command(Model):
+    """Who reports to whom, and how department orders are routed."""
+
+    mode: CommandModeName
+    links: list[Link] = Field(min_length=1)
+    whistle: Whistle | None = None
+    joint_centre: JointCentre | None = None
+
+    @model_validator(mode="after")
+    def _mode_settings_present(self) -> Command:
+        if self.mode == "whistle_and_report" and self.whistle is None:
+            raise ValueError("command mode 'whistle_and_report' needs a 'whistle:' block")
+        if self.mode == "joint_command_centre" and self.joint_centre is None:
+            raise ValueError("command mode 'joint_command_centre' needs a 'joint_centre:' block")
+        return self
+

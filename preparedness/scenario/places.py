@@ -1,0 +1,73 @@
+"""Where a scenario happens: the district, its townships and their communities."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share
+
+__all__ = [
+    "Community",
+    "District",
+    "Places",
+    "Township",
+]
+
+
+class Community(Model):
+    """A village or urban community (村/社区), the unit most roles and warnings are counted in."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    population: int = Field(ge=1, le=MAX_POPULATION)
+    """Residents."""
+    households: int = Field(ge=1, le=MAX_POPULATION)
+    share_elderly: Share = 0.15
+    """Share of residents aged 60 and over."""
+    share_without_smartphone: Share = 0.10
+    """Share of residents who cannot be reached through phone apps or group messages."""
+    grid_cells: int = Field(default=1, ge=1, le=MAX_COUNT)
+    """Grid cells (网格) the community is divided into."""
+    buildings: int = Field(default=1, ge=1, le=MAX_COUNT)
+    """Buildings or compounds."""
+    location: Location = Location()
+    staff_per_1000: dict[Identifier, Annotated[float, Field(gt=0, le=1000)]] = {}
+    """Per-community staffing ratios for grid-level roles, overriding the role's own ratio
+    (grid workers per 1,000 residents range from 0.68 to 3.94 across the communities of
+    Shenzhen's Longgang district, in a 2020 district CPPCC proposal on grassroots governance)."""
+
+    @field_validator("households")
+    @classmethod
+    def _households_fit(cls, households: int, info: ValidationInfo) -> int:
+        population = info.data.get("population")
+        if population is not None and households > population:
+            raise ValueError(
+                f"households ({households}) cannot exceed population ({population})"
+            )
+        return households
+
+
+class Township(Model):
+    """A township or sub-district (乡镇/街道) and the communities it coordinates."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    location: Location = Location()
+    communities: list[Community] = Field(min_length=1)
+
+
+class District(Model):
+    """The county or district above the townships; its bureaus head the departments' chains."""
+
+    id: Identifier = "district"
+    name: str = Field(default="District", min_length=1, max_length=200)
+
+
+class Places(Model):
+    """Where the scenario happens: one district, its townships and their communities."""
+
+    district: District = District()
+    townships: list[Township] = Field(min_length=1)
+

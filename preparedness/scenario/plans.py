@@ -1,0 +1,131 @@
+"""Emergency plans and the incidents they cover: deadlines, departments, warnings, teams
+and supplies a plan calls for, and what, where and when an incident is."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share
+from .distributions import DurationDistribution
+from .durations import Duration, PositiveDuration
+from .resources import Affected, RoadCut, SupplyRule, TeamRule
+
+__all__ = [
+    "AreaPart",
+    "DepartmentRule",
+    "Incident",
+    "NotifyRule",
+    "Plan",
+    "WarnRule",
+]
+
+
+class NotifyRule(Model):
+    """The first report must reach this level within this time of the incident's start."""
+
+    level: Level
+    within: PositiveDuration
+
+
+class DepartmentRule(Model):
+    """A department the plan requires, with its deadlines from the incident's start."""
+
+    department: Identifier
+    ordered_within: PositiveDuration | None = None
+    report_in_within: PositiveDuration | None = None
+
+
+class AreaPart(Model):
+    """Part of a community to warn: some of its grid cells, or some of its buildings."""
+
+    community: Identifier
+    grid_cells: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
+        default=None, min_length=1)
+    """Grid cells by number (1 is the first), or left out for the whole community."""
+    buildings: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
+        default=None, min_length=1)
+    """Buildings by number (1 is the first), or left out for the whole community."""
+
+    @model_validator(mode="after")
+    def _cells_or_buildings(self) -> AreaPart:
+        if self.grid_cells is not None and self.buildings is not None:
+            raise ValueError("name grid_cells or buildings, not both")
+        return self
+
+
+class WarnRule(Model):
+    """The plan's warning to households: which area, what coverage, by when."""
+
+    area: Literal["incident_community", "township"] | list[Identifier | AreaPart] = (
+        "incident_community"
+    )
+    """The incident's community, every community of its township, or a list of areas: a
+    community's id for all of it, or ``{community: id, grid_cells: [1, 2]}`` or
+    ``{community: id, buildings: [12, 13]}`` for part of one."""
+    coverage: Share = 0.9
+    """Share of the area's households that must be warned by the deadline."""
+    within: PositiveDuration | None = None
+    """Deadline from the incident's start for reaching ``coverage``."""
+
+
+class Plan(Model):
+    """A category-specific emergency plan (应急预案): whom to notify and dispatch by when."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    category: Category
+    levels: list[Severity] = Field(min_length=1)
+    """Incident levels the plan covers."""
+    report_up_to: Level = Level.district
+    """The highest level the report must be relayed to."""
+    activate_within: PositiveDuration | None = None
+    notify: list[NotifyRule] = []
+    departments: list[DepartmentRule] = []
+    warn: WarnRule | None = None
+    """Warn households: the warning cascades down the chain from the plan's activator."""
+    teams: list[TeamRule] = []
+    """Teams dispatched on activation; the incident is under control when their tasks are done."""
+    supplies: list[SupplyRule] = []
+    """What the incident consumes, drawn from the depots serving its community."""
+
+
+class Incident(Model):
+    """An incident: what, how severe, when and where, and who notices it how fast."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    category: Category
+    level: Severity | None = None
+    """I-IV; social-security events carry no level (Emergency Response Law, Art. 3)."""
+    start_after: Duration = "0m"
+    """Time from the scenario start to the incident."""
+    community: Identifier
+    detected_by: Identifier
+    """Role that notices the incident first and starts the report."""
+    detection_delay: DurationDistribution = {"lognormal": {"median": "5m", "p90": "20m"}}
+    plan: Identifier | None = None
+    """Plan to follow; by default the plan matching the category and level."""
+    affected: Affected | None = None
+    """People affected, for per-person supply demand."""
+    cuts_roads: list[RoadCut] = []
+    """Roads the incident cuts (a flooded underpass)."""
+
+    @field_validator("level")
+    @classmethod
+    def _level_by_category(cls, level: Severity | None, info: ValidationInfo) -> Severity | None:
+        category = info.data.get("category")
+        if category is Category.social_security and level is not None:
+            raise ValueError(
+                "social-security incidents carry no level (Emergency Response Law, Art. 3); "
+                "remove 'level'"
+            )
+        return level
+
+    @model_validator(mode="after")
+    def _level_given(self) -> Incident:
+        if self.category is not Category.social_security and self.level is None:
+            raise ValueError("this incident needs a 'level' (I, II, III or IV)")
+        return self
+
