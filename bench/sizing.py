@@ -9,7 +9,7 @@ validated like a loaded file. Each repeat collects the replications' supply fram
 2-worker process pool (``collect_frames``, as ``size-stockpiles`` does) and sizes every
 depot and item (``size_stockpiles``); with ``--check`` it also re-simulates the
 recommendation on as many new replications (timed apart, not part of the target). Prints
-the median wall time of each phase and of the total. Target (issue 5): under 60 s on 2
+the median wall time of each phase and of the total. Target: under 60 s on 2
 cores.
 
     python bench/sizing.py [--replications 200] [--repeats 3] [--check]
