@@ -4,7 +4,7 @@ Generates the city (``preparedness generate city``: 4,351 communities, 21.2 mill
 residents, 15,329 grid cells, 13,445 grid workers, 20,000 compounds), loads it through the
 scenario loader, then runs replications one at a time. Prints the load time, the median
 wall time of one replication (simulate and summarise, as an executor does) and the peak
-resident memory of the process (which includes loading). Targets (issue 4): 30 s and 4 GiB.
+resident memory of the process (which includes loading). Targets: 30 s and 4 GiB.
 Run each variant in its own process so peak memory is its own:
 
     python bench/city.py [--unequal] [--repeats 5] [--scale 1.0]

@@ -4,7 +4,7 @@
 the command line's batching. Efficiency = serial time / (workers x parallel time). Worker
 start-up is excluded (the pool and the cluster are started and warmed before timing; the
 cluster's start-up is printed). Results are checked to be identical to the serial run.
-Targets (issue 4): 0.9 for the process pool and 0.8 for Dask on 2 workers.
+Targets: 0.9 for the process pool and 0.8 for Dask on 2 workers.
 
     python bench/executors.py [--replications 200] [--repeats 3]
                               [--scenario beijing_fringe_warning.yaml]

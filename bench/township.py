@@ -3,7 +3,7 @@
 The figure is what ``run_sim.py`` spends simulating: replications run through the same
 executors and batching as the command line (``run_variants``), each replication simulated
 and reduced to its milestones, delay splits and warning coverage; report writing is not
-included. Each figure is the median of ``--repeats`` runs. Target (issue 4): 50
+included. Each figure is the median of ``--repeats`` runs. Target: 50
 replications per second on 2 cores for the township with a full warning cascade.
 
     python bench/township.py [--replications 200] [--repeats 3] [--profile]

@@ -1,4 +1,4 @@
-"""Time one replication of a 120,000-household township warning (issue 3 benchmark).
+"""Time one replication of a 120,000-household township warning.
 
 Builds the Beijing-fringe reference scenario scaled to 10 communities of 12,000 households
 each (grid cells and buildings scaled alike), runs replications one at a time and prints

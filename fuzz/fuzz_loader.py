@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of the scenario loader with atheris (run by hand, never in CI).
 
-The property under test is the loader's contract (engineering-notes.md 5.3): whatever bytes
+The property under test is the loader's contract (README, "Reading errors"): whatever bytes
 a file holds, loading it either returns a ``Scenario`` or raises ``ScenarioError`` with a
 located message. Any other exception, a hang (``-timeout``) or a memory blow-up
 (``-rss_limit_mb``) is a crash that libFuzzer saves as ``crash-*``/``timeout-*``/``oom-*``.

@@ -1,7 +1,7 @@
 """What each incident consumes, as exact cumulative curves: a pure function of a replication.
 
 A plan states demand three ways (``SupplyRule``): per affected person per day (water, food,
-from Sphere and FEMA figures, domain-facts §2), per responder on scene per shift (masks),
+from the Sphere Handbook and FEMA/Ready.gov figures), per responder on scene per shift (masks),
 or per unit of a team's task (sandbags per metre of flood wall). The first grows with the
 affected population, which grows each whole hour the incident stays uncontrolled (up to a
 cap) and is frozen once it is under control; the other two follow the teams' times on

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..scenario.models import Incident, Level, Plan
+import simpy
+
+from ..scenario.models import Incident, JointCentre, Level, Plan, Whistle
 from . import errands
 from .channels import channel_order, send
 from .command import Message, direct_route, liaison_role, siloed_route
@@ -43,15 +45,29 @@ class IncidentState:
     teams_called: set[str] = field(default_factory=set)  # teams sent an activation (teams.py)
     tasks_completed: set[str] = field(default_factory=set)  # teams whose task here is done
     controlled_at: float | None = None  # when the plan's last team task was done
-    under_control: object = None  # simpy.Event, fired with INCIDENT_CONTROLLED
+    under_control: simpy.Event | None = None  # fired with INCIDENT_CONTROLLED
 
 
 @dataclass
 class CentreState:
     """A township's joint command centre: activated once, shared by overlapping incidents."""
 
-    active: object  # simpy.Event, succeeded with the CENTRE_ACTIVE event id
+    active: simpy.Event  # succeeded with the CENTRE_ACTIVE event id
     started: bool = False
+
+
+def _whistle(world: World) -> Whistle:
+    """The scenario's whistle; the loader requires one in ``whistle_and_report`` mode."""
+    whistle = world.scenario.command.whistle
+    assert whistle is not None
+    return whistle
+
+
+def _joint_centre(world: World) -> JointCentre:
+    """The joint centre; the loader requires one in ``joint_command_centre`` mode."""
+    centre = world.scenario.command.joint_centre
+    assert centre is not None
+    return centre
 
 
 def incident_process(world: World, incident: Incident):
@@ -135,13 +151,13 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
     if (
         command.mode == "whistle_and_report"
         and not state.whistled
-        and post.role.id == command.whistle.by
+        and post.role.id == _whistle(world).by
         and plan is not None
     ):
         state.whistled = True
         whistle = trace.emit(env.now, EventKind.WHISTLE_BLOWN, state.incident.id, post.id,
                              cause=cause)
-        yield from _summon_directly(world, state, post, command.whistle.channel, whistle)
+        yield from _summon_directly(world, state, post, _whistle(world).channel, whistle)
     activated = None
     if plan is not None and not state.activated and plan.id in post.role.authority.activate_plans:
         state.activated = True
@@ -150,7 +166,7 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
     if (
         command.mode == "joint_command_centre"
         and plan is not None
-        and post.role.id == command.joint_centre.commanded_by
+        and post.role.id == _joint_centre(world).commanded_by
         and not state.centre_engaged
     ):
         state.centre_engaged = True
@@ -165,24 +181,28 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
         yield from _order_siloed(world, state, post, activated)
     elif activated is not None and command.mode == "whistle_and_report":
         # Departments the whistle did not summon (it was never blown) are summoned now.
-        yield from _summon_directly(world, state, post, command.whistle.channel, activated)
-    if activated is not None and plan.teams:
+        yield from _summon_directly(world, state, post, _whistle(world).channel, activated)
+    if activated is None or plan is None:  # only the post that activated the plan goes on
+        return
+    if plan.teams:
         yield from dispatch_teams(world, state, post, activated)
-    if activated is not None and plan.warn is not None:
+    if plan.warn is not None:
         yield from start_warning(world, state, post, activated)
-    if activated is not None and plan.supplies:
+    if plan.supplies:
         yield from request_supplies(world, state, post, activated)
 
 
 def _act_on_order(world: World, state: IncidentState, post: Post, message: Message, cause: int):
     env, trace = world.env, world.trace
     if not message.route:
-        if message.department in state.ordered:
+        department_id = message.department
+        assert department_id is not None  # an order always names its department
+        if department_id in state.ordered:
             return
-        state.ordered.add(message.department)
+        state.ordered.add(department_id)
         ordered = trace.emit(env.now, EventKind.DEPARTMENT_ORDERED, state.incident.id, post.id,
-                             cause=cause, info=message.department)
-        department = world.scenario.department(message.department)
+                             cause=cause, info=department_id)
+        department = world.scenario.department(department_id)
         mobilise = department.report_in_time.sample(
             world.streams.get(f"{post.id}:report_in:{department.id}")
         )
@@ -254,7 +274,7 @@ def _start_centre(world: World, state: IncidentState, commander: Post, activated
 def _activate_centre(world: World, state: IncidentState, township: str, centre: CentreState,
                      activated: int):
     env, trace = world.env, world.trace
-    settings = world.scenario.command.joint_centre
+    settings = _joint_centre(world)
     begun = trace.emit(env.now, EventKind.CENTRE_ACTIVATION_STARTED, state.incident.id, None,
                        cause=activated, info=township)
     duration = settings.activation_time.for_time(world.is_night(env.now)).sample(
@@ -270,7 +290,7 @@ def _activate_centre(world: World, state: IncidentState, township: str, centre: 
 def _centre_orders(world: World, state: IncidentState, centre: CentreState, activated: int):
     """Once the centre is up, every liaison hears the order at the same moment."""
     env, trace = world.env, world.trace
-    settings = world.scenario.command.joint_centre
+    settings = _joint_centre(world)
     active_id = yield centre.active
     cause = active_id
     if trace[active_id].incident != state.incident.id:

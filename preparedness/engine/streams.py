@@ -1,7 +1,8 @@
 """Named random streams: one root seed, one independent generator per component and purpose.
 
 A stream is derived from the root seed, the replication index and a stable hash of its
-name (engineering-notes.md 5.5, STYLE.md habit 3). Adding a component therefore never
+name (NumPy, "Parallel random number generation": ``SeedSequence`` spawn keys). Adding a
+component therefore never
 shifts another component's draws, an intervention that keeps a name reuses its stream
 (common random numbers), and results do not depend on worker count or execution order.
 """

@@ -1,8 +1,9 @@
 """Teams: activated through the chain, mustered at their base, driven to the scene, set to work.
 
 The plan's activator sends each team's activation as an errand: through the chain to the
-nearest role allowed to activate the team, then to the team leader at the base (seed 001:
-community emergency teams with mobilisation levels). The leader calls members out; the
+nearest role allowed to activate the team, then to the team leader at the base (community
+emergency teams with mobilisation levels, as in the Beijing Majuqiao urban-rural fringe case,
+2020). The leader calls members out; the
 team sets off once enough have gathered, drives to the incident and works its task. A
 team is in one place at a time, so a second incident waits until the first task is done,
 and the team then drives from that scene with the members it has.

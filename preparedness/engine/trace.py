@@ -1,7 +1,7 @@
 """The causal event trace: what happened, when, to whom, and which earlier event caused it.
 
 The engine only records; milestones, utilisation and the delay split are computed from the
-trace by ``preparedness.analysis`` (STYLE.md habit 5), so the same analysis works on a
+trace by ``preparedness.analysis``, as pure functions, so the same analysis works on a
 real drill log turned into a trace. Each event names its cause, so any milestone's
 critical path can be walked back to the incident's start.
 """
@@ -40,14 +40,14 @@ class EventKind(str, Enum):
     CENTRE_ACTIVE = "centre_active"  # since cause: centre activation
     DEPARTMENT_ORDERED = "department_ordered"
     DEPARTMENT_REPORTED_IN = "department_reported_in"  # since cause: mobilising
-    # Supplies (issue 5). ``info`` names the depot, or "source>target" for a transfer.
+    # Supplies. ``info`` names the depot, or "source>target" for a transfer.
     RELEASE_APPROVED = "release_approved"  # since cause: the release authority deciding
     DEPOT_OPENED = "depot_opened"  # since cause: the keeper getting to the depot
     TRANSFER_DISPATCHED = "transfer_dispatched"  # since cause: waiting to load, loading
     TRANSFER_ARRIVED = "transfer_arrived"  # since cause: driving between depots
     RESTOCK_ORDERED = "restock_ordered"
     RESTOCK_ARRIVED = "restock_arrived"  # since cause: the supplier's lead time
-    # Teams (issue 5). ``subject`` is the team id; ``info`` the members, or the task name.
+    # Teams. ``subject`` is the team id; ``info`` the members, or the task name.
     TEAM_ACTIVATED = "team_activated"  # the leader has the order and calls members out
     TEAM_ASSIGNED = "team_assigned"  # since cause: the team busy at another incident
     TEAM_MUSTERED = "team_mustered"  # since cause: members gathering at the base

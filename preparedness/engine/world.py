@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import simpy
 
-from ..scenario.models import Level, Role, Scenario
+from ..scenario.models import Level, Role, Scenario, Shift
 from .streams import Streams
 from .trace import EventKind, PostInfo, Trace
+
+if TYPE_CHECKING:
+    # The per-replication state classes live with the processes that use them, which
+    # import this module; annotations only, so no import cycle at runtime.
+    from .incidents import CentreState, IncidentState
+    from .supplies import DepotState
+    from .teams import TeamState
+    from .travel import RouteFinder
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,7 @@ class Places:
             count = self.communities[unit_id].buildings
             return [self.building(unit_id, k) for k in range(1, count + 1)]
         if unit.level is Level.grid:
+            assert unit.parent is not None  # a grid cell always lies in a community
             community = self.communities[unit.parent]
             cells, buildings = community.grid_cells, community.buildings
             j = int(unit_id.rsplit("grid", 1)[1])
@@ -143,20 +153,20 @@ class World:
     subordinates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: (role, role) -> channel id for every reports-to link, in both directions.
     role_links: dict[tuple[str, str], str] = field(default_factory=dict)
-    incidents: dict[str, object] = field(default_factory=dict)
-    centres: dict[str, object] = field(default_factory=dict)
+    incidents: dict[str, IncidentState] = field(default_factory=dict)
+    centres: dict[str, CentreState] = field(default_factory=dict)
     #: Roles the engine adds itself (liaisons in a joint centre), by id.
     extra_roles: dict[str, Role] = field(default_factory=dict)
     role_graph: object = None
     #: channel id -> outages drawn for this replication: (start, end, communities or None)
     outages: dict[str, list[tuple[float, float, frozenset | None]]] = field(default_factory=dict)
     #: team id -> that team's state in this replication (``teams.py``)
-    teams: dict[str, object] = field(default_factory=dict)
+    teams: dict[str, TeamState] = field(default_factory=dict)
     #: depot id -> that depot's state in this replication (``supplies.py``)
-    depots: dict[str, object] = field(default_factory=dict)
+    depots: dict[str, DepotState] = field(default_factory=dict)
     #: roads cut by incidents: (start, end, from, to), and the route finder (``travel.py``)
     road_cuts: list[tuple[float, float, str, str]] = field(default_factory=list)
-    travel: object = None
+    travel: RouteFinder | None = None
     _start_clock: float = 0.0
 
     @classmethod
@@ -231,18 +241,18 @@ class World:
             post = Post(self.env, role, unit, self._staff(role, unit))
             self.posts[post_id] = post
             self.trace.posts[post_id] = post.info
-            if role.handover > 0 and role.on_duty != "always":
-                self.env.process(self._handovers(post))
+            if role.handover > 0 and isinstance(role.on_duty, list):  # not "always"
+                self.env.process(self._handovers(post, role.on_duty))
         return post
 
-    def _handovers(self, post: Post):
+    def _handovers(self, post: Post, shifts: list[Shift]):
         """At every shift start until the horizon, all of the post's lines go to the handover.
 
         Posts are built when first needed, so one built during a handover joins it for
         the rest of its duration.
         """
         env, handover = self.env, post.role.handover
-        starts = sorted(shift.start for shift in post.role.on_duty)
+        starts = sorted(shift.start for shift in shifts)
         day = (env.now + self._start_clock) // 1440.0 - 1
         while True:
             for start in starts:

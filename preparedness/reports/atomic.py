@@ -2,7 +2,7 @@
 
 A planner may open ``report.html`` while a run is still writing it, or a run may die at
 Ctrl-C: either way they must see the previous complete file or nothing, never a truncated
-one. The technique (engineering notes §5.4): write to a temporary name in the *same*
+one. The technique: write to a temporary name in the *same*
 directory, ``flush`` + ``fsync``, then ``os.replace`` (a rename, atomic within one file
 system). A whole run's folder is staged as ``.partial-<label>-<hex>`` next to its final name
 and renamed into place at the end. On POSIX a directory rename onto an *empty* directory

@@ -3,7 +3,8 @@
 Team, zone and depot names come from scenario files that anyone can write, so they may hold
 any Unicode, ``<script>``, Markdown syntax or spreadsheet formulas such as
 ``=cmd|' /c calc'!A0``. A report must show such a name literally, never run or render it.
-Jinja2 does not autoescape ``.md`` templates (engineering notes §4.1), so Markdown output
+Jinja2 does not autoescape ``.md`` templates (``select_autoescape`` goes by file
+extension), so Markdown output
 goes through :func:`md_cell`; CSV output goes through :func:`csv_cell`; text printed on the
 terminal goes through :func:`terminal_text`. HTML reports rely on Jinja2's autoescaping
 instead, not on this module.

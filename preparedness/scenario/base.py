@@ -7,7 +7,7 @@ without an import cycle; ``models.py`` re-exports every name here.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,7 @@ Identifier = Annotated[
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
-#: Upper bounds that keep a scenario buildable on a 24 GiB machine (issue 6 tightens these).
+#: Upper bounds that keep a scenario buildable on a 24 GiB machine.
 MAX_POPULATION = 100_000_000
 MAX_COUNT = 10_000_000
 
@@ -40,6 +40,15 @@ class Model(BaseModel):
         validate_default=True,
         populate_by_name=True,
     )
+
+
+def as_written(value: object) -> Any:
+    """A field default written as a scenario file would write it (``"8h"``, ``1.0``, ...).
+
+    ``Model`` validates defaults, so the field ends up holding the parsed value (minutes, a
+    distribution); a type checker cannot follow that conversion, hence ``Any``.
+    """
+    return value
 
 
 # ----------------------------------------------------------------------------- levels, time
@@ -86,9 +95,9 @@ class Severity(str, Enum):
 class NightHours(Model):
     """When night falls: answer probabilities and decision times switch to their night values."""
 
-    start: ClockTime = Field(default="22:00", alias="from")
+    start: ClockTime = Field(default=as_written("22:00"), alias="from")
     """Clock time night begins (local time of the scenario start)."""
-    end: ClockTime = Field(default="06:00", alias="to")
+    end: ClockTime = Field(default=as_written("06:00"), alias="to")
     """Clock time night ends."""
 
 

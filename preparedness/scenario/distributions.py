@@ -3,15 +3,15 @@
 A distribution is written in YAML as a mapping with one key naming it (``{pert: {min: 1m,
 mode: 2m, max: 8m}}``) or as a bare duration meaning a constant. Each spec is a frozen pydantic
 model exposing its analytic ``mean``, ``variance`` and ``quantile(q)``, and ``sample(rng)``
-drawing only from the generator it is given (STYLE.md habits 3 and 4, after Ciw). Parameters
+drawing only from the generator it is given (as Ciw's distributions do). Parameters
 are durations converted to minutes by ``durations.py``.
 
-Formulas follow engineering-notes.md section 2.2: lognormal from median and p90 with
+Formulas: lognormal from median and p90 with
 ``mu = ln(median)``, ``sigma = (ln(p90) - ln(median)) / Φ⁻¹(0.9)``; PERT(min, mode, max, λ=4)
 as a scaled Beta with ``alpha = 1 + λ(mode-min)/(max-min)``, ``beta = 1 + λ(max-mode)/(max-min)``
 (betapert, tadamcz/betapert; R mc2d ``rpert``). The tag is the mapping's single key, so a
-callable pydantic ``Discriminator`` picks the model and errors carry clean locations
-(engineering-notes.md section 1.2, pitfall 1).
+callable pydantic ``Discriminator`` picks the model and errors carry clean locations (a plain
+``Union`` would make pydantic report every member's failures, under class names).
 
 Model authors declare fields as::
 
@@ -26,7 +26,7 @@ import math
 import numbers
 from datetime import timedelta
 from statistics import NormalDist
-from typing import Annotated, Any, Generic, Self, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeAlias, TypeVar, Union, overload
 
 import numpy as np
 from pydantic import (
@@ -411,7 +411,12 @@ def _tagged(*extra: Any) -> Any:
     ]
 
 
-_SpecUnion = _tagged()
+if TYPE_CHECKING:
+    # The union is built at runtime from ``_SPECS``; every member is a ``DistributionSpec``,
+    # which is all a caller relies on.
+    _SpecUnion: TypeAlias = DistributionSpec
+else:
+    _SpecUnion = _tagged()
 
 DurationDistribution = Annotated[
     _SpecUnion,
@@ -436,11 +441,14 @@ class DayNight(_Frozen, Generic[T]):
         return self.night if is_night else self.day
 
 
-class DurationsByDayNight(DayNight[DurationDistribution]):  # type: ignore[valid-type]
+class DurationsByDayNight(DayNight[DurationDistribution]):
     """A distribution for the day and another for the night."""
 
 
-_DayNightUnion = _tagged(Annotated[DurationsByDayNight, Tag("day_night")])
+if TYPE_CHECKING:
+    _DayNightUnion: TypeAlias = DistributionSpec | DurationsByDayNight
+else:
+    _DayNightUnion = _tagged(Annotated[DurationsByDayNight, Tag("day_night")])
 
 DayNightDistribution = Annotated[
     _DayNightUnion,
@@ -472,7 +480,7 @@ Probability = Annotated[
 """A probability between 0 and 1, e.g. ``0.8``."""
 
 
-class ProbabilitiesByDayNight(DayNight[Probability]):  # type: ignore[valid-type]
+class ProbabilitiesByDayNight(DayNight[Probability]):
     """A probability for the day and another for the night."""
 
 

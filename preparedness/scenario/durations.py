@@ -1,14 +1,14 @@
 """Turn the durations and clock times planners write (``15m``, ``2h30m``, ``"08:30"``) into minutes.
 
 The simulation clock runs in minutes (float), so every duration in a scenario is converted
-here, once, at load time (STYLE.md habit 1). The format follows the Go ``time.ParseDuration``
+here, once, at load time. The format follows the Go ``time.ParseDuration``
 convention familiar from Kubernetes and Prometheus files, restricted to the units planners use:
 days, hours, minutes and seconds, in that order, each at most once (``1d2h``, ``1.5h``, ``90s``).
 
 A unit is always required. pydantic's own ``timedelta`` reads a bare ``90`` as 90 *seconds*,
-a trap for planners who mean minutes, so bare numbers are rejected with a fix-it message
-(engineering-notes.md section 2.1). The same regular expression is published as the JSON
-Schema ``pattern`` so the editor and the loader agree on what is valid (section 1.4).
+a trap for planners who mean minutes, so bare numbers are rejected with a fix-it message.
+The same regular expression is published as the JSON Schema ``pattern`` so the editor and
+the loader agree on what is valid (README, "Writing scenarios").
 
 Model authors declare fields with the annotated types at the bottom of this module::
 
@@ -146,7 +146,7 @@ def parse_clock_time(value: Any) -> float:
     """Return minutes after midnight for a time of day written ``"HH:MM"`` (``"24:00"`` → 1440).
 
     Only strings are accepted: unquoted ``12:30`` is a sexagesimal number (750) under YAML 1.1,
-    so a number arriving here means the time was mangled (engineering-notes.md section 1.2).
+    so a number arriving here means the time was mangled.
     """
     if not isinstance(value, str):
         raise ValueError("write the time of day in quotes, e.g. '08:30'")

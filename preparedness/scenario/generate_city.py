@@ -1,18 +1,21 @@
-"""Write a synthetic city-sized scenario: Chengdu's size from seed 002 unless told otherwise.
+"""Write a synthetic city-sized scenario: Chengdu's size unless told otherwise.
 
-Seed 002: Chengdu manages 4,351 urban and rural communities, 21.2 million residents, close
-to 20,000 compounds, 15,329 grid cells and 13,445 full-time grid workers. Seed 004: in
-Longgang, communities range from 1,522 residents to over 150,000. The generator spreads the
-city's totals over its communities exactly (largest-remainder rounding), either equally or,
-with ``unequal``, with sizes from 1,522 residents up to 150,400 (when the city is large enough;
-a smaller city's largest community gets at most a quarter of the residents above the
-minimum), drawn from a lognormal shape with a seeded generator so the file is reproducible.
+Chengdu manages 4,351 urban and rural communities, 21.2 million residents, close to 20,000
+compounds, 15,329 grid cells and 13,445 full-time grid workers (Xinhua, "Chengdu
+exploration" of grid governance, 2019-11-26). In Shenzhen's Longgang district, communities
+range from 1,522 residents to over 150,000 (Longgang CPPCC proposal 20200001, 2020). The
+generator spreads the city's totals over its communities exactly (largest-remainder
+rounding), either equally or, with ``unequal``, with sizes from 1,522 residents up to
+150,400 (when the city is large enough; a smaller city's largest community gets at most a
+quarter of the residents above the minimum), drawn from a lognormal shape with a seeded
+generator so the file is reproducible.
 
 Grid workers are staffed per community through ``staff_per_1000`` so each community's count
 is exactly its share; in unequal cities small communities get more workers per 1,000
-residents than large ones (shares follow population to the power 0.75), as seed 004
-describes (0.68 to 3.94 per 1,000). The response organisation is the Ningbo phone relay with
-siloed police and fire (``ningbo_relay.yaml``); the whole city is the scenario's one district.
+residents than large ones (shares follow population to the power 0.75), as the Longgang
+proposal describes (0.68 to 3.94 per 1,000). The response organisation is the Ningbo phone
+relay with siloed police and fire (``ningbo_relay.yaml``); the whole city is the scenario's
+one district.
 
 Assumptions a planner should know, stated here and in the file: 2.62 residents per
 household (China's 2020 census average); 17 communities per sub-district or township.
@@ -30,8 +33,8 @@ __all__ = ["CHENGDU", "CitySize", "city_scenario_text"]
 
 RESIDENTS_PER_HOUSEHOLD = 2.62  # 7th national census (2020), national average
 COMMUNITIES_PER_TOWNSHIP = 17  # assumption: about 256 sub-districts/townships for Chengdu
-SMALLEST_COMMUNITY = 1522  # seed 004 (沙湾社区)
-LARGEST_COMMUNITY = 150_400  # seed 004: "over 150,000" (横岗六约社区)
+SMALLEST_COMMUNITY = 1522  # Longgang proposal 20200001 (2020): 沙湾社区
+LARGEST_COMMUNITY = 150_400  # same proposal: "over 150,000" (横岗六约社区)
 WORKER_SHARE_EXPONENT = 0.75  # grid workers per community ~ population^0.75 when unequal
 
 
@@ -169,13 +172,13 @@ def city_scenario_text(size: CitySize = CHENGDU, *, unequal: bool = False, seed:
 def _header(size: CitySize, unequal: bool, seed: int, population, workers) -> str:
     ratios = workers / population * 1000
     spread = "equal communities" if not unequal else (
-        f"unequal communities (seed 004), {int(population.min()):,} to "
+        f"unequal communities (as in Shenzhen's Longgang), {int(population.min()):,} to "
         f"{int(population.max()):,} residents"
     )
     return f"""# yaml-language-server: $schema=./scenario.schema.json
 #
 # A synthetic city written by `preparedness generate city` (generator seed {seed}).
-# Totals: {size.describe()} (Chengdu, seed 002, unless other sizes were asked for).
+# Totals: {size.describe()} (Chengdu, Xinhua 2019, unless other sizes were asked for).
 # {spread}; grid workers {ratios.min():.2f} to {ratios.max():.2f} per 1,000 residents.
 # Assumed: {RESIDENTS_PER_HOUSEHOLD} residents per household (2020 census average),
 # {COMMUNITIES_PER_TOWNSHIP} communities per sub-district. The response organisation is the
@@ -236,7 +239,8 @@ roles:
     on_duty: [{{from: "08:00", to: "18:00"}}]
     decision_time: {{lognormal: {{median: 3m, p90: 10m}}}}
     fallback: [phone, wechat]
-    # Grid workers knock on the doors of households without smartphones (敲门行动, seed 001).
+    # Grid workers knock on the doors of households without smartphones (敲门行动, as in
+    # the Beijing Majuqiao case, 2020).
     warns_households:
       door_knocking:
         time_per_household: {{lognormal: {{median: 4m, p90: 8m}}}}

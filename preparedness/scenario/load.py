@@ -2,7 +2,7 @@
 
 This is the only place that turns a file into a ``Scenario``. Every problem found, in the
 YAML, in a field or between fields, is reported together with its ``file:line:col``
-location (STYLE.md habits 1-2); nothing downstream ever sees raw YAML or dicts.
+location (README, "Reading errors"); nothing downstream ever sees raw YAML or dicts.
 """
 
 from __future__ import annotations

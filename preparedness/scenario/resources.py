@@ -1,10 +1,11 @@
 """Teams, roads, items and depots: what a township sends, how it gets there, what it hands out.
 
-The models here describe the physical side of a response (issue 5): teams that are
+The models here describe the physical side of a response: teams that are
 activated through the chain, muster and travel; a road network (or straight-line distance
 with a detour factor) whose roads an incident can cut; depots at community, township and
 district level holding items, opened only when their keeper is reached; and the demand a
-plan places on them. Figures that have a published standard cite it (domain-facts §2).
+plan places on them. Figures that have a published standard cite it (Sphere Handbook,
+FEMA/Ready.gov; see ``STANDARDS``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share
+from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share, as_written
 from .distributions import DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -70,7 +71,7 @@ class RoadCut(Model):
 
     source: str = Field(alias="from", min_length=1, max_length=200)
     target: str = Field(alias="to", min_length=1, max_length=200)
-    after: Duration = "0m"
+    after: Duration = as_written("0m")
     """From the incident's start."""
     duration: PositiveDuration | None = None
     """How long the road stays cut; left out, until the end of the run."""
@@ -80,7 +81,8 @@ class RoadCut(Model):
 
 
 class TeamKind(str, Enum):
-    """Who the team's members are (seed 000: government staff, professional teams, volunteers)."""
+    """Who the team's members are: government staff, professional teams or volunteers, the three
+    forces of a community emergency team in the Beijing Majuqiao urban-rural fringe case (2020)."""
 
     government = "government"
     professional = "professional"
@@ -114,16 +116,18 @@ class Team(Model):
     channel: Identifier
     """Channel the activating person uses to reach the leader."""
     levels: list[MobilisationLevel] = Field(min_length=1, max_length=10)
-    reachable: DayNightProbability = 1.0
-    """Share of members who answer the call-out, by day and night. No quantified figure
-    was found (domain-facts §4); volunteer rosters overstate availability (actual
-    volunteers were 63.5% of the roster in one state)."""
-    muster_time: DurationDistribution = {"lognormal": {"median": "20m", "p90": "45m"}}
-    """Per member, from the call-out to being at the base (no national standard exists,
-    domain-facts §4; 10-20 min turnout is reported for volunteer fire crews)."""
+    reachable: DayNightProbability = as_written(1.0)
+    """Share of members who answer the call-out, by day and night. No published figure for
+    night against day availability exists; volunteer rosters overstate availability (actual
+    volunteers were 63.5% of the roster in South Carolina: Fire Engineering, "The declining
+    membership of the volunteer fire service")."""
+    muster_time: DurationDistribution = as_written({"lognormal": {"median": "20m", "p90": "45m"}})
+    """Per member, from the call-out to being at the base (China has no national muster-time
+    rule for township teams; 10-20 min turnout is reported for volunteer fire crews, Fire
+    Rescue Magazine, "The volunteer fire rescue gamble")."""
     departs_with: Share = 1.0
     """Share of the reachable members who must have gathered before the team sets off."""
-    max_muster_wait: PositiveDuration = "2h"
+    max_muster_wait: PositiveDuration = as_written("2h")
     """The team sets off with whoever has gathered by then."""
 
     def members_up_to(self, level: int) -> int:
@@ -156,7 +160,7 @@ class TeamRule(Model):
 
 # ----------------------------------------------------------------------------- items, depots
 
-#: Per-person daily standards a plan may name instead of a figure (domain-facts §2).
+#: Per-person daily standards a plan may name instead of a figure.
 #: name -> (amount, unit, source)
 STANDARDS: dict[str, tuple[float, str, str]] = {
     "sphere_water": (15.0, "L", "Sphere Handbook, water supply standard 1: 15 L/person/day"),
@@ -222,7 +226,7 @@ class Depot(Model):
     release_by: Identifier | None = None
     """Role whose approval releases the stock; the release order travels to it through the
     chain. None: the keeper releases on the plan's activation alone."""
-    loading_time: DurationDistribution = "30m"
+    loading_time: DurationDistribution = as_written("30m")
     """From the depot opening to a transfer leaving it."""
     supplied_by: Identifier | None = None
     """Depot that resupplies this one; by default the depot one level up that contains it."""
@@ -242,7 +246,7 @@ class SupplyRule(Model):
     """Per affected person per day: a figure in the item's unit, or a standard's name."""
     per_responder_per_shift: float | None = Field(default=None, gt=0, le=1e6)
     """Per team member on scene per shift (masks, gowns)."""
-    shift: PositiveDuration = "8h"
+    shift: PositiveDuration = as_written("8h")
     per_task_unit: float | None = Field(default=None, gt=0, le=1e9)
     """Per unit of the plan's team tasks (sandbags per metre of flood wall)."""
     first_within: PositiveDuration | None = None

@@ -1,4 +1,4 @@
-"""Bad teams, roads, items and depots (issue 5): the exact, located diagnostics of each fixture.
+"""Bad teams, roads, items and depots: the exact, located diagnostics of each fixture.
 
 Each file in ``bad/resources/`` is ``bad/resources/_valid_resources.yaml`` (the minimal
 scenario of ``bad/`` with two communities, teams, roads, items and depots) with one defect.

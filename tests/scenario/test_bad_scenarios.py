@@ -201,7 +201,7 @@ GENERATED = {
 
 
 #: Every fixture on disk: "<folder>/<name>" -> (file, name shown, expected lines); the
-#: resource fixtures (issue 5) sit in their own folder with their own table.
+#: resource fixtures (teams, roads, items, depots) sit in their own folder with their own table.
 FIXTURES = {
     **{f"{SHOWN_DIR}/{n}": (BAD / f"{n}.yaml", f"{SHOWN_DIR}/{n}.yaml", lines)
        for n, lines in EXPECTED.items()},
