@@ -1,0 +1,62 @@
+"""The committed scenario reference page matches what the generator makes from the models."""
+
+from pathlib import Path
+
+from preparedness.scenario import models
+from preparedness.scenario.reference import (
+    fields_without_description,
+    scenario_reference_markdown,
+)
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "scenario.md"
+
+
+def test_committed_page_is_current():
+    expected = scenario_reference_markdown()
+    current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
+    assert current == expected, (
+        "docs/reference/scenario.md is out of date with the scenario models; "
+        "regenerate it with: python docs/gen_reference.py"
+    )
+
+
+def test_every_model_reachable_from_scenario_is_listed():
+    text = scenario_reference_markdown()
+    for name in ("Scenario", "PhoneChannel", "PlatformChannel", "Depot", "Lot", "SetChange"):
+        assert f"\n### {name}\n" in text
+    for tag in (
+        "constant",
+        "lognormal",
+        "triangular",
+        "pert",
+        "exponential",
+        "uniform",
+        "empirical",
+    ):
+        assert f"\n### {tag}\n" in text
+
+
+def test_field_rows_use_yaml_keys_planner_types_and_defaults():
+    text = scenario_reference_markdown()
+    # Aliases, not Python names: a Link is written with from/to.
+    assert "| `from` | id |  | **required** | Role that reports. |" in text
+    assert "| `answer_probability` | probability 0–1, or by day and night | 0–1 | `0.85` |" in text
+    assert "| `horizon` | duration > 0, e.g. `15m` | d / h / m / s | `24h` |" in text
+    assert "`{lognormal: {median: 1m30s, p90: 4m}}`" in text
+    assert "| `x_km` | number | km | `0` |" in text
+
+
+def test_output_is_stable():
+    assert scenario_reference_markdown() == scenario_reference_markdown()
+
+
+def test_missing_descriptions_are_real_fields():
+    missing = fields_without_description()
+    assert "Outage.duration" in missing  # no docstring in the model
+    assert "Link.from" not in missing  # its docstring is read even under Identifier's
+    for entry in missing:
+        model, key = entry.split(".")
+        cls = getattr(models, model, None)
+        if cls is not None:
+            keys = {info.alias or name for name, info in cls.model_fields.items()}
+            assert key in keys
