@@ -23,7 +23,7 @@ import numpy as np
 from ..analysis.milestones import milestone_definitions
 from ..analysis.stats import paired_difference, summarise
 from ..engine.streams import stable_hash
-from .replicate import Experiment
+from .replicate import VariantRun
 
 __all__ = ["BOOTSTRAP_RESAMPLES", "compare", "compare_values", "variant_values"]
 
@@ -38,7 +38,7 @@ def _interval(ci) -> list[float] | None:
     return [float(ci[0]), float(ci[1])] if ci is not None else None
 
 
-def variant_values(experiment: Experiment, incident: str, milestone: str) -> list[float | None]:
+def variant_values(experiment: VariantRun, incident: str, milestone: str) -> list[float | None]:
     """One value per replication (None = not reached), in replication order."""
     return [r.milestones.get(incident, {}).get(milestone) for r in experiment.results]
 
@@ -121,7 +121,7 @@ def compare_values(base: Sequence[float | None], alt: Sequence[float | None],
 
 
 def compare(
-    experiments: Mapping[str, Experiment],
+    experiments: Mapping[str, VariantRun],
     reference: str,
     names: Mapping[str, str],
     seed: int,

@@ -27,7 +27,7 @@ from ..analysis.stats import half_width, paired_difference, replications_needed,
 from ..scenario.models import Scenario
 from .compare import variant_values
 from .executor import Executor
-from .replicate import Experiment, run_variants
+from .replicate import VariantRun, run_variants
 
 __all__ = ["KEY_MILESTONES_RULE", "PrecisionResult", "key_milestones", "run_to_precision"]
 
@@ -74,7 +74,7 @@ class PrecisionResult:
         }
 
 
-def _widths(experiments: Mapping[str, Experiment], reference: str,
+def _widths(experiments: Mapping[str, VariantRun], reference: str,
             keys: list[tuple[str, str, str]], target: float) -> tuple[list[dict], list[list]]:
     """Half-width per key milestone (and intervention), and the value lists behind each."""
     rows, series = [], []
@@ -123,7 +123,7 @@ def run_to_precision(
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
     on_round: Callable[[int, int], None] | None = None,
-) -> tuple[dict[str, Experiment], PrecisionResult]:
+) -> tuple[dict[str, VariantRun], PrecisionResult]:
     """Run every variant in rounds until each key half-width is within ``target`` minutes.
 
     The first variant is the reference. ``on_round(done, planned)`` is called before each
@@ -137,7 +137,7 @@ def run_to_precision(
     reference = next(iter(scenarios))
     keys = key_milestones(scenarios[reference])
     result = PrecisionResult(target, max_replications)
-    experiments: dict[str, Experiment] = {}
+    experiments: dict[str, VariantRun] = {}
     done, planned = 0, initial
     while True:
         if on_round:
@@ -148,7 +148,7 @@ def run_to_precision(
                 experiments[name] = experiments[name].extended(results)
             else:
                 assert example is not None
-                experiments[name] = Experiment(scenarios[name], seed, results, example)
+                experiments[name] = VariantRun(scenarios[name], seed, results, example)
         done = planned
         result.rounds.append(done)
         rows, series = _widths(experiments, reference, keys, target)

@@ -3,7 +3,7 @@
 ``run_replication`` is a plain top-level function of (scenario, index, seed) so any
 executor can run it anywhere; ``run_batch`` runs a range of indices as one task.
 Results are stored by index and aggregated in index order, so the numbers never depend on
-how many workers ran them or where (engineering-notes.md 5.5). Several variants of a
+how many workers ran them or where (README, "Workers and clusters"). Several variants of a
 scenario (interventions) run with the same seed and the same indices: common random numbers.
 """
 
@@ -137,19 +137,21 @@ def run_batch(variant: str, scenario: Scenario, seed: int, start: int, stop: int
 
 
 @dataclass(frozen=True)
-class Experiment:
-    """All replications of one scenario with one root seed, plus one example trace."""
+class VariantRun:
+    """All replications of one variant (the scenario as written, or with one intervention
+    applied) with one root seed, plus one example trace. ``api.Experiment`` holds one per
+    variant it ran."""
 
     scenario: Scenario
     seed: int
     results: list[ReplicationResult]
     example_trace: Trace
 
-    def extended(self, more: list[ReplicationResult]) -> Experiment:
+    def extended(self, more: list[ReplicationResult]) -> VariantRun:
         """The same experiment with later replications appended (indices must follow on)."""
         if more and self.results and more[0].replication != self.results[-1].replication + 1:
             raise ValueError("replications must follow on from the last one run")
-        return Experiment(self.scenario, self.seed, [*self.results, *more], self.example_trace)
+        return VariantRun(self.scenario, self.seed, [*self.results, *more], self.example_trace)
 
 
 def run_variants(
@@ -200,9 +202,9 @@ def run_replications(
     seed: int,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
-) -> Experiment:
+) -> VariantRun:
     """Run replications 0..n-1 (serially unless given an executor)."""
     results, example = run_variants({"base": scenario}, seed, 0, replications, executor,
                                     progress)["base"]
     assert example is not None
-    return Experiment(scenario, seed, results, example)
+    return VariantRun(scenario, seed, results, example)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from preparedness.experiment.compare import compare, compare_values
-from preparedness.experiment.replicate import Experiment, run_variants
+from preparedness.experiment.replicate import VariantRun, run_variants
 from preparedness.scenario.interventions import load_variants
 
 from .conftest import RELAY, with_interventions
@@ -15,7 +15,7 @@ from .conftest import RELAY, with_interventions
 def _experiments(variants, names, n, seed):
     scenarios = {name: variants.scenario(name) for name in names}
     runs = run_variants(scenarios, seed, 0, n)
-    return {name: Experiment(scenarios[name], seed, results, trace)
+    return {name: VariantRun(scenarios[name], seed, results, trace)
             for name, (results, trace) in runs.items()}
 
 

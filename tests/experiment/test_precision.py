@@ -43,9 +43,9 @@ def test_the_loop_stops_as_soon_as_the_target_is_met(relay_variants):
     # One round earlier the target was not met: the loop did not stop too late.
     previous = precision.rounds[-2]
     earlier = run_variants({"base": scenario}, 3, 0, previous)["base"][0]
-    from preparedness.experiment.replicate import Experiment
+    from preparedness.experiment.replicate import VariantRun
 
-    short = Experiment(scenario, 3, earlier, experiments["base"].example_trace)
+    short = VariantRun(scenario, 3, earlier, experiments["base"].example_trace)
     assert max(w for w in _widths(short, keys).values() if w is not None) > target
     # Rounds continue the replication indices: the same numbers as one fixed run of n.
     assert canonical(experiments["base"].results) == \

@@ -13,10 +13,11 @@ import statistics
 
 import pytest
 
-from preparedness import run_replications, simulate_replication
+from preparedness import simulate_replication
 from preparedness.analysis.aggregate import aggregate
 from preparedness.analysis.milestones import milestone_times
 from preparedness.engine.trace import EventKind as K
+from preparedness.experiment.replicate import run_replications
 from tests.builders import (
     build,
     channel,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from preparedness import load_scenario, run_replications, simulate_replication
+from preparedness import simulate_replication
 from preparedness.analysis.aggregate import aggregate
 from preparedness.analysis.milestones import milestone_times
-from preparedness.experiment.replicate import run_replication
+from preparedness.experiment.replicate import run_replication, run_replications
+from preparedness.scenario.load import load_scenario
 from tests.builders import (
     SCENARIOS,
     build,
@@ -125,7 +126,8 @@ def test_unrelated_additions_do_not_change_a_stochastic_built_scenario() -> None
 _SCRIPT = textwrap.dedent(
     """
     import hashlib, json
-    from preparedness import load_scenario, run_replications
+    from preparedness.experiment.replicate import run_replications
+    from preparedness.scenario.load import load_scenario
     from preparedness.analysis.aggregate import aggregate
     out = []
     for name in ("ningbo_relay", "ningbo_joint_centre", "longgang_whistle"):

@@ -17,8 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from preparedness import load_scenario, run_replications
 from preparedness.analysis.aggregate import aggregate
+from preparedness.experiment.replicate import run_replications
+from preparedness.scenario.load import load_scenario
 
 GOLDEN = Path(__file__).with_name("golden.json")
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from preparedness import load_scenario, simulate_replication
+from preparedness import simulate_replication
 from preparedness.analysis.milestones import milestone_times
 from preparedness.engine.trace import EventKind as K
 from preparedness.engine.trace import Trace
+from preparedness.scenario.load import load_scenario
 from tests.builders import (
     SCENARIOS,
     build,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from preparedness import load_scenario
 from preparedness.analysis.critical_path import split_delay
 from preparedness.analysis.milestones import milestone_times
 from preparedness.engine.run import simulate_replication
 from preparedness.experiment.replicate import run_replication
+from preparedness.scenario.load import load_scenario
 from tests.builders import CONSTANTS, SCENARIOS, build, channel, minimal_scenario, whistle
 
 C = CONSTANTS

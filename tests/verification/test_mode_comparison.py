@@ -11,8 +11,9 @@ import statistics
 
 import pytest
 
-from preparedness import load_scenario, run_replications
 from preparedness.analysis.stats import paired_difference
+from preparedness.experiment.replicate import run_replications
+from preparedness.scenario.load import load_scenario
 from tests.builders import SCENARIOS, build, minimal_scenario, stochastic, with_mode
 
 REPLICATIONS = 200

@@ -1,0 +1,307 @@
+"""The public Python API: load a scenario, run it (or compare what-ifs), size stockpiles and
+write the report folders — the same functions the ``preparedness`` command calls.
+
+A researcher writes::
+
+    import preparedness as pp
+
+    scenario = pp.load_scenario("scenarios/ningbo_relay.yaml")
+    exp = pp.run_experiment(scenario, replications=200, seed=7, workers=0)
+    exp.summary()["incidents"][0]["milestones"][0]   # results.json, as a dict
+    rows = exp.records()                              # flat rows for pandas
+    pp.write_report(exp, "reports")
+
+Where replications run (``workers``, ``cluster``) changes nothing in the numbers (README,
+"Workers and clusters"); the executor is opened and closed here whatever happens. Notes a
+planner should see (a Dask scheduler picked up from the environment, the executor used) go
+to the ``preparedness`` logger; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from .errors import UsageError
+from .experiment import replicate
+from .experiment.executor import Executor, dask_address, make_executor
+from .experiment.precision import PrecisionResult, run_to_precision
+from .experiment.replicate import VariantRun
+from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
+from .scenario.interventions import BASE, ScenarioVariants
+from .scenario.interventions import load_variants as _read_variants
+from .scenario.models import Scenario
+from .scenario.yaml_source import YamlDocument
+
+__all__ = [
+    "DEFAULT_MAX_REPLICATIONS",
+    "PILOT_REPLICATIONS",
+    "Progress",
+    "UsageError",
+    "compare",
+    "load_scenario",
+    "load_variants",
+    "run_experiment",
+    "size_stockpiles",
+    "write_report",
+    "write_sizing_report",
+]
+
+#: Replications of the first round of a precision run when ``replications`` is not given.
+PILOT_REPLICATIONS = 30
+DEFAULT_MAX_REPLICATIONS = 2000
+
+#: ``progress(stage, done, total)``: what is running in words ("replications", "sizing"),
+#: replications done so far, and the total planned (None while nothing is counted).
+Progress = Callable[[str, int, int | None], None]
+
+log = logging.getLogger("preparedness")
+
+#: Where each Scenario returned by ``load_scenario`` came from, by object id, so a run of it
+#: names its file, SHA-256 and interventions exactly as the command line does. Entries
+#: leave with their scenario (``weakref.finalize``).
+_SOURCES: dict[int, ScenarioVariants] = {}
+
+
+def display_name(path: str | Path) -> str:
+    """The path diagnostics and reports show: relative to the working folder when inside."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_variants(path: str | Path, *,
+                  interventions: str | Path | None = None) -> ScenarioVariants:
+    """A scenario file and its interventions (those in the file, then those of the separate
+    ``interventions`` file), validated; ``.scenario(id)`` applies one. Raises
+    ``ScenarioError`` with every located problem."""
+    return _read_variants(
+        path, display_name=display_name(path), interventions_path=interventions,
+        interventions_display_name=display_name(interventions) if interventions else None,
+    )
+
+
+def load_scenario(path: str | Path, *,
+                  interventions: str | Path | None = None) -> Scenario:
+    """The validated scenario in ``path``; raises ``ScenarioError`` with every problem, each
+    with its ``file:line:col``. The scenario remembers its file and interventions (and
+    those of the ``interventions`` file), so ``run_experiment(scenario, compare=[...])``
+    works on it and its report names the file as the command line's does."""
+    variants = load_variants(path, interventions=interventions)
+    key = id(variants.base)
+    _SOURCES[key] = variants
+    weakref.finalize(variants.base, _SOURCES.pop, key, None)
+    return variants.base
+
+
+def _variants(source: Scenario | ScenarioVariants | str | Path,
+              interventions: str | Path | None) -> ScenarioVariants:
+    if isinstance(source, ScenarioVariants):
+        return source
+    if isinstance(source, Scenario):
+        known = _SOURCES.get(id(source))
+        return known if known is not None and known.base is source else _in_memory(source)
+    return load_variants(source, interventions=interventions)
+
+
+def _in_memory(scenario: Scenario) -> ScenarioVariants:
+    """A scenario built in Python: named ``<in memory>``, fingerprinted by its JSON form."""
+    text = scenario.model_dump_json(by_alias=True)
+    document = YamlDocument(
+        file="<in memory>", data=None, root=yaml.MappingNode("tag:yaml.org,2002:map", []),
+        text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    return ScenarioVariants(document, scenario, {})
+
+
+@contextmanager
+def _executor(workers: int | None, cluster: str | None) -> Iterator[Executor]:
+    """The executor asked for, started, and closed whatever happens."""
+    address, note = dask_address(cluster)
+    if note:
+        log.warning(note)
+    executor, _ = make_executor(workers, address)
+    with executor:
+        log.info("running on %s", executor.description)
+        executor.start()  # before a progress bar's thread exists (``Executor.start``)
+        yield executor
+
+
+def _minutes(precision: float | str) -> float:
+    from .scenario.durations import parse_duration
+
+    value = parse_duration(precision) if isinstance(precision, str) else float(precision)
+    if not (value > 0 and math.isfinite(value)):
+        raise UsageError(f"the precision target must be more than zero, not {precision!r}")
+    return value
+
+
+def run_experiment(
+    scenario: Scenario | ScenarioVariants | str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    apply: str | None = None,
+    compare: Sequence[str] | None = None,
+    interventions: str | Path | None = None,
+    workers: int | None = None,
+    cluster: str | None = None,
+    precision: float | str | None = None,
+    max_replications: int = DEFAULT_MAX_REPLICATIONS,
+    progress: Progress | None = None,
+) -> Experiment:
+    """Run a scenario's replications (the scenario as written, one intervention ``apply``-ed,
+    or the variants in ``compare`` with common random numbers, the first the reference).
+
+    ``scenario`` is a path, a loaded ``Scenario`` or ``ScenarioVariants``; ``interventions``
+    a separate interventions file (with a path). ``replications`` and ``seed`` default to
+    the scenario's. ``precision`` (minutes, or a duration such as ``"2m"``) adds
+    replications in rounds until every key milestone's 95% CI half-width is within it
+    (README, "Precision"); ``replications`` is then the first round (default 30).
+    ``workers``: 0 runs in this process, N on N processes, None on every core; ``cluster``
+    a Dask scheduler address or ``"local"``.
+    """
+    if apply is not None and compare:
+        raise UsageError("give either apply or compare, not both")
+    variants = _variants(scenario, interventions)
+    names = list(compare) if compare else [apply or BASE]
+    if len(set(names)) != len(names):
+        raise UsageError("each variant may be named once")
+    scenarios = {name: variants.scenario(name) for name in names}  # each re-validated
+    reference = scenarios[names[0]]
+    seed = reference.seed if seed is None else seed
+    target = None if precision is None else _minutes(precision)
+    count = replications or (PILOT_REPLICATIONS if target else reference.replications)
+    if target and count > max_replications:
+        raise UsageError(f"replications={count} is more than max_replications="
+                         f"{max_replications}")
+    if target and count < 2:
+        raise UsageError("a precision run needs a first round of at least 2 replications")
+    timer = Timer()
+    with _executor(workers, cluster) as executor:
+        runs, result = _simulate(scenarios, seed, count, target, max_replications, executor,
+                                 progress)
+        description = executor.description
+    return Experiment(variants, tuple(names), runs, seed, result, description, *timer.stop())
+
+
+class _Counter:
+    """Replications done across every variant, told to ``progress`` as they finish."""
+
+    def __init__(self, progress: Progress | None, stage: str, total: int) -> None:
+        self.progress, self.stage, self.done, self.total = progress, stage, 0, total
+
+    def show(self) -> None:
+        if self.progress:
+            self.progress(self.stage, self.done, self.total)
+
+
+def _simulate(scenarios: dict[str, Scenario], seed: int, replications: int,
+              target: float | None, max_replications: int, executor: Executor,
+              progress: Progress | None
+              ) -> tuple[dict[str, VariantRun], PrecisionResult | None]:
+    count = len(scenarios)
+    label = "replications" if count == 1 else f"replications of {count} variants"
+    bar = _Counter(progress, label, replications * count)
+
+    def advance(k: int) -> None:
+        bar.done += k
+        bar.show()
+
+    if target is not None:
+        def on_round(done: int, planned: int) -> None:
+            bar.total, bar.stage = planned * count, f"{label} (round to {planned})"
+            bar.show()
+
+        return run_to_precision(scenarios, seed, target, initial=replications,
+                                max_replications=max_replications, executor=executor,
+                                progress=advance, on_round=on_round)
+    bar.show()
+    # Through the module, so a test can stand in for run_variants.
+    batches = replicate.run_variants(scenarios, seed, 0, replications, executor, advance)
+    runs = {}
+    for name, (results, example) in batches.items():
+        assert example is not None
+        runs[name] = VariantRun(scenarios[name], seed, results, example)
+    return runs, None
+
+
+def compare(
+    scenario: Scenario | ScenarioVariants | str | Path,
+    variants: Sequence[str],
+    replications: int | None = None,
+    seed: int | None = None,
+    **options,
+) -> Experiment:
+    """A paired comparison: each variant (``base`` or an intervention id) run with the same
+    seed and replication numbers, every other one compared with the first (README,
+    "What-ifs"). ``options`` are those of ``run_experiment``; the figures are in
+    ``.comparison()``."""
+    if len(variants) < 2:
+        raise UsageError("a comparison needs at least two variants, e.g. ['base', 'whistle']")
+    return run_experiment(scenario, replications, seed, compare=variants, **options)
+
+
+def size_stockpiles(
+    scenario: Scenario | ScenarioVariants | str | Path,
+    service_level: float = 0.95,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    check: bool = True,
+    workers: int | None = None,
+    cluster: str | None = None,
+    progress: Progress | None = None,
+) -> StockpilePlan:
+    """The least-cost stock of every demanded item at every depot such that at least
+    ``service_level`` of the replications have no stock-out there (README, "Sizing
+    stockpiles"), and unless ``check=False`` that stock re-simulated on as many new
+    replications (numbers n to 2n-1)."""
+    from .analysis.stock import sized_items
+    from .planning.stock_runs import collect_frames, resimulate
+    from .planning.stockpiles import size_stockpiles as size
+
+    variants = _variants(scenario, None)
+    base = variants.base
+    if not base.depots:
+        raise UsageError(f"{variants.file} has no depots to size: add 'items:' and a "
+                         "'depots:' list (a township depot and the community depots, each "
+                         "with its keepers)")
+    if not sized_items(base):
+        raise UsageError(f"{variants.file}: no plan says what its incidents consume, so "
+                         "there is nothing to size: add 'supplies:' to a plan, e.g. "
+                         "{item: drinking_water, per_person_per_day: sphere_drinking_water}")
+    if not 0.0 < service_level <= 1.0:
+        raise UsageError("the service level is a share: more than 0 and at most 1")
+    seed = base.seed if seed is None else seed
+    count = replications or base.replications
+    timer = Timer()
+    with _executor(workers, cluster) as executor:
+        # In steps for the progress bar: each replication's draws depend only on the seed
+        # and its index, so steps change nothing.
+        step = max(math.ceil(count / 10), 8 * max(1, executor.workers))
+        frames = []
+        for first in range(0, count, step):
+            if progress:
+                progress("replications", first, count)
+            frames += collect_frames(base, min(step, count - first), seed, executor,
+                                     start=first)
+        if progress:
+            progress("sizing", count, None)
+        sizing = size(base, frames, service_level)
+        checked = None
+        if check:
+            if progress:
+                progress(f"checking on {count} new replications", count, None)
+            checked = resimulate(base, sizing, count, seed, executor)
+        description = executor.description
+    return StockpilePlan(variants, sizing, checked, seed, description, *timer.stop())

@@ -1,0 +1,109 @@
+"""Command line: run or compare scenarios, size stockpiles, validate scenarios, write the
+schema, generate a city. A thin client of the public API (``preparedness.api``), one
+module per sub-command.
+
+Exit codes: 0 ok, 1 internal error, 2 bad input, 130 interrupted.
+
+Only this package and ``reports/`` print or write files. A scenario problem prints every
+located diagnostic and exits 2 with no traceback (``--debug`` shows one for real bugs);
+an interrupted run writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from rich.console import Console
+
+from ..scenario.diagnostics import ScenarioError
+from . import generate, run, schema, size_stockpiles, validate
+from .console import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UsageError,
+    print_problems,
+)
+from .run import DEFAULT_SCENARIO, default_scenario_path
+
+__all__ = [
+    "COMMANDS",
+    "DEFAULT_SCENARIO",
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "UsageError",
+    "build_parser",
+    "default_scenario_path",
+    "main",
+]
+
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="preparedness",
+        description="Replay public-safety incidents through a township's response organisation "
+        "and measure where the time goes.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command")
+    run.add_parser(sub)
+    size_stockpiles.add_parser(sub)
+    validate.add_parser(sub)
+    schema.add_parser(sub)
+    generate.add_parser(sub)
+    return parser
+
+
+def _dispatch(args, out: Console, err: Console) -> int:
+    if args.command == "validate":
+        return validate.validate(args, out, err)
+    if args.command == "schema":
+        return schema.schema(args, out)
+    if args.command == "generate":
+        return generate.generate(args, out)
+    if args.command == "size-stockpiles":
+        return size_stockpiles.size_stockpiles(args, out, err)
+    return run.run(args, out, err)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from_command_line = argv is None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg in COMMANDS for arg in argv[:2]) and not {"-h", "--help"} & set(argv[:1]):
+        argv = ["run", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.from_command_line = from_command_line
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    try:
+        return _dispatch(args, out, err)
+    except ScenarioError as error:
+        return print_problems(err, error.diagnostics)
+    except UsageError as error:
+        err.print(f"{parser.prog}: error: {error}", markup=False)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        written = getattr(args, "report_written", None)
+        report = getattr(args, "report_file", "report.md")
+        err.print(f"interrupted; the report was already written to {written / report}"
+                  if written else "interrupted; no report was written", markup=False)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - last resort: a message, not a traceback
+        if args.debug:
+            raise
+        err.print(f"internal error: {type(error).__name__}: {error}", markup=False)
+        err.print("rerun with --debug to see the traceback, and report it", markup=False)
+        return EXIT_FAILURE
+    finally:
+        if from_command_line:
+            # Done, and said so: a Ctrl-C between here and the process exit could only
+            # print a KeyboardInterrupt traceback or kill the interpreter mid-shutdown.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

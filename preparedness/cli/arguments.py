@@ -1,0 +1,74 @@
+"""argparse value types: each says what is wanted ("must be a whole number, not 'x'")
+instead of argparse's "invalid _positive_int value"."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["minutes", "name_list", "positive_int", "seed", "service_level", "workers"]
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not '{text}'") from None
+
+
+def positive_int(text: str) -> int:
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def workers(text: str) -> int:
+    value = _whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (serial) or more")
+    return value
+
+
+def seed(text: str) -> int:
+    value = _whole_number(text)
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("must be between 0 and 2**63-1")
+    return value
+
+
+def minutes(text: str) -> float:
+    from ..scenario.durations import parse_duration
+
+    try:
+        value = parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than zero")
+    return value
+
+
+def name_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    if any(not name for name in names):
+        raise argparse.ArgumentTypeError("give ids separated by commas, e.g. base,joint_centre")
+    if len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError("each variant may be named once")
+    return names
+
+
+def service_level(text: str) -> float:
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a share such as 0.95, not '{text}'") from None
+    percent = text.strip().endswith("%")
+    if (percent or 50 <= value) and 0 < value <= 100:  # a percentage, surely
+        raise argparse.ArgumentTypeError(
+            f"must be a share more than 0 and at most 1: for {value:g}% write {value / 100:g}"
+        )
+    if percent or not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a share more than 0 and at most 1, e.g. 0.95, not '{text}'"
+        )
+    return value

@@ -1,0 +1,123 @@
+"""What every sub-command shares: exit codes, the usage error, located problems, the
+progress bar, the API's notes on stderr, and Ctrl-C held while a report is written."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from ..errors import UsageError
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "ProgressBar",
+    "UsageError",
+    "interrupts_held",
+    "notes_to",
+    "print_problems",
+]
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def print_problems(err: Console, diagnostics) -> int:
+    for diagnostic in diagnostics:
+        err.print(str(diagnostic), markup=False)
+    count = len(diagnostics)
+    err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was run.",
+              markup=False)
+    return EXIT_BAD_INPUT
+
+
+class _ConsoleHandler(logging.Handler):
+    def __init__(self, console: Console, level: int) -> None:
+        super().__init__(level)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.console.print(record.getMessage(), markup=False)
+
+
+@contextmanager
+def notes_to(err: Console, quiet: bool) -> Iterator[None]:
+    """Print the API's notes on stderr: warnings always (a Dask scheduler taken from the
+    environment), the executor used unless ``quiet``."""
+    logger = logging.getLogger("preparedness")
+    handler = _ConsoleHandler(err, logging.WARNING if quiet else logging.INFO)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+class ProgressBar:
+    """A transient bar on stderr, fed by the API's ``progress(stage, done, total)``.
+
+    Started on the first call, which the API makes only after starting its workers: a
+    worker forked while the bar's refresh thread holds a lock would inherit the lock held.
+    """
+
+    def __init__(self, err: Console, quiet: bool) -> None:
+        self._bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                             disable=quiet, transient=True)
+        self._task: TaskID | None = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if self._task is None:
+            self._bar.start()
+            self._task = self._bar.add_task(stage, total=total)
+        self._bar.update(self._task, description=stage, completed=done, total=total)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._bar.stop()
+
+
+@contextmanager
+def interrupts_held(until_exit: bool = False) -> Iterator[list[int]]:
+    """Hold Ctrl-C while the report folder is written and renamed into place.
+
+    Interrupted before, the run writes nothing; once writing has begun, it finishes, so the
+    folder is complete and any message can truthfully say where it is. (Without this, a
+    Ctrl-C just after the rename said "no report was written".) Yields a list that holds
+    the signal number if Ctrl-C was pressed meanwhile. With ``until_exit`` (the command
+    line) Ctrl-C stays held until the process ends: the run is as good as done, and a
+    KeyboardInterrupt raised later could only print a traceback.
+    """
+    held: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
+    except ValueError:  # not the main thread: signals cannot be handled here anyway
+        previous = None
+    try:
+        yield held
+    finally:
+        if previous is not None and not until_exit:
+            signal.signal(signal.SIGINT, previous)
+    if until_exit:
+        held.clear()  # finishing is what the user gets: the report is complete

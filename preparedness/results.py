@@ -1,0 +1,208 @@
+"""What a run gives back: an ``Experiment`` (every variant's replications, its results.json
+document and flat records) or a ``StockpilePlan`` (a sizing and its check), and the writers
+of their report folders.
+
+The documents are built here once, so ``Experiment.summary()`` is exactly the results.json
+the command line writes for the same scenario, seed and replications.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from .experiment.precision import PrecisionResult
+from .experiment.records import MilestoneRecord, milestone_records
+from .experiment.replicate import VariantRun
+from .planning.stock_runs import ResimulatedRow
+from .planning.stockpiles import StockpileSizing
+from .scenario.interventions import BASE, ScenarioVariants
+from .scenario.models import Scenario
+
+__all__ = ["Experiment", "StockpilePlan", "Timer", "write_report", "write_sizing_report"]
+
+
+class Timer:
+    """When a run started and finished (local time, for the manifest) and how long it took."""
+
+    def __init__(self) -> None:
+        self.started = datetime.now().astimezone()
+        self._clock = time.perf_counter()
+
+    def stop(self) -> tuple[datetime, datetime, float]:
+        return self.started, datetime.now().astimezone(), time.perf_counter() - self._clock
+
+
+def _python_command() -> list[str]:
+    """The manifest's ``command`` for a run made from Python: the script that made it."""
+    return ["python", *sys.argv]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One run of a scenario: each variant's replications (``runs``, reference first), and
+    when several variants ran, their paired comparison."""
+
+    source: ScenarioVariants
+    """The scenario file, its interventions, and their fingerprints."""
+    variants: tuple[str, ...]
+    """Variant ids run: ``base`` (the scenario as written) or intervention ids."""
+    runs: Mapping[str, VariantRun]
+    seed: int
+    precision: PrecisionResult | None
+    """What the precision loop did, when one was asked for."""
+    executor: str
+    """Where the replications ran, in words (informational: results never depend on it)."""
+    started_at: datetime
+    finished_at: datetime
+    elapsed_seconds: float
+
+    @property
+    def reference(self) -> VariantRun:
+        """The first variant's replications: the one every other is compared with."""
+        return self.runs[self.variants[0]]
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.reference.scenario
+
+    @property
+    def replications(self) -> int:
+        return len(self.reference.results)
+
+    def variant_name(self, variant: str) -> str:
+        """A variant in words: "the scenario as written", or the intervention's name."""
+        if variant == BASE:
+            return "the scenario as written"
+        return self.source.interventions[variant].intervention.name
+
+    @cached_property
+    def _summary(self) -> dict:
+        from .analysis.aggregate import aggregate
+        from .experiment.compare import compare
+
+        scenario = self.scenario
+        results = {
+            "scenario": {"name": scenario.name, "file": self.source.file,
+                         "sha256": self.source.sha256,
+                         "description": scenario.description.strip()},
+            **aggregate(scenario, self.reference.results, self.seed),
+        }
+        if list(self.variants) != [BASE]:
+            results["variant"] = {"id": self.variants[0],
+                                  "name": self.variant_name(self.variants[0])}
+        if self.precision is not None:
+            results["precision"] = self.precision.as_dict()
+        if len(self.variants) > 1:
+            labels = {name: self.variant_name(name) for name in self.variants}
+            results["comparison"] = compare(self.runs, self.variants[0], labels, self.seed)
+        return results
+
+    def summary(self) -> dict:
+        """The results.json document (README, "results.json"), as plain Python values."""
+        return copy.deepcopy(self._summary)
+
+    def comparison(self) -> dict | None:
+        """The paired comparison (results.json ``comparison``), None for one variant."""
+        return copy.deepcopy(self._summary.get("comparison"))
+
+    def records(self) -> list[MilestoneRecord]:
+        """One row per variant, replication, incident and milestone: the rows of
+        replications.csv (variants.csv with several variants), for ``pandas.DataFrame``."""
+        return list(milestone_records(self.runs))
+
+    def manifest(self, command: Sequence[str] | None = None) -> dict:
+        """manifest.json: what produced the results, so any figure can be traced and rerun."""
+        from .reports.manifest import build_manifest
+
+        return build_manifest(
+            scenario_file=self.source.file, sha256=self.source.sha256, seed=self.seed,
+            replications=self.replications,
+            started_at=self.started_at.isoformat(timespec="seconds"),
+            finished_at=self.finished_at.isoformat(timespec="seconds"),
+            elapsed_seconds=self.elapsed_seconds,
+            command=list(command) if command is not None else _python_command(),
+            interventions=[] if list(self.variants) == [BASE] else list(self.variants),
+            executor=self.executor, interventions_file=self.source.interventions_file,
+            interventions_sha256=self.source.interventions_sha256,
+        )
+
+
+def write_report(experiment: Experiment, out: str | Path = "reports", *,
+                 command: Sequence[str] | None = None) -> Path:
+    """Write the run's report folder, ``<out>/<scenario name>/<run label>/`` (README, "What a
+    run writes"), which appears only once complete; returns its path."""
+    from .reports.exports import variants_csv
+    from .reports.folder import write_run_report
+
+    extra = {}
+    if len(experiment.variants) > 1:
+        extra["variants.csv"] = variants_csv(experiment.runs)
+    return write_run_report(Path(out), experiment._summary, experiment.manifest(command),
+                            experiment.reference, experiment.finished_at, extra_files=extra)
+
+
+@dataclass(frozen=True)
+class StockpilePlan:
+    """A stockpile sizing (``sizing``: quantities, cost, service levels, rotation) and, unless
+    skipped, its re-simulated check on new replications."""
+
+    source: ScenarioVariants
+    sizing: StockpileSizing
+    check: list[ResimulatedRow] | None
+    seed: int
+    executor: str
+    started_at: datetime
+    finished_at: datetime
+    elapsed_seconds: float
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.source.base
+
+    def quantities(self) -> dict[str, dict[str, int]]:
+        """depot id -> item id -> recommended quantity."""
+        return self.sizing.quantities()
+
+    @cached_property
+    def _summary(self) -> dict:
+        from .reports.sizing_results import sizing_results
+
+        return sizing_results(self.scenario, self.sizing, self.check,
+                              scenario_file=self.source.file, sha256=self.source.sha256,
+                              seed=self.seed)
+
+    def summary(self) -> dict:
+        """The sizing.json document (README, "Sizing stockpiles")."""
+        return copy.deepcopy(self._summary)
+
+    def manifest(self, command: Sequence[str] | None = None) -> dict:
+        from .reports.manifest import build_manifest
+
+        manifest = build_manifest(
+            scenario_file=self.source.file, sha256=self.source.sha256, seed=self.seed,
+            replications=self.sizing.replications,
+            started_at=self.started_at.isoformat(timespec="seconds"),
+            finished_at=self.finished_at.isoformat(timespec="seconds"),
+            elapsed_seconds=self.elapsed_seconds,
+            command=list(command) if command is not None else _python_command(),
+            executor=self.executor,
+        )
+        manifest["service_level"] = self.sizing.service_level
+        manifest["check_replications"] = 0 if self.check is None else self.sizing.replications
+        return manifest
+
+
+def write_sizing_report(plan: StockpilePlan, out: str | Path = "reports", *,
+                        command: Sequence[str] | None = None) -> Path:
+    """Write ``<out>/<scenario name>/sizing/<run label>/`` (sizing.md, sizing.csv,
+    rotation.csv, sizing.json, manifest.json), which appears only once complete."""
+    from .reports.sizing import write_sizing_report as write
+
+    return write(Path(out), plan._summary, plan.manifest(command), plan.finished_at)
