@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from .stages import pause_at
+
 __all__ = [
     "ReportFolder",
     "atomic_write_bytes",
@@ -130,6 +132,7 @@ class ReportFolder:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self.staging = None
                 raise
+            pause_at("staged")
             return self.staging
 
     def __exit__(
@@ -153,6 +156,7 @@ class ReportFolder:
                     "report folder appeared while the run was writing",
                     str(self.final_dir),
                 )
+            pause_at("renaming")
             # Last, so a kill at any earlier moment leaves a marked (removable) partial.
             (staging / OWNER_FILE).unlink(missing_ok=True)
             os.replace(staging, self.final_dir)
@@ -160,6 +164,7 @@ class ReportFolder:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _fsync_dir(self.final_dir.parent)
+        pause_at("renamed")
 
 
 def clean_stale_partials(

@@ -13,6 +13,7 @@ from pathlib import Path
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
 from .exports import coverage_csv, replications_csv, results_json, stock_csv, trace_csv
 from .markdown import render_markdown
+from .stages import pause_at
 
 
 def scenario_folder_name(name: str) -> str:
@@ -28,24 +29,28 @@ def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
 
     ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
     """
+    pause_at("writing")
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"])
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now)
     with ReportFolder(final) as staging:
-        (staging / "report.md").write_text(render_markdown(results, manifest), encoding="utf-8")
-        (staging / "results.json").write_text(results_json(results), encoding="utf-8")
-        (staging / "replications.csv").write_text(
-            replications_csv(experiment.scenario, experiment.results), encoding="utf-8"
-        )
-        (staging / "trace.csv").write_text(trace_csv(experiment.example_trace), encoding="utf-8")
+        _write(staging, "report.md", render_markdown(results, manifest))
+        _write(staging, "results.json", results_json(results))
+        _write(staging, "replications.csv",
+               replications_csv(experiment.scenario, experiment.results))
+        _write(staging, "trace.csv", trace_csv(experiment.example_trace))
         if any(incident.get("warning") for incident in results["incidents"]):
-            (staging / "coverage.csv").write_text(coverage_csv(results), encoding="utf-8")
+            _write(staging, "coverage.csv", coverage_csv(results))
         if results.get("stock"):
-            (staging / "stock.csv").write_text(stock_csv(results), encoding="utf-8")
+            _write(staging, "stock.csv", stock_csv(results))
         for name, text in (extra_files or {}).items():
-            (staging / name).write_text(text, encoding="utf-8")
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+            _write(staging, name, text)
+        _write(staging, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return final
+
+
+def _write(staging: Path, name: str, text: str) -> None:
+    """One report file into the staging folder; a test may pause the run just after it."""
+    (staging / name).write_text(text, encoding="utf-8")
+    pause_at(f"wrote:{name}")

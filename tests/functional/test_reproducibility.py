@@ -138,16 +138,27 @@ _SCRIPT = textwrap.dedent(
 )
 
 
-def _digest(hash_seed: str) -> str:
-    env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-    done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+def _digests(*hash_seeds: str) -> list[str]:
+    """The script's digest under each PYTHONHASHSEED, the interpreters run side by side."""
+    runs = [subprocess.Popen([sys.executable, "-c", _SCRIPT], cwd=ROOT,
+                             env=dict(os.environ, PYTHONHASHSEED=seed), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for seed in hash_seeds]
+    digests = []
+    try:
+        for run in runs:
+            out, err = run.communicate(timeout=120)  # only so a hang fails the test
+            assert run.returncode == 0, err
+            digests.append(out.strip())
+    finally:
+        for run in runs:
+            run.kill()
+            run.wait()
+    return digests
 
 
 def test_results_identical_under_different_pythonhashseed() -> None:
-    zero, one = _digest("0"), _digest("1")
+    zero, one = _digests("0", "1")
 
     assert len(zero) == 64
     assert zero == one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,16 +34,36 @@ def run_cli(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.Co
     )
 
 
+@contextlib.contextmanager
+def _sigint_not_ignored() -> Iterator[None]:
+    """Let a child started here receive Ctrl-C even if pytest itself ignores SIGINT.
+
+    A shell starts background jobs (``pytest &``, ``nohup``) with SIGINT ignored; an ignored
+    signal stays ignored across ``exec``, and Python then never installs its Ctrl-C handler,
+    so the SIGINT tests would wait for a run that cannot hear them. A handled signal is reset
+    to the default at ``exec``, so handling it here for the moment of the fork is enough.
+    """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Child:
     """A CLI run in its own session (so it can be signalled like a terminal's Ctrl-C), with
     its stderr read in the background."""
 
     def __init__(self, *args: str | Path, cwd: Path, **env: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "preparedness", *map(str, args)],
-            cwd=cwd, env=cli_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        with _sigint_not_ignored():
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "preparedness", *map(str, args)],
+                cwd=cwd, env=cli_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
         self._stderr, self._stdout = bytearray(), bytearray()
         self._readers = [
             threading.Thread(target=self._read, args=(self.process.stderr, self._stderr),

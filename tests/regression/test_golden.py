@@ -1,14 +1,16 @@
 """The reference scenarios still give the reviewed numbers, and the directions planners expect.
 
 A failure here means results changed. If the change was intended, regenerate with
-``python -m tests.regression.regenerate`` (or ``REGENERATE_GOLDEN=1 pytest tests/regression``)
-and review the diff of ``golden.json``.
+``python -m tests.regression.regenerate`` (or ``REGENERATE_GOLDEN=1 pytest tests/regression``,
+which rewrites the file and then fails, so it is never mistaken for a passing check, and
+refuses when ``CI`` is set), review the diff of ``golden.json`` and rerun.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 
 import pytest
 
@@ -17,11 +19,26 @@ from tests.regression import regenerate
 HOW = "if intended, run: python -m tests.regression.regenerate"
 
 
+def regenerate_if_asked(computed: dict, env: Mapping[str, str]) -> None:
+    """With ``REGENERATE_GOLDEN=1``, rewrite golden.json and fail; in CI, refuse and fail.
+
+    A run that rewrote the file compared the numbers with themselves: it must not pass.
+    """
+    if env.get("REGENERATE_GOLDEN") != "1":
+        return
+    if env.get("CI"):
+        pytest.fail("REGENERATE_GOLDEN=1 is refused in CI: regenerate locally with "
+                    "python -m tests.regression.regenerate and commit the reviewed diff",
+                    pytrace=False)
+    regenerate.write(computed)
+    pytest.fail(f"regenerated {regenerate.GOLDEN}; review its diff, then rerun without "
+                "REGENERATE_GOLDEN", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def current() -> dict:
     computed = regenerate.compute()
-    if os.environ.get("REGENERATE_GOLDEN") == "1":
-        regenerate.write(computed)
+    regenerate_if_asked(computed, os.environ)
     return computed
 
 
@@ -33,6 +50,35 @@ def golden() -> dict:
 def test_golden_file_describes_this_run(golden) -> None:
     assert golden["replications"] == regenerate.REPLICATIONS
     assert set(golden["scenarios"]) == set(regenerate.NAMES)
+
+
+def test_every_reference_scenario_has_a_golden_summary() -> None:
+    shipped = {path.stem for path in regenerate.SCENARIOS_DIR.glob("*.yaml")}
+    assert shipped == set(regenerate.NAMES)
+
+
+@pytest.mark.parametrize(
+    ("env", "writes", "message"),
+    [
+        ({"REGENERATE_GOLDEN": "1"}, True, "regenerated"),
+        ({"REGENERATE_GOLDEN": "1", "CI": "true"}, False, "refused in CI"),
+    ],
+    ids=["locally-rewrites-then-fails", "in-ci-refuses"],
+)
+def test_regenerate_mode_never_passes(monkeypatch, env: dict, writes: bool,
+                                      message: str) -> None:
+    written: list[dict] = []
+    monkeypatch.setattr(regenerate, "write", written.append)
+    with pytest.raises(pytest.fail.Exception, match=message):
+        regenerate_if_asked({"scenarios": {}}, env)
+    assert written == ([{"scenarios": {}}] if writes else [])
+
+
+def test_without_the_variable_nothing_is_rewritten(monkeypatch) -> None:
+    written: list[dict] = []
+    monkeypatch.setattr(regenerate, "write", written.append)
+    regenerate_if_asked({"scenarios": {}}, {"CI": "true", "REGENERATE_GOLDEN": "0"})
+    assert written == []
 
 
 @pytest.mark.parametrize("name", regenerate.NAMES)
@@ -49,7 +95,7 @@ def test_reference_scenario_matches_golden_summary(name: str, current, golden) -
 
 def _median(current: dict, name: str, incident_id: str, key: str) -> float:
     summary = current["scenarios"][name]["incidents"][incident_id][key]
-    assert summary["n_reached"] >= regenerate.REPLICATIONS // 2, (name, incident_id, key)
+    assert summary["n_reached"] >= regenerate.REPLICATIONS[name] // 2, (name, incident_id, key)
     return summary["median"]
 
 
