@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 
     generate = sub.add_parser("generate", help="write a synthetic scenario")
     kinds = generate.add_subparsers(dest="kind", required=True)
-    city = kinds.add_parser("city", help="a whole city (default: Chengdu's size, seed 002)")
+    city = kinds.add_parser("city", help="a whole city (default: Chengdu's size)")
     city.add_argument("--communities", type=arguments.positive_int, default=CHENGDU.communities)
     city.add_argument("--grid-cells", type=arguments.positive_int, default=CHENGDU.grid_cells)
     city.add_argument("--grid-workers", type=arguments.positive_int,
@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
     city.add_argument("--scale", type=float, default=1.0,
                       help="multiply every count above, e.g. 0.01 for 1%% of the city")
     city.add_argument("--unequal", action="store_true",
-                      help="communities from 1,522 to over 150,000 residents (seed 004) "
+                      help="communities from 1,522 to over 150,000 residents (as in Shenzhen Longgang) "
                       "instead of equal ones")
     city.add_argument("--seed", type=arguments.seed, default=2,
                       help="seed of the generator (default 2)")

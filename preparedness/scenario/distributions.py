@@ -158,7 +158,7 @@ class LogNormalParams(_Frozen):
 
 
 class LogNormalSpec(DistributionSpec):
-    """Right-skewed times given by their median and 90th percentile (section 2.2)."""
+    """Right-skewed times given by their median and 90th percentile, the two figures a planner can estimate from a drill log."""
 
     lognormal: LogNormalParams
 

@@ -1,6 +1,6 @@
 """Property tests of the scenario loader: whatever a file holds, the loader's contract holds.
 
-The contract (engineering-notes.md 5.3): loading returns a ``Scenario`` or raises
+The contract (README, "Reading errors"): loading returns a ``Scenario`` or raises
 ``ScenarioError`` whose every diagnostic points inside the file; no other exception escapes.
 Inputs: arbitrary text and bytes, arbitrary YAML documents, and the reference scenarios
 mutated at random (keys dropped, list items duplicated, keys renamed, scalars replaced by
