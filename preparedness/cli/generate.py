@@ -28,8 +28,8 @@ def add_parser(sub) -> None:
     city.add_argument("--scale", type=float, default=1.0,
                       help="multiply every count above, e.g. 0.01 for 1%% of the city")
     city.add_argument("--unequal", action="store_true",
-                      help="communities from 1,522 to over 150,000 residents (as in Shenzhen Longgang) "
-                      "instead of equal ones")
+                      help="communities from 1,522 to over 150,000 residents (as in Shenzhen "
+                      "Longgang) instead of equal ones")
     city.add_argument("--seed", type=arguments.seed, default=2,
                       help="seed of the generator (default 2)")
     city.add_argument("--out", type=Path, required=True, help="scenario file to write")

@@ -158,7 +158,8 @@ class LogNormalParams(_Frozen):
 
 
 class LogNormalSpec(DistributionSpec):
-    """Right-skewed times given by their median and 90th percentile, the two figures a planner can estimate from a drill log."""
+    """Right-skewed times given by their median and 90th percentile: the two figures a planner
+    can read off a drill log."""
 
     lognormal: LogNormalParams
 

@@ -1,4 +1,4 @@
-"""Names from scenarios reach every output escaped for its format (README, "Reading errors" and "What a run writes").
+"""Names from scenarios reach every output escaped for its format (README, "What a run writes").
 
 A scenario whose names hold ``<script>``, Markdown, spreadsheet formulas, line breaks,
 terminal escape sequences and CJK is run through the real command line; then:
