@@ -30,6 +30,8 @@ def daily_amount(rule: SupplyRule, item: Item) -> float:
     that ``contains`` 2,100 kcal turns Sphere's 2,100 kcal/person/day into one kit.
     """
     figure = rule.per_person_per_day
+    if figure is None:
+        raise TypeError(f"the supply rule for '{rule.item}' has no per_person_per_day")
     if not isinstance(figure, str):
         return float(figure)
     amount, unit, _source = STANDARDS[figure]
@@ -101,15 +103,20 @@ def rule_demand(scenario: Scenario, frame: SupplyFrame, incident: Incident,
             else:
                 total = total + Curve.ramp(on_scene, end, rate * (end - on_scene))
         return total
+    per_unit = rule.per_task_unit
+    if per_unit is None:  # unreachable: SupplyRule requires exactly one of the three figures
+        return total
     plan = scenario.plan_for(incident)
     for team_rule in plan.teams if plan is not None else ():
         if team_rule.task is None:
             continue
         window = frame.tasks.get((incident.id, team_rule.team))
-        if window is None or window[1] is None:
+        if window is None:
             continue
         on_scene, end = window
-        total = total + Curve.ramp(on_scene, end, team_rule.task.size * rule.per_task_unit)
+        if end is None:
+            continue
+        total = total + Curve.ramp(on_scene, end, team_rule.task.size * per_unit)
     return total
 
 

@@ -163,7 +163,7 @@ def report_levels(scenario: Scenario, incident: Incident) -> list[Level]:
     """Levels the incident's report passes through on its way up, lowest first."""
     plan = scenario.plan_for(incident)
     top = plan.report_up_to if plan else Level.district
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(role.id for role in scenario.roles)
     graph.add_edges_from((link.source, link.target) for link in scenario.command.links)
     reachable = nx.descendants(graph, incident.detected_by) | {incident.detected_by}
@@ -195,8 +195,10 @@ def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
             continue
         if kind is EventKind.INCIDENT_DETECTED:
             mark(event.incident, "detected", event.time, event.id)
-            mark(event.incident, f"report:{posts[event.actor].level}", event.time, event.id)
-        elif kind is EventKind.MESSAGE_DELIVERED and event.info == "report":
+            if event.actor is not None:  # the detecting post; always set by the engine
+                mark(event.incident, f"report:{posts[event.actor].level}", event.time, event.id)
+        elif kind is EventKind.MESSAGE_DELIVERED and event.info == "report" \
+                and event.subject is not None:
             mark(event.incident, f"report:{posts[event.subject].level}", event.time, event.id)
         elif kind is EventKind.PLAN_ACTIVATED:
             mark(event.incident, "plan_activated", event.time, event.id)
@@ -224,5 +226,6 @@ def all_teams_on_scene(scenario: Scenario, reached: dict[str, dict[str, Reached]
         if plan is None or not plan.teams:
             continue
         arrivals = [times.get(f"on_scene:{team}") for team in required_teams(scenario, plan)]
-        if all(arrival is not None for arrival in arrivals):
-            times["team_on_scene:all"] = max(arrivals, key=lambda r: r.time)
+        arrived = [arrival for arrival in arrivals if arrival is not None]
+        if len(arrived) == len(arrivals):
+            times["team_on_scene:all"] = max(arrived, key=lambda r: r.time)

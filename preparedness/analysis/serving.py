@@ -12,6 +12,7 @@ Pure arithmetic on ``Curve``s: no SimPy, no time grid.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .cumulative import Curve
@@ -213,7 +214,9 @@ def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
-def _merge_ranges(ranges):
+def _merge_ranges(
+    ranges: Iterable[tuple[float, float, int | None]],
+) -> list[tuple[float, float, int | None]]:
     out: list[tuple[float, float, int | None]] = []
     for low, high, origin in ranges:
         if high <= low:

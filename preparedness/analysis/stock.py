@@ -281,7 +281,16 @@ class _Point:
     up: Curve = Curve()
 
 
-def _replay_item(scenario, network, frame, item, quantities, lateral, depots, incidents):
+def _replay_item(
+    scenario: Scenario,
+    network: SupplyNetwork,
+    frame: SupplyFrame,
+    item: str,
+    quantities: Quantities | None,
+    lateral: bool,
+    depots: dict[tuple[str, str], DepotStock],
+    incidents: dict[tuple[str, str], IncidentSupply],
+) -> None:
     horizon = frame.horizon
     by_incident = incident_demand(scenario, frame, item)
     by_community = community_demand(scenario, frame, item, by_incident)
@@ -321,7 +330,8 @@ def _replay_item(scenario, network, frame, item, quantities, lateral, depots, in
                                      opened=None if state.times.opened is None
                                      else state.times.opened[0],
                                      horizon=horizon, window_end=state.times.window_end)
-            state.up = passed_up(state.presented, state.served and state.served.served,
+            state.up = passed_up(state.presented,
+                                 None if state.served is None else state.served.served,
                                  state.times)
 
     roots = [p for p in points_bottom_up(network) if network.parent[p] is None]

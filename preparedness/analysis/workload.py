@@ -49,19 +49,22 @@ def post_loads(trace: Trace) -> dict[str, PostLoad]:
     in_use: dict[str, tuple[int, float]] = {}  # post -> (lines in use, since)
     events = trace.events
     for event in events:
-        kind = event.kind
+        kind, actor, subject = event.kind, event.actor, event.subject
+        if actor is None:
+            continue  # incident and centre milestones: nobody's line or call
         if kind is EventKind.LINE_SEIZED or kind is EventKind.LINE_RELEASED:
-            count, since = in_use.get(event.actor, (0, event.time))
-            busy[event.actor] = busy.get(event.actor, 0.0) + count * (event.time - since)
+            count, since = in_use.get(actor, (0, event.time))
+            busy[actor] = busy.get(actor, 0.0) + count * (event.time - since)
             count += 1 if kind is EventKind.LINE_SEIZED else -1
-            in_use[event.actor] = (count, event.time)
+            in_use[actor] = (count, event.time)
         elif kind is EventKind.CALL_DIALLED or kind is EventKind.MESSAGE_POSTED:
-            calls[event.actor] = calls.get(event.actor, 0) + 1
-        elif kind is EventKind.CALL_ANSWERED:
-            calls[event.subject] = calls.get(event.subject, 0) + 1
-        if kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED:
+            calls[actor] = calls.get(actor, 0) + 1
+        elif kind is EventKind.CALL_ANSWERED and subject is not None:
+            calls[subject] = calls.get(subject, 0) + 1
+        if (kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED) \
+                and subject is not None and event.cause is not None:
             waited = event.time - events[event.cause].time
-            held[event.subject] = held.get(event.subject, 0.0) + waited
+            held[subject] = held.get(subject, 0.0) + waited
     for post, (count, since) in in_use.items():  # lines still in use at the horizon
         busy[post] = busy.get(post, 0.0) + count * (trace.horizon - since)
     loads = {}
@@ -84,13 +87,15 @@ def link_loads(trace: Trace) -> dict[tuple[str, str, str], LinkLoad]:
     attempts: dict[tuple[str, str, str], int] = {}
     failures: dict[tuple[str, str, str], int] = {}
     for event in trace.events:
-        kind = event.kind
-        if event.subject is None:
+        kind, actor, subject, channel = event.kind, event.actor, event.subject, event.channel
+        if subject is None:
             continue  # a post to a whole group is not a link between two posts
+        if actor is None or channel is None:
+            continue  # not a call or message (every attempt has a sender and a channel)
         if kind is EventKind.CALL_DIALLED or kind is EventKind.MESSAGE_POSTED:
-            key = (event.actor, event.subject, event.channel)
+            key = (actor, subject, channel)
             attempts[key] = attempts.get(key, 0) + 1
         elif kind in _FAILED_ATTEMPTS:
-            key = (event.actor, event.subject, event.channel)
+            key = (actor, subject, channel)
             failures[key] = failures.get(key, 0) + 1
     return {key: LinkLoad(count, failures.get(key, 0)) for key, count in attempts.items()}

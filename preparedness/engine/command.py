@@ -39,7 +39,9 @@ class Message:
     def info(self) -> str:
         if self.kind == "order":
             return f"order:{self.department}"
-        return self.purpose if self.kind == "errand" else self.kind
+        if self.kind == "errand" and self.purpose is not None:
+            return self.purpose
+        return self.kind
 
 
 def department_unit(world: World, department: Department, near_unit: str) -> Post:
@@ -73,6 +75,7 @@ def liaison_role(world: World, department: Department) -> Role:
     role = world.extra_roles.get(role_id)
     if role is None:
         centre = world.scenario.command.joint_centre
+        assert centre is not None  # liaisons exist only in joint_command_centre mode
         role = Role.model_construct(
             id=role_id,
             name=f"{department.name} liaison",
@@ -84,10 +87,10 @@ def liaison_role(world: World, department: Department) -> Role:
     return role
 
 
-def role_graph(world: World) -> nx.DiGraph:
+def role_graph(world: World) -> nx.DiGraph[str]:
     """Reports-to links between roles, built once per replication."""
     if world.role_graph is None:
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         for link in world.scenario.command.links:
             graph.add_edge(link.source, link.target)
         world.role_graph = graph

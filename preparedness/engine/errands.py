@@ -49,6 +49,7 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
 
 def act(world: World, state, post: Post, message: Message, cause: int):
     """What a person does with an errand once they have decided: pass it on, or carry it out."""
+    assert message.purpose is not None  # send_errand always gives an errand its purpose
     if message.route:
         yield from send_errand(world, state, post, message.route, message.purpose, cause)
         return

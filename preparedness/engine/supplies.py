@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import simpy
+
 from ..scenario.models import Depot
 from ..scenario.supply_network import supply_network
 from . import errands
@@ -31,7 +33,7 @@ from .world import Post, World
 class DepotState:
     """One depot in one replication: released once, opened once, shared by every incident."""
 
-    opened: object  # simpy.Event, succeeded with the DEPOT_OPENED event id
+    opened: simpy.Event  # succeeded with the DEPOT_OPENED event id
     requested: bool = False
     trucks: set[str] = field(default_factory=set)  # points its first truck was sent to
     restock_ordered: bool = False
@@ -58,7 +60,7 @@ def request_supplies(world: World, state, activator: Post, cause: int):
         top_state = _state(world, top.id)
         if not top_state.restock_ordered:
             top_state.restock_ordered = True
-            world.env.process(_restock(world, top))
+            world.env.process(_restock(world, top, top.restock_lead_time))
 
 
 def depot_actor(world: World, depot: Depot) -> str:
@@ -162,14 +164,14 @@ def _first_truck(world: World, source_id: str, target: str):
     trace.emit(env.now, EventKind.TRANSFER_ARRIVED, incident, actor, cause=cause, info=info)
 
 
-def _restock(world: World, depot: Depot):
+def _restock(world: World, depot: Depot, lead_time: float):
     env, trace = world.env, world.trace
     opened = yield _state(world, depot.id).opened
     actor = depot_actor(world, depot)
     incident = trace[opened].incident
     ordered = trace.emit(env.now, EventKind.RESTOCK_ORDERED, incident, actor, cause=opened,
                          info=depot.id)
-    yield env.timeout(depot.restock_lead_time)
+    yield env.timeout(lead_time)
     trace.emit(env.now, EventKind.RESTOCK_ARRIVED, incident, actor, cause=ordered,
                info=depot.id)
 

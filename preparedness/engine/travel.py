@@ -47,7 +47,7 @@ def next_reopening(world: World, now: float) -> float:
                default=math.inf)
 
 
-def road_graph(scenario: Scenario) -> nx.DiGraph | None:
+def road_graph(scenario: Scenario) -> nx.DiGraph[str] | None:
     """The scenario's roads as a directed graph weighted in minutes, built once and cached.
 
     Parallel roads keep the fastest; a two-way road gives an edge each way and is marked
@@ -56,12 +56,15 @@ def road_graph(scenario: Scenario) -> nx.DiGraph | None:
     cache = scenario._indices
     if "road_graph" not in cache:
         travel = scenario.travel
-        graph = None
+        graph: nx.DiGraph[str] | None = None
         if travel.roads:
             graph = nx.DiGraph()
             for road in travel.roads:
-                minutes = (road.time if road.time is not None
-                           else road.length_km / travel.speed_kmh * 60.0)
+                if road.time is not None:
+                    minutes = road.time
+                else:
+                    assert road.length_km is not None  # Road's validator requires one of them
+                    minutes = road.length_km / travel.speed_kmh * 60.0
                 directions = [(road.source, road.target)]
                 if not road.one_way:
                     directions.append((road.target, road.source))
@@ -82,7 +85,7 @@ class RouteFinder:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.graph = road_graph(scenario)
-        self._times: dict[tuple[str, str, frozenset], float] = {}
+        self._times: dict[tuple[str, str, frozenset[tuple[str, str]]], float] = {}
 
     def time(self, origin: str, destination: str, cuts: frozenset[tuple[str, str]]) -> float:
         if origin == destination:
@@ -91,23 +94,25 @@ class RouteFinder:
             return self._straight_line(origin, destination)
         key = (origin, destination, cuts)
         if key not in self._times:
-            self._times[key] = self._shortest(origin, destination, cuts)
+            self._times[key] = self._shortest(self.graph, origin, destination, cuts)
         return self._times[key]
 
-    def _shortest(self, origin: str, destination: str, cuts) -> float:
-        graph = self.graph
+    def _shortest(self, graph: nx.DiGraph[str], origin: str, destination: str,
+                  cuts: frozenset[tuple[str, str]]) -> float:
+        view: nx.Graph[str] = graph
         if cuts:
-            graph = nx.restricted_view(graph, [], self._closed(cuts))
+            view = nx.restricted_view(graph, [], self._closed(graph, cuts))
         try:
-            return float(nx.shortest_path_length(graph, origin, destination, weight="minutes"))
+            return float(nx.shortest_path_length(view, origin, destination, weight="minutes"))
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return math.inf
 
-    def _closed(self, cuts) -> list[tuple[str, str]]:
+    def _closed(self, graph: nx.DiGraph[str],
+                cuts: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
         """Edges the cuts close: the named direction, and the other one of a two-way road."""
         closed = []
         for source, target in sorted(cuts):
-            edge = self.graph.get_edge_data(source, target)
+            edge = graph.get_edge_data(source, target)
             if edge is not None:
                 closed.append((source, target))
                 if edge["two_way"]:

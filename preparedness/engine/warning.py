@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ..scenario.channels import GroupMessageChannel, PlatformChannel, SmsChannel
 from ..scenario.models import Community, DoorKnocking, Level
 from .channels import channel_order, send
 from .command import Message
@@ -56,7 +57,7 @@ def warning_area(world: World, state) -> list[str]:
             units.update(b for cell in finest for b in places.buildings_of(cell))
         else:
             finest = [places.building(community.id, k) for k in part.buildings]
-            units = set(finest) | {places.units[b].parent for b in finest}
+            units = set(finest) | {places.ancestor(b, Level.grid) for b in finest}
         if state.warn_units.get(community.id, set()) is None:
             continue  # the whole community is already in the area
         state.warn_units[community.id] = state.warn_units.get(community.id, set()) | units
@@ -185,6 +186,9 @@ def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int
 def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int):
     env, trace = world.env, world.trace
     channel = world.scenario.channel(channel_id)
+    if not isinstance(channel, GroupMessageChannel | SmsChannel | PlatformChannel):
+        # The loader rejects this (check_references: households are warned by a post).
+        raise TypeError(f"channel '{channel_id}' is a {channel.kind} channel, not a post")
     line = world.seize(post, state.incident.id, cause)
     yield line
     world.seized(post, state.incident.id, cause)
@@ -201,11 +205,10 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         count = end - first
         times = env.now + np.asarray(read_delay.sample(rng, size=count), dtype=float)
         unread = rng.random(count) < lost
-        forwarding = getattr(channel, "forwarded_share", 0.0)
-        if forwarding > 0:
+        if isinstance(channel, GroupMessageChannel) and channel.forwarded_share > 0:
             # Some of those who never read it hear it from a member who did: the reader's
             # delay (the draw above) plus the forwarding delay.
-            told = unread & (rng.random(count) < forwarding)
+            told = unread & (rng.random(count) < channel.forwarded_share)
             later = np.asarray(channel.forward_delay.sample(rng, size=count), dtype=float)
             times = np.where(told, times + later, times)
             unread &= ~told

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import networkx as nx
 import simpy
 
 from ..scenario.models import Level, Role, Scenario, Shift
@@ -157,7 +158,7 @@ class World:
     centres: dict[str, CentreState] = field(default_factory=dict)
     #: Roles the engine adds itself (liaisons in a joint centre), by id.
     extra_roles: dict[str, Role] = field(default_factory=dict)
-    role_graph: object = None
+    role_graph: nx.DiGraph[str] | None = None
     #: channel id -> outages drawn for this replication: (start, end, communities or None)
     outages: dict[str, list[tuple[float, float, frozenset | None]]] = field(default_factory=dict)
     #: team id -> that team's state in this replication (``teams.py``)

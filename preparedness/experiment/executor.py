@@ -16,11 +16,15 @@ import concurrent.futures as cf
 import contextlib
 import math
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
 
 __all__ = [
     "DASK_ENV",
@@ -94,7 +98,7 @@ class SerialExecutor(Executor):
 
     description = "serial (in this process)"
 
-    def run(self, fn, tasks):
+    def run(self, fn: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         for index, task in enumerate(tasks):
             yield index, fn(*task)
 
@@ -113,10 +117,10 @@ def _sigint_ignored() -> Iterator[None]:
 
 
 #: In a pool worker: the parent's "stop" flag, set when the run is interrupted.
-_STOP = None
+_STOP: multiprocessing.synchronize.Event | None = None
 
 
-def _init_worker(stop) -> None:
+def _init_worker(stop: multiprocessing.synchronize.Event) -> None:
     """Pool workers leave Ctrl-C to the parent, which cancels and stops them cleanly."""
     global _STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -135,12 +139,12 @@ class _FuturesExecutor(Executor):
     def _pool(self) -> cf.Executor:
         raise NotImplementedError
 
-    def _submit(self, pool: cf.Executor, fn, task: Task) -> cf.Future:
+    def _submit(self, pool: cf.Executor, fn: Callable[..., Any], task: Task) -> cf.Future[Any]:
         return pool.submit(fn, *task)
 
-    def run(self, fn, tasks):
+    def run(self, fn: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         pool = self._pool()
-        futures: dict[cf.Future, int] = {}
+        futures: dict[cf.Future[Any], int] = {}
         try:
             for index, task in enumerate(tasks):
                 futures[self._submit(pool, fn, task)] = index
@@ -164,7 +168,7 @@ class PoolExecutor(_FuturesExecutor):
         self.workers = workers
         self.description = f"process pool, {workers} worker{'s' if workers != 1 else ''}"
         self._executor: cf.ProcessPoolExecutor | None = None
-        self._stop = None
+        self._stop: multiprocessing.synchronize.Event | None = None
 
     def _pool(self) -> cf.Executor:
         if self._executor is None:
@@ -189,7 +193,8 @@ class PoolExecutor(_FuturesExecutor):
         """
         executor, self._executor = self._executor, None
         if executor is not None:
-            self._stop.set()
+            if self._stop is not None:  # created with the executor, in ``_pool``
+                self._stop.set()
             executor.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
@@ -215,7 +220,8 @@ class DaskExecutor(_FuturesExecutor):
             raise ExecutorError(
                 "Dask is not installed; install it with: pip install 'preparedness[distributed]'"
             ) from error
-        self._cluster = None
+        self._cluster: LocalCluster | None = None
+        self._client: Client | None = None
         if address == "local":
             workers = local_workers or os.cpu_count() or 1
             # Loopback only, no dashboard: never listen on every interface (notes section 6).

@@ -20,7 +20,7 @@ def build_manifest(*, scenario_file: str, sha256: str, seed: int, replications: 
                    executor: str | None = None, interventions_file: str | None = None,
                    interventions_sha256: str | None = None) -> dict:
     """``executor`` is informational only: results never depend on where they ran."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in ("simpy", "numpy", "pydantic", "networkx", "scipy"):
         try:
             versions[name] = metadata.version(name)
