@@ -38,6 +38,7 @@ def spread(times: list[float]) -> str:
 
 def idle_share(seconds: float = 1.0) -> float:
     """Share of all cores' time that was idle over the next ``seconds`` (Linux /proc/stat)."""
+
     def sample() -> tuple[int, int]:
         with open("/proc/stat", encoding="ascii") as handle:
             fields = [int(x) for x in handle.readline().split()[1:]]

@@ -32,19 +32,28 @@ def main() -> None:
     parser.add_argument("--unequal", action="store_true")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to this long for the machine to be 90%% idle")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be 90%% idle",
+    )
     args = parser.parse_args()
     size = CHENGDU.scaled(args.scale)
-    print(f"city: {size.describe()}{', unequal' if args.unequal else ''}; {load_note()}; "
-          f"{wait_for_quiet(args.wait_quiet)}")
+    print(
+        f"city: {size.describe()}{', unequal' if args.unequal else ''}; {load_note()}; "
+        f"{wait_for_quiet(args.wait_quiet)}"
+    )
     started = time.perf_counter()
     text = city_scenario_text(size, unequal=args.unequal)
     generated = time.perf_counter()
     scenario = validate_document(parse_yaml_text(text, "city.yaml"))
     loaded = time.perf_counter()
-    print(f"generate {generated - started:.2f} s, load and validate "
-          f"{loaded - generated:.2f} s ({len(text.encode()) / 1e6:.2f} MB of YAML)")
+    print(
+        f"generate {generated - started:.2f} s, load and validate "
+        f"{loaded - generated:.2f} s ({len(text.encode()) / 1e6:.2f} MB of YAML)"
+    )
     times, posts, events = [], [], []
     for replication in range(args.repeats):
         clock = time.perf_counter()
@@ -54,16 +63,22 @@ def main() -> None:
         events.append(result.events)
     households = sum(sum(w["households"].values()) for w in result.warnings.values())
     warned = sum(sum(w["reached"].values()) for w in result.warnings.values())
-    print(f"warning areas of the {len(result.warnings)} incidents: {households:,} households, "
-          f"{warned:,} warned before the horizon in the last replication")
+    print(
+        f"warning areas of the {len(result.warnings)} incidents: {households:,} households, "
+        f"{warned:,} warned before the horizon in the last replication"
+    )
     median = statistics.median(times)
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
-    print(f"one replication: {median:.3f} s median of {args.repeats} (runs {spread(times)} s); "
-          f"{statistics.median(posts):.0f} posts built, {statistics.median(events):,.0f} events")
+    print(
+        f"one replication: {median:.3f} s median of {args.repeats} (runs {spread(times)} s); "
+        f"{statistics.median(posts):.0f} posts built, {statistics.median(events):,.0f} events"
+    )
     print(f"peak memory of the process: {peak_gib:.3f} GiB")
-    print(f"targets: {TARGET_SECONDS:.0f} s per replication: "
-          f"{'met' if median <= TARGET_SECONDS else 'MISSED'}; {TARGET_GIB:.0f} GiB: "
-          f"{'met' if peak_gib <= TARGET_GIB else 'MISSED'}")
+    print(
+        f"targets: {TARGET_SECONDS:.0f} s per replication: "
+        f"{'met' if median <= TARGET_SECONDS else 'MISSED'}; {TARGET_GIB:.0f} GiB: "
+        f"{'met' if peak_gib <= TARGET_GIB else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -75,8 +75,9 @@ def scenario_text() -> str:
     for node in range(n):
         level = "community" if node < callers else "township"
         extra = ", authority: {activate_plans: [tree]}" if node == 0 else ""
-        lines.append(f"  - {{id: n{node}, name: n{node}, level: {level}, decision_time: 0s"
-                     f"{extra}}}")
+        lines.append(
+            f"  - {{id: n{node}, name: n{node}, level: {level}, decision_time: 0s{extra}}}"
+        )
     lines += ["command:", "  mode: siloed_relay", "  links:"]
     for node in range(callers):
         for child in children(node):
@@ -94,16 +95,18 @@ def scenario_text() -> str:
 
 def load_tree_scenario():
     text = scenario_text()
-    document = parse_yaml_text(text, "relay_tree.yaml", max_bytes=20_000_000,
-                               max_nodes=5_000_000)
+    document = parse_yaml_text(text, "relay_tree.yaml", max_bytes=20_000_000, max_nodes=5_000_000)
     return validate_document(document), len(text)
 
 
 def engine_reach_all(scenario, replication: int) -> tuple[float, int]:
     """Time until everyone has the message, and how many trace events that took."""
     trace = simulate_replication(scenario, replication, SEED)
-    reached = {event.subject: event.time for event in trace.events
-               if event.kind is EventKind.MESSAGE_DELIVERED and event.info == "report"}
+    reached = {
+        event.subject: event.time
+        for event in trace.events
+        if event.kind is EventKind.MESSAGE_DELIVERED and event.info == "report"
+    }
     if len(reached) != tree_size() - 1:
         raise RuntimeError(f"only {len(reached)} of {tree_size() - 1} people were reached")
     return max(reached.values()), len(trace)
@@ -138,18 +141,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-replications", type=int, default=10)
     parser.add_argument("--plain-replications", type=int, default=200)
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to this long for the machine to be 90%% idle")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile one engine replication and print the top functions")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be 90%% idle",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile one engine replication and print the top functions",
+    )
     args = parser.parse_args()
-    print(f"relay tree: depth {DEPTH}, fan-out {FANOUT}, {tree_size():,} people; answer "
-          f"{ANSWER}, retry after {RETRY:g} min, talk lognormal median {TALK_MEDIAN} min "
-          f"p90 {TALK_P90} min; {load_note()}; {wait_for_quiet(args.wait_quiet)}")
+    print(
+        f"relay tree: depth {DEPTH}, fan-out {FANOUT}, {tree_size():,} people; answer "
+        f"{ANSWER}, retry after {RETRY:g} min, talk lognormal median {TALK_MEDIAN} min "
+        f"p90 {TALK_P90} min; {load_note()}; {wait_for_quiet(args.wait_quiet)}"
+    )
     clock = time.perf_counter()
     scenario, size = load_tree_scenario()
-    print(f"engine scenario: {size / 1e6:.1f} MB of YAML, {len(scenario.roles):,} roles, "
-          f"{len(scenario.command.links):,} links; loaded in {time.perf_counter() - clock:.1f} s")
+    print(
+        f"engine scenario: {size / 1e6:.1f} MB of YAML, {len(scenario.roles):,} roles, "
+        f"{len(scenario.command.links):,} links; loaded in {time.perf_counter() - clock:.1f} s"
+    )
 
     engine, engine_times, events = [], [], []
     for replication in range(args.engine_replications):
@@ -166,18 +181,27 @@ def main() -> None:
 
     ks = stats.ks_2samp(engine, plain)
     e_time, p_time = statistics.median(engine_times), statistics.median(plain_times)
-    print(f"time to reach all, engine ({len(engine)} runs): mean {np.mean(engine):.1f} min, "
-          f"p90 {p90(engine):.1f} min")
-    print(f"time to reach all, plain  ({len(plain)} runs): mean {np.mean(plain):.1f} min, "
-          f"p90 {p90(plain):.1f} min")
+    print(
+        f"time to reach all, engine ({len(engine)} runs): mean {np.mean(engine):.1f} min, "
+        f"p90 {p90(engine):.1f} min"
+    )
+    print(
+        f"time to reach all, plain  ({len(plain)} runs): mean {np.mean(plain):.1f} min, "
+        f"p90 {p90(plain):.1f} min"
+    )
     print(f"KS test, engine vs plain: D = {ks.statistic:.3f}, p = {ks.pvalue:.3f}")
-    print(f"seconds per replication (median): engine {e_time:.2f} "
-          f"({statistics.median(events):,.0f} trace events), plain {p_time:.3f}")
+    print(
+        f"seconds per replication (median): engine {e_time:.2f} "
+        f"({statistics.median(events):,.0f} trace events), plain {p_time:.3f}"
+    )
     ratio = p_time / e_time
     verdict = "met" if ratio >= 20 else "MISSED"
-    print(f"engine speed relative to the plain model: {ratio:.3f}x (target >= 20x: {verdict}; "
-          f"the engine is {e_time / p_time:.1f}x slower)" if ratio < 1 else
-          f"engine speed relative to the plain model: {ratio:.1f}x (target >= 20x: {verdict})")
+    print(
+        f"engine speed relative to the plain model: {ratio:.3f}x (target >= 20x: {verdict}; "
+        f"the engine is {e_time / p_time:.1f}x slower)"
+        if ratio < 1
+        else f"engine speed relative to the plain model: {ratio:.1f}x (target >= 20x: {verdict})"
+    )
     if args.profile:
         print_profile(lambda: engine_reach_all(scenario, 0))
 

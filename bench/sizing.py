@@ -45,20 +45,47 @@ NEW_COMMUNITIES = [
     ("shanxia", "山下村", 1800, (9.0, -6.0)),
 ]
 #: Floods added to the reference's two incidents: community, start after, people affected.
-NEW_INCIDENTS = [("beihe", "1h30m", 400), ("xiyuan", "2h", 700), ("qiaotou", "3h", 300),
-                 ("dongpo", "4h", 200), ("liushu", "5h", 150), ("shanxia", "6h", 120),
-                 ("nantang", "8h", 500)]
+NEW_INCIDENTS = [
+    ("beihe", "1h30m", 400),
+    ("xiyuan", "2h", 700),
+    ("qiaotou", "3h", 300),
+    ("dongpo", "4h", 200),
+    ("liushu", "5h", 150),
+    ("shanxia", "6h", 120),
+    ("nantang", "8h", 500),
+]
 NEW_ITEMS = [
-    {"id": "washing_water", "name": "生活用水 water for washing", "unit": "L",
-     "unit_cost": 0.4, "pack_size": 1000},
-    {"id": "hygiene_kit", "name": "卫生包 hygiene kit", "unit": "kit", "unit_cost": 25.0,
-     "pack_size": 20, "shelf_life": "730d"},
-    {"id": "masks", "name": "口罩 masks", "unit": "piece", "unit_cost": 0.8,
-     "pack_size": 50, "shelf_life": "1095d"},
-    {"id": "gloves", "name": "手套 work gloves", "unit": "pair", "unit_cost": 6.0,
-     "pack_size": 12},
-    {"id": "tarpaulins", "name": "篷布 tarpaulins", "unit": "sheet", "unit_cost": 45.0,
-     "pack_size": 5},
+    {
+        "id": "washing_water",
+        "name": "生活用水 water for washing",
+        "unit": "L",
+        "unit_cost": 0.4,
+        "pack_size": 1000,
+    },
+    {
+        "id": "hygiene_kit",
+        "name": "卫生包 hygiene kit",
+        "unit": "kit",
+        "unit_cost": 25.0,
+        "pack_size": 20,
+        "shelf_life": "730d",
+    },
+    {
+        "id": "masks",
+        "name": "口罩 masks",
+        "unit": "piece",
+        "unit_cost": 0.8,
+        "pack_size": 50,
+        "shelf_life": "1095d",
+    },
+    {"id": "gloves", "name": "手套 work gloves", "unit": "pair", "unit_cost": 6.0, "pack_size": 12},
+    {
+        "id": "tarpaulins",
+        "name": "篷布 tarpaulins",
+        "unit": "sheet",
+        "unit_cost": 45.0,
+        "pack_size": 5,
+    },
 ]
 NEW_SUPPLIES = [
     {"item": "washing_water", "per_person_per_day": "sphere_water"},
@@ -77,26 +104,39 @@ def township() -> Scenario:
     roads = data["travel"]["roads"]
     template = next(d for d in data["depots"] if d["level"] == "community")
     for cid, name, population, (x, y) in NEW_COMMUNITIES:
-        communities.append({
-            "id": cid, "name": name, "population": population,
-            "households": population // 3, "share_elderly": 0.2,
-            "share_without_smartphone": 0.15, "grid_cells": max(1, population // 700),
-            "buildings": population // 40, "location": {"x_km": x, "y_km": y},
-        })
-        roads.append({"from": "linjiang", "to": cid,
-                      "length_km": round(1.3 * (x * x + y * y) ** 0.5, 1)})
+        communities.append(
+            {
+                "id": cid,
+                "name": name,
+                "population": population,
+                "households": population // 3,
+                "share_elderly": 0.2,
+                "share_without_smartphone": 0.15,
+                "grid_cells": max(1, population // 700),
+                "buildings": population // 40,
+                "location": {"x_km": x, "y_km": y},
+            }
+        )
+        roads.append(
+            {"from": "linjiang", "to": cid, "length_km": round(1.3 * (x * x + y * y) ** 0.5, 1)}
+        )
         roads.append({"from": f"{cid}_depot", "to": cid, "time": "2m"})
         depot = copy.deepcopy(template)
-        depot.update({"id": f"{cid}_depot", "name": f"{name}物资储备点", "place": cid,
-                      "stock": []})
+        depot.update({"id": f"{cid}_depot", "name": f"{name}物资储备点", "place": cid, "stock": []})
         data["depots"].append(depot)
     flood = data["incidents"][0]
     for cid, after, people in NEW_INCIDENTS:
         incident = copy.deepcopy(flood)
-        incident.update({"id": f"flood_{cid}", "name": f"{cid} flood", "community": cid,
-                         "start_after": after, "cuts_roads": [],
-                         "affected": {"people": people, "growth_per_hour": 0.05,
-                                      "max_people": people * 3}})
+        incident.update(
+            {
+                "id": f"flood_{cid}",
+                "name": f"{cid} flood",
+                "community": cid,
+                "start_after": after,
+                "cuts_roads": [],
+                "affected": {"people": people, "growth_per_hour": 0.05, "max_people": people * 3},
+            }
+        )
         data["incidents"].append(incident)
     data["items"] += NEW_ITEMS
     data["plans"][0]["supplies"] += NEW_SUPPLIES
@@ -109,21 +149,30 @@ def township() -> Scenario:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=None,
-                        help="default: the scenario's (200)")
+    parser.add_argument(
+        "--replications", type=int, default=None, help="default: the scenario's (200)"
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--check", action="store_true",
-                        help="also time the re-simulation of the recommendation")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to this long for the machine to be 90%% idle")
+    parser.add_argument(
+        "--check", action="store_true", help="also time the re-simulation of the recommendation"
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be 90%% idle",
+    )
     args = parser.parse_args()
     scenario = township()
     n = args.replications or scenario.replications
     items = {rule.item for plan in scenario.plans for rule in plan.supplies}
-    print(f"{scenario.name}: {len(scenario.depots)} depots x {len(items)} items, "
-          f"{len(scenario.incidents)} incidents, {n} replications, service level "
-          f"{SERVICE_LEVEL}; median of {args.repeats} runs on {WORKERS} workers; "
-          f"{load_note()}; {wait_for_quiet(args.wait_quiet)}")
+    print(
+        f"{scenario.name}: {len(scenario.depots)} depots x {len(items)} items, "
+        f"{len(scenario.incidents)} incidents, {n} replications, service level "
+        f"{SERVICE_LEVEL}; median of {args.repeats} runs on {WORKERS} workers; "
+        f"{load_note()}; {wait_for_quiet(args.wait_quiet)}"
+    )
     phases: dict[str, list[float]] = {"simulate": [], "size": [], "total": []}
     if args.check:
         phases["check"] = []
@@ -147,13 +196,17 @@ def main() -> None:
     verdict = "met" if total < TARGET_SECONDS else f"MISSED by {total / TARGET_SECONDS:.1f}x"
     reachable = sum(row.reachable for row in sizing.rows)
     held = sum(row.quantity > 0 for row in sizing.rows)
-    print(f"  {len(sizing.rows)} depot-item rows ({reachable} reachable, {held} to hold), "
-          f"total cost {sizing.total_cost:,.2f} yuan")
+    print(
+        f"  {len(sizing.rows)} depot-item rows ({reachable} reachable, {held} to hold), "
+        f"total cost {sizing.total_cost:,.2f} yuan"
+    )
     if args.check:
         met = sum(row.meets_target for row in checked)
         print(f"  re-simulated: {met} of {len(checked)} rows meet the target within their CI")
-    print(f"target: sizing (simulate + size) under {TARGET_SECONDS:.0f} s on {WORKERS} cores: "
-          f"{verdict}")
+    print(
+        f"target: sizing (simulate + size) under {TARGET_SECONDS:.0f} s on {WORKERS} cores: "
+        f"{verdict}"
+    )
 
 
 if __name__ == "__main__":

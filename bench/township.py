@@ -30,31 +30,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--profile", action="store_true",
-                        help="profile 20 serial replications of the warning township")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to this long for the machine to be 90%% idle")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile 20 serial replications of the warning township",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for the machine to be 90%% idle",
+    )
     args = parser.parse_args()
     n = args.replications
-    print(f"{n} replications per run, median of {args.repeats} runs; {load_note()}; "
-          f"{wait_for_quiet(args.wait_quiet)}")
+    print(
+        f"{n} replications per run, median of {args.repeats} runs; {load_note()}; "
+        f"{wait_for_quiet(args.wait_quiet)}"
+    )
     for file, words in TOWNSHIPS.items():
         scenario = load_scenario(SCENARIOS / file).scenario
         run, seed = {"base": scenario}, scenario.seed
         serial, serial_times = timed(
-            lambda run=run, seed=seed: run_variants(run, seed, 0, n, SerialExecutor()),
-            args.repeats)
+            lambda run=run, seed=seed: run_variants(run, seed, 0, n, SerialExecutor()), args.repeats
+        )
         with PoolExecutor(2) as pool:
             run_variants(run, seed, 0, 4, pool)  # start the workers first
             pooled, pool_times = timed(
                 lambda run=run, seed=seed, pool=pool: run_variants(run, seed, 0, n, pool),
-                args.repeats)
+                args.repeats,
+            )
         rate = n / pooled
         verdict = "met" if rate >= TARGET else f"MISSED by {TARGET / rate:.1f}x"
         print(f"{file} ({words}):")
         print(f"  serial:         {n / serial:6.1f} replications/s (runs {spread(serial_times)} s)")
-        print(f"  2-worker pool:  {rate:6.1f} replications/s (runs {spread(pool_times)} s); "
-              f"target {TARGET:.0f}/s: {verdict}")
+        print(
+            f"  2-worker pool:  {rate:6.1f} replications/s (runs {spread(pool_times)} s); "
+            f"target {TARGET:.0f}/s: {verdict}"
+        )
     if args.profile:
         scenario = load_scenario(SCENARIOS / "beijing_fringe_warning.yaml").scenario
         print_profile(

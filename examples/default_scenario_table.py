@@ -1,8 +1,8 @@
 """Run the bundled default scenario and print its milestones as a pandas table.
 
-    pip install -e '.[examples]'
-    python examples/default_scenario_table.py            # 200 replications
-    python examples/default_scenario_table.py 20         # fewer, for a quick look
+pip install -e '.[examples]'
+python examples/default_scenario_table.py            # 200 replications
+python examples/default_scenario_table.py 20         # fewer, for a quick look
 """
 
 from __future__ import annotations

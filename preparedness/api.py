@@ -79,19 +79,19 @@ def display_name(path: str | Path) -> str:
         return str(path)
 
 
-def load_variants(path: str | Path, *,
-                  interventions: str | Path | None = None) -> ScenarioVariants:
+def load_variants(path: str | Path, *, interventions: str | Path | None = None) -> ScenarioVariants:
     """A scenario file and its interventions (those in the file, then those of the separate
     ``interventions`` file), validated; ``.scenario(id)`` applies one. Raises
     ``ScenarioError`` with every located problem."""
     return _read_variants(
-        path, display_name=display_name(path), interventions_path=interventions,
+        path,
+        display_name=display_name(path),
+        interventions_path=interventions,
         interventions_display_name=display_name(interventions) if interventions else None,
     )
 
 
-def load_scenario(path: str | Path, *,
-                  interventions: str | Path | None = None) -> Scenario:
+def load_scenario(path: str | Path, *, interventions: str | Path | None = None) -> Scenario:
     """The validated scenario in ``path``; raises ``ScenarioError`` with every problem, each
     with its ``file:line:col``. The scenario remembers its file and interventions (and
     those of the ``interventions`` file), so ``run_experiment(scenario, compare=[...])``
@@ -103,8 +103,9 @@ def load_scenario(path: str | Path, *,
     return variants.base
 
 
-def _variants(source: Scenario | ScenarioVariants | str | Path,
-              interventions: str | Path | None) -> ScenarioVariants:
+def _variants(
+    source: Scenario | ScenarioVariants | str | Path, interventions: str | Path | None
+) -> ScenarioVariants:
     if isinstance(source, ScenarioVariants):
         return source
     if isinstance(source, Scenario):
@@ -117,8 +118,11 @@ def _in_memory(scenario: Scenario) -> ScenarioVariants:
     """A scenario built in Python: named ``<in memory>``, fingerprinted by its JSON form."""
     text = scenario.model_dump_json(by_alias=True)
     document = YamlDocument(
-        file="<in memory>", data=None, root=yaml.MappingNode("tag:yaml.org,2002:map", []),
-        text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        file="<in memory>",
+        data=None,
+        root=yaml.MappingNode("tag:yaml.org,2002:map", []),
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     return ScenarioVariants(document, scenario, {})
 
@@ -182,14 +186,14 @@ def run_experiment(
     target = None if precision is None else _minutes(precision)
     count = replications or (PILOT_REPLICATIONS if target else reference.replications)
     if target and count > max_replications:
-        raise UsageError(f"replications={count} is more than max_replications="
-                         f"{max_replications}")
+        raise UsageError(f"replications={count} is more than max_replications={max_replications}")
     if target and count < 2:
         raise UsageError("a precision run needs a first round of at least 2 replications")
     timer = Timer()
     with _executor(workers, cluster) as executor:
-        runs, result = _simulate(scenarios, seed, count, target, max_replications, executor,
-                                 progress)
+        runs, result = _simulate(
+            scenarios, seed, count, target, max_replications, executor, progress
+        )
         description = executor.description
     return Experiment(variants, tuple(names), runs, seed, result, description, *timer.stop())
 
@@ -205,10 +209,15 @@ class _Counter:
             self.progress(self.stage, self.done, self.total)
 
 
-def _simulate(scenarios: dict[str, Scenario], seed: int, replications: int,
-              target: float | None, max_replications: int, executor: Executor,
-              progress: Progress | None
-              ) -> tuple[dict[str, VariantRun], PrecisionResult | None]:
+def _simulate(
+    scenarios: dict[str, Scenario],
+    seed: int,
+    replications: int,
+    target: float | None,
+    max_replications: int,
+    executor: Executor,
+    progress: Progress | None,
+) -> tuple[dict[str, VariantRun], PrecisionResult | None]:
     count = len(scenarios)
     label = "replications" if count == 1 else f"replications of {count} variants"
     bar = _Counter(progress, label, replications * count)
@@ -218,13 +227,21 @@ def _simulate(scenarios: dict[str, Scenario], seed: int, replications: int,
         bar.show()
 
     if target is not None:
+
         def on_round(done: int, planned: int) -> None:
             bar.total, bar.stage = planned * count, f"{label} (round to {planned})"
             bar.show()
 
-        return run_to_precision(scenarios, seed, target, initial=replications,
-                                max_replications=max_replications, executor=executor,
-                                progress=advance, on_round=on_round)
+        return run_to_precision(
+            scenarios,
+            seed,
+            target,
+            initial=replications,
+            max_replications=max_replications,
+            executor=executor,
+            progress=advance,
+            on_round=on_round,
+        )
     bar.show()
     # Through the module, so a test can stand in for run_variants.
     batches = replicate.run_variants(scenarios, seed, 0, replications, executor, advance)
@@ -273,13 +290,17 @@ def size_stockpiles(
     variants = _variants(scenario, None)
     base = variants.base
     if not base.depots:
-        raise UsageError(f"{variants.file} has no depots to size: add 'items:' and a "
-                         "'depots:' list (a township depot and the community depots, each "
-                         "with its keepers)")
+        raise UsageError(
+            f"{variants.file} has no depots to size: add 'items:' and a "
+            "'depots:' list (a township depot and the community depots, each "
+            "with its keepers)"
+        )
     if not sized_items(base):
-        raise UsageError(f"{variants.file}: no plan says what its incidents consume, so "
-                         "there is nothing to size: add 'supplies:' to a plan, e.g. "
-                         "{item: drinking_water, per_person_per_day: sphere_drinking_water}")
+        raise UsageError(
+            f"{variants.file}: no plan says what its incidents consume, so "
+            "there is nothing to size: add 'supplies:' to a plan, e.g. "
+            "{item: drinking_water, per_person_per_day: sphere_drinking_water}"
+        )
     if not 0.0 < service_level <= 1.0:
         raise UsageError("the service level is a share: more than 0 and at most 1")
     seed = base.seed if seed is None else seed
@@ -293,8 +314,7 @@ def size_stockpiles(
         for first in range(0, count, step):
             if progress:
                 progress("replications", first, count)
-            frames += collect_frames(base, min(step, count - first), seed, executor,
-                                     start=first)
+            frames += collect_frames(base, min(step, count - first), seed, executor, start=first)
         if progress:
             progress("sizing", count, None)
         sizing = size(base, frames, service_level)

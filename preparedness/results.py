@@ -89,14 +89,19 @@ class Experiment:
 
         scenario = self.scenario
         results = {
-            "scenario": {"name": scenario.name, "file": self.source.file,
-                         "sha256": self.source.sha256,
-                         "description": scenario.description.strip()},
+            "scenario": {
+                "name": scenario.name,
+                "file": self.source.file,
+                "sha256": self.source.sha256,
+                "description": scenario.description.strip(),
+            },
             **aggregate(scenario, self.reference.results, self.seed),
         }
         if list(self.variants) != [BASE]:
-            results["variant"] = {"id": self.variants[0],
-                                  "name": self.variant_name(self.variants[0])}
+            results["variant"] = {
+                "id": self.variants[0],
+                "name": self.variant_name(self.variants[0]),
+            }
         if self.precision is not None:
             results["precision"] = self.precision.as_dict()
         if len(self.variants) > 1:
@@ -122,20 +127,24 @@ class Experiment:
         from .reports.manifest import build_manifest
 
         return build_manifest(
-            scenario_file=self.source.file, sha256=self.source.sha256, seed=self.seed,
+            scenario_file=self.source.file,
+            sha256=self.source.sha256,
+            seed=self.seed,
             replications=self.replications,
             started_at=self.started_at.isoformat(timespec="seconds"),
             finished_at=self.finished_at.isoformat(timespec="seconds"),
             elapsed_seconds=self.elapsed_seconds,
             command=list(command) if command is not None else _python_command(),
             interventions=[] if list(self.variants) == [BASE] else list(self.variants),
-            executor=self.executor, interventions_file=self.source.interventions_file,
+            executor=self.executor,
+            interventions_file=self.source.interventions_file,
             interventions_sha256=self.source.interventions_sha256,
         )
 
 
-def write_report(experiment: Experiment, out: str | Path = "reports", *,
-                 command: Sequence[str] | None = None) -> Path:
+def write_report(
+    experiment: Experiment, out: str | Path = "reports", *, command: Sequence[str] | None = None
+) -> Path:
     """Write the run's report folder, ``<out>/<scenario name>/<run label>/`` (README, "What a
     run writes"), which appears only once complete; returns its path."""
     from .reports.exports import variants_csv
@@ -144,8 +153,14 @@ def write_report(experiment: Experiment, out: str | Path = "reports", *,
     extra = {}
     if len(experiment.variants) > 1:
         extra["variants.csv"] = variants_csv(experiment.runs)
-    return write_run_report(Path(out), experiment._summary, experiment.manifest(command),
-                            experiment.reference, experiment.finished_at, extra_files=extra)
+    return write_run_report(
+        Path(out),
+        experiment._summary,
+        experiment.manifest(command),
+        experiment.reference,
+        experiment.finished_at,
+        extra_files=extra,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,9 +189,14 @@ class StockpilePlan:
     def _summary(self) -> dict:
         from .reports.sizing_results import sizing_results
 
-        return sizing_results(self.scenario, self.sizing, self.check,
-                              scenario_file=self.source.file, sha256=self.source.sha256,
-                              seed=self.seed)
+        return sizing_results(
+            self.scenario,
+            self.sizing,
+            self.check,
+            scenario_file=self.source.file,
+            sha256=self.source.sha256,
+            seed=self.seed,
+        )
 
     def summary(self) -> dict:
         """The sizing.json document (README, "Sizing stockpiles")."""
@@ -186,7 +206,9 @@ class StockpilePlan:
         from .reports.manifest import build_manifest
 
         manifest = build_manifest(
-            scenario_file=self.source.file, sha256=self.source.sha256, seed=self.seed,
+            scenario_file=self.source.file,
+            sha256=self.source.sha256,
+            seed=self.seed,
             replications=self.sizing.replications,
             started_at=self.started_at.isoformat(timespec="seconds"),
             finished_at=self.finished_at.isoformat(timespec="seconds"),
@@ -199,8 +221,9 @@ class StockpilePlan:
         return manifest
 
 
-def write_sizing_report(plan: StockpilePlan, out: str | Path = "reports", *,
-                        command: Sequence[str] | None = None) -> Path:
+def write_sizing_report(
+    plan: StockpilePlan, out: str | Path = "reports", *, command: Sequence[str] | None = None
+) -> Path:
     """Write ``<out>/<scenario name>/sizing/<run label>/`` (sizing.md, sizing.csv,
     rotation.csv, sizing.json, manifest.json), which appears only once complete."""
     from .reports.sizing import write_sizing_report as write

@@ -68,8 +68,7 @@ def _phone(channel_id: str) -> dict[str, Any]:
 
 
 def _role(role_id: str, level: str, **extra: Any) -> dict[str, Any]:
-    role = {"id": role_id, "name": role_id.replace("_", " "), "level": level,
-            "decision_time": "1m"}
+    role = {"id": role_id, "name": role_id.replace("_", " "), "level": level, "decision_time": "1m"}
     role.update(extra)
     return role
 
@@ -147,8 +146,13 @@ def _base() -> dict[str, Any]:
 
 def community(community_id: str, **extra: Any) -> dict[str, Any]:
     """A small community with one grid cell."""
-    data = {"id": community_id, "name": f"Community {community_id}", "population": 1000,
-            "households": 400, "grid_cells": 1}
+    data = {
+        "id": community_id,
+        "name": f"Community {community_id}",
+        "population": 1000,
+        "households": 400,
+        "grid_cells": 1,
+    }
     data.update(extra)
     return data
 
@@ -227,17 +231,25 @@ def siloed(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def whistle(data: dict[str, Any], by: str = "community_secretary",
-            channel_id: str = "phone") -> dict[str, Any]:
+def whistle(
+    data: dict[str, Any], by: str = "community_secretary", channel_id: str = "phone"
+) -> dict[str, Any]:
     """Whistle-and-report: ``by`` calls the police station directly."""
-    data["command"] = {"mode": "whistle_and_report", "links": data["command"]["links"],
-                       "whistle": {"by": by, "channel": channel_id}}
+    data["command"] = {
+        "mode": "whistle_and_report",
+        "links": data["command"]["links"],
+        "whistle": {"by": by, "channel": channel_id},
+    }
     return data
 
 
-def joint_centre(data: dict[str, Any], commanded_by: str = "township_duty_officer",
-                 activation_time: Any = "10m", liaison_channel: str = "radio",
-                 liaison_decision_time: Any = "1m") -> dict[str, Any]:
+def joint_centre(
+    data: dict[str, Any],
+    commanded_by: str = "township_duty_officer",
+    activation_time: Any = "10m",
+    liaison_channel: str = "radio",
+    liaison_decision_time: Any = "1m",
+) -> dict[str, Any]:
     """A joint command centre run by ``commanded_by``; liaisons instruct units by radio."""
     data["command"] = {
         "mode": "joint_command_centre",
@@ -252,8 +264,11 @@ def joint_centre(data: dict[str, Any], commanded_by: str = "township_duty_office
     return data
 
 
-MODES = {"siloed_relay": siloed, "whistle_and_report": whistle,
-         "joint_command_centre": joint_centre}
+MODES = {
+    "siloed_relay": siloed,
+    "whistle_and_report": whistle,
+    "joint_command_centre": joint_centre,
+}
 
 
 def with_mode(data: dict[str, Any], mode: str) -> dict[str, Any]:
@@ -285,16 +300,32 @@ def reference_dict(name: str) -> dict[str, Any]:
 # three hops of decision, ring and talk (3 x 3.25), then the head's own decision (1).
 
 
-def add_team(data: dict[str, Any], team_id: str = "volunteers", *, base: str = "c1",
-             members: Iterable[int] = (4,), muster: Any = "10m", level: int = 1,
-             task: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def add_team(
+    data: dict[str, Any],
+    team_id: str = "volunteers",
+    *,
+    base: str = "c1",
+    members: Iterable[int] = (4,),
+    muster: Any = "10m",
+    level: int = 1,
+    task: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """A team led by a ``team_leader`` at ``base``, activated by the township head, who calls
     the leader by phone; the plan dispatches it at ``level`` with ``task``."""
     if not any(r["id"] == "team_leader" for r in data["roles"]):
         data["roles"].append(_role("team_leader", "community"))
-    team = {"id": team_id, "name": f"Team {team_id}", "kind": "volunteer", "base": base,
-            "leader": "team_leader", "activated_by": ["township_head"], "channel": "phone",
-            "levels": [{"members": m} for m in members], "muster_time": muster}
+    team = {
+        "id": team_id,
+        "name": f"Team {team_id}",
+        "kind": "volunteer",
+        "base": base,
+        "leader": "team_leader",
+        "activated_by": ["township_head"],
+        "channel": "phone",
+        "levels": [{"members": m} for m in members],
+        "muster_time": muster,
+    }
     team.update(extra)
     data.setdefault("teams", []).append(team)
     rule: dict[str, Any] = {"team": team_id, "level": level}
@@ -304,9 +335,17 @@ def add_team(data: dict[str, Any], team_id: str = "volunteers", *, base: str = "
     return team
 
 
-def add_depots(data: dict[str, Any], *, community_stock: int = 100, township_stock: int = 1000,
-               item: str = "water", restock: Any = None, release_by: str | None = None,
-               per_person_per_day: Any = 15.0, people: int = 144) -> dict[str, Any]:
+def add_depots(
+    data: dict[str, Any],
+    *,
+    community_stock: int = 100,
+    township_stock: int = 1000,
+    item: str = "water",
+    restock: Any = None,
+    release_by: str | None = None,
+    per_person_per_day: Any = 15.0,
+    people: int = 144,
+) -> dict[str, Any]:
     """A community depot in c1 and a township depot in t1 holding ``item`` (litres), each with
     its own keeper reached by phone; the incident affects ``people`` who each need
     ``per_person_per_day``. With 144 people at 15 L/day the demand is 1.5 L a minute."""
@@ -314,23 +353,37 @@ def add_depots(data: dict[str, Any], *, community_stock: int = 100, township_sto
         if not any(r["id"] == role_id for r in data["roles"]):
             data["roles"].append(_role(role_id, level))
     data.setdefault("items", []).append(
-        {"id": item, "name": item.replace("_", " "), "unit": "L", "unit_cost": 1.0})
-    township_depot = {"id": "t1_depot", "name": "Township depot", "level": "township",
-                      "place": "t1", "keepers": ["township_keeper"], "keeper_channel": "phone",
-                      "loading_time": "30m",
-                      "stock": [{"item": item, "quantity": township_stock}]}
+        {"id": item, "name": item.replace("_", " "), "unit": "L", "unit_cost": 1.0}
+    )
+    township_depot = {
+        "id": "t1_depot",
+        "name": "Township depot",
+        "level": "township",
+        "place": "t1",
+        "keepers": ["township_keeper"],
+        "keeper_channel": "phone",
+        "loading_time": "30m",
+        "stock": [{"item": item, "quantity": township_stock}],
+    }
     if restock is not None:
         township_depot["restock_lead_time"] = restock
-    community_depot = {"id": "c1_depot", "name": "Community depot", "level": "community",
-                       "place": "c1", "keepers": ["community_keeper"], "keeper_channel": "phone",
-                       "loading_time": "30m",
-                       "stock": [{"item": item, "quantity": community_stock}]}
+    community_depot = {
+        "id": "c1_depot",
+        "name": "Community depot",
+        "level": "community",
+        "place": "c1",
+        "keepers": ["community_keeper"],
+        "keeper_channel": "phone",
+        "loading_time": "30m",
+        "stock": [{"item": item, "quantity": community_stock}],
+    }
     for depot in (township_depot, community_depot):
         if release_by is not None:
             depot["release_by"] = release_by
     data.setdefault("depots", []).extend([community_depot, township_depot])
     plan(data).setdefault("supplies", []).append(
-        {"item": item, "per_person_per_day": per_person_per_day})
+        {"item": item, "per_person_per_day": per_person_per_day}
+    )
     for inc in data["incidents"]:
         inc.setdefault("affected", {"people": people})
     return data
@@ -339,8 +392,13 @@ def add_depots(data: dict[str, Any], *, community_stock: int = 100, township_sto
 # --------------------------------------------------------------------------- reading traces
 
 
-def story(trace: Trace, kinds: Iterable[EventKind], *, actor: str | None = None,
-          incident: str | None = None) -> list[tuple[str, str | None, str | None, float]]:
+def story(
+    trace: Trace,
+    kinds: Iterable[EventKind],
+    *,
+    actor: str | None = None,
+    incident: str | None = None,
+) -> list[tuple[str, str | None, str | None, float]]:
     """The trace as ``(kind, actor, subject, time)`` rows, keeping only ``kinds``
     (and only events by ``actor`` / of ``incident`` when given)."""
     wanted = set(kinds)
@@ -370,8 +428,7 @@ def stochastic(data: dict[str, Any]) -> dict[str, Any]:
     phone["max_attempts"] = 10
     for item in data["roles"]:
         item["decision_time"] = {"lognormal": {"median": "2m", "p90": "8m"}}
-    role(data, "township_head")["decision_time"] = {"lognormal": {"median": "5m",
-                                                                  "p90": "15m"}}
+    role(data, "township_head")["decision_time"] = {"lognormal": {"median": "5m", "p90": "15m"}}
     for item in data["incidents"]:
         item["detection_delay"] = {"lognormal": {"median": "5m", "p90": "20m"}}
     for item in data["departments"]:

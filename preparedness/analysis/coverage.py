@@ -107,8 +107,11 @@ def warning_coverage(
 
 def _partial(trace: Trace, incident: str) -> dict[tuple[str, str], list[tuple[int, int]]]:
     slices = getattr(trace, "warning_slices", {}).get(incident, {})
-    return {(c, cohort): ranges for c, by_cohort in slices.items()
-            for cohort, ranges in by_cohort.items()}
+    return {
+        (c, cohort): ranges
+        for c, by_cohort in slices.items()
+        for cohort, ranges in by_cohort.items()
+    }
 
 
 def coverage_grid(horizon: float) -> np.ndarray:

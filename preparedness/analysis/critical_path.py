@@ -190,8 +190,9 @@ def split_delay(trace: Trace, event_id: int, *, siloed: bool = False) -> DelaySp
     )
 
 
-def split_warning(trace: Trace, cause: int, reached_at: float, method: str, *,
-                  siloed: bool = False) -> DelaySplit:
+def split_warning(
+    trace: Trace, cause: int, reached_at: float, method: str, *, siloed: bool = False
+) -> DelaySplit:
     """Split the time until a household was warned: the cascade to its warner, then the last leg.
 
     ``reached_at`` is minutes from the incident's start; the last leg (reading the group
@@ -209,8 +210,9 @@ def split_warning(trace: Trace, cause: int, reached_at: float, method: str, *,
     return DelaySplit(reached_at, by_cause, by_post, dict(base.by_link))
 
 
-def split_until(trace: Trace, cause: int, reached_at: float, last_leg: str, *,
-                siloed: bool = False) -> DelaySplit:
+def split_until(
+    trace: Trace, cause: int, reached_at: float, last_leg: str, *, siloed: bool = False
+) -> DelaySplit:
     """Split the time until ``reached_at`` (minutes from the incident's start): the path to
     ``cause``, then whatever came after it, charged to ``last_leg``."""
     base = split_delay(trace, cause, siloed=siloed)
@@ -218,5 +220,6 @@ def split_until(trace: Trace, cause: int, reached_at: float, last_leg: str, *,
     extra = reached_at - base.latency
     if extra > 1e-9:
         by_cause[last_leg] = by_cause.get(last_leg, 0.0) + extra
-    return DelaySplit(max(reached_at, base.latency), by_cause, dict(base.by_post),
-                      dict(base.by_link))
+    return DelaySplit(
+        max(reached_at, base.latency), by_cause, dict(base.by_post), dict(base.by_link)
+    )

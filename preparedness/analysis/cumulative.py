@@ -28,8 +28,12 @@ class Curve:
 
     __slots__ = ("times", "values", "slopes")
 
-    def __init__(self, times: Sequence[float] = (), values: Sequence[float] = (),
-                 slopes: Sequence[float] = ()):
+    def __init__(
+        self,
+        times: Sequence[float] = (),
+        values: Sequence[float] = (),
+        slopes: Sequence[float] = (),
+    ):
         if not len(times) == len(values) == len(slopes):
             raise ValueError("a curve needs as many values and slopes as knots")
         if any(b <= a for a, b in zip(times, times[1:], strict=False)):
@@ -156,8 +160,9 @@ class Curve:
             return t
         if v <= level:
             return max(t + (level - v) / s, after)
-        if k > 0 and self.slopes[k - 1] > 0.0 and self.values[k - 1] <= level and \
-                self.left(t) == v:  # the rise began on the segment before
+        if (
+            k > 0 and self.slopes[k - 1] > 0.0 and self.values[k - 1] <= level and self.left(t) == v
+        ):  # the rise began on the segment before
             t0, v0, s0 = self.times[k - 1], self.values[k - 1], self.slopes[k - 1]
             return max(t0 + (level - v0) / s0, after)
         return max(t, after)
@@ -170,8 +175,11 @@ class Curve:
             v, s = self.values[k], self.slopes[k]
             if v > tolerance:
                 return self.times[k]
-            end = v + s * (self.times[k + 1] - self.times[k]) if k + 1 < n else (
-                math.inf if s > 0 else v)
+            end = (
+                v + s * (self.times[k + 1] - self.times[k])
+                if k + 1 < n
+                else (math.inf if s > 0 else v)
+            )
             if s > 0.0 and end > tolerance:
                 return self.times[k]
         return None
@@ -204,19 +212,29 @@ class Curve:
         )
 
     def scaled(self, factor: float) -> Curve:
-        return Curve._trusted(self.times, tuple(v * factor for v in self.values),
-                              tuple(s * factor for s in self.slopes))
+        return Curve._trusted(
+            self.times,
+            tuple(v * factor for v in self.values),
+            tuple(s * factor for s in self.slopes),
+        )
 
     def from_time(self, start: float) -> Curve:
         """0 before ``start``, this curve from ``start`` on (a jump to its value there)."""
         k = self._index(start)
         knots = [(start, self.at(start), self.slope_at(start))] if k >= 0 else []
-        knots += [(t, v, s) for t, v, s in zip(self.times, self.values, self.slopes,
-                                               strict=True) if t > start]
+        knots += [
+            (t, v, s)
+            for t, v, s in zip(self.times, self.values, self.slopes, strict=True)
+            if t > start
+        ]
         return Curve.from_knots(knots)
 
-    def capped(self, start: float, end: float, cap: float,
-               ) -> tuple[list[tuple[float, float, float]], float | None]:
+    def capped(
+        self,
+        start: float,
+        end: float,
+        cap: float,
+    ) -> tuple[list[tuple[float, float, float]], float | None]:
         """``min(f, cap)`` on ``[start, end)`` for a non-decreasing ``f``, as knots, and the
         first time in ``[start, end)`` at which ``f`` reaches ``cap`` (None: it stays below).
 
@@ -251,8 +269,10 @@ class Curve:
             k += 1
 
     def __repr__(self) -> str:
-        knots = ", ".join(f"({t:g}, {v:g}, {s:g})" for t, v, s in
-                          zip(self.times, self.values, self.slopes, strict=True))
+        knots = ", ".join(
+            f"({t:g}, {v:g}, {s:g})"
+            for t, v, s in zip(self.times, self.values, self.slopes, strict=True)
+        )
         return f"Curve([{knots}])"
 
 

@@ -46,8 +46,9 @@ def daily_amount(rule: SupplyRule, item: Item) -> float:
     )
 
 
-def people_curve(scenario: Scenario, incident: Incident, start: float,
-                 controlled: float | None, horizon: float) -> list[tuple[float, float]]:
+def people_curve(
+    scenario: Scenario, incident: Incident, start: float, controlled: float | None, horizon: float
+) -> list[tuple[float, float]]:
     """``(from, people)`` steps: the affected population, growing by ``growth_per_hour``
     each whole hour after ``start``, capped, and frozen from ``controlled`` on."""
     affected = incident.affected
@@ -69,8 +70,9 @@ def people_curve(scenario: Scenario, incident: Incident, start: float,
     return steps
 
 
-def rule_demand(scenario: Scenario, frame: SupplyFrame, incident: Incident,
-                rule: SupplyRule) -> Curve:
+def rule_demand(
+    scenario: Scenario, frame: SupplyFrame, incident: Incident, rule: SupplyRule
+) -> Curve:
     """Cumulative demand of one supply rule of ``incident``'s plan in one replication."""
     start = frame.incident_starts.get(incident.id)
     if start is None:
@@ -80,8 +82,9 @@ def rule_demand(scenario: Scenario, frame: SupplyFrame, incident: Incident,
     if rule.per_person_per_day is not None:
         amount = daily_amount(rule, item)
         controlled = frame.controlled.get(incident.id)
-        steps = people_curve(scenario, incident, start,
-                             None if controlled is None else controlled[0], horizon)
+        steps = people_curve(
+            scenario, incident, start, None if controlled is None else controlled[0], horizon
+        )
         knots, value = [], 0.0
         for k, (t, people) in enumerate(steps):
             rate = people * amount / MINUTES_PER_DAY
@@ -136,8 +139,9 @@ def incident_demand(scenario: Scenario, frame: SupplyFrame, item: str) -> dict[s
     return out
 
 
-def community_demand(scenario: Scenario, frame: SupplyFrame, item: str,
-                     by_incident: dict[str, Curve] | None = None) -> dict[str, Curve]:
+def community_demand(
+    scenario: Scenario, frame: SupplyFrame, item: str, by_incident: dict[str, Curve] | None = None
+) -> dict[str, Curve]:
     """community id -> the summed demand of its incidents for ``item``."""
     if by_incident is None:
         by_incident = incident_demand(scenario, frame, item)

@@ -60,8 +60,12 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
     if plan is None:
         return defs
     defs.append(
-        MilestoneDef("plan_activated", f"Plan '{plan.name}' activated", plan.activate_within,
-                     _rule(plan, "activate within", plan.activate_within))
+        MilestoneDef(
+            "plan_activated",
+            f"Plan '{plan.name}' activated",
+            plan.activate_within,
+            _rule(plan, "activate within", plan.activate_within),
+        )
     )
     if plan.warn is not None:
         defs.extend(warning_definitions(plan))
@@ -72,13 +76,20 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
     for rule in plan.departments:
         name = scenario.department(rule.department).name
         defs.append(
-            MilestoneDef(f"ordered:{rule.department}", f"{name} ordered", rule.ordered_within,
-                         _rule(plan, "order within", rule.ordered_within))
+            MilestoneDef(
+                f"ordered:{rule.department}",
+                f"{name} ordered",
+                rule.ordered_within,
+                _rule(plan, "order within", rule.ordered_within),
+            )
         )
         defs.append(
-            MilestoneDef(f"reported_in:{rule.department}", f"{name} reported in",
-                         rule.report_in_within,
-                         _rule(plan, "report in within", rule.report_in_within))
+            MilestoneDef(
+                f"reported_in:{rule.department}",
+                f"{name} reported in",
+                rule.report_in_within,
+                _rule(plan, "report in within", rule.report_in_within),
+            )
         )
     return defs
 
@@ -100,9 +111,14 @@ def team_definitions(scenario: Scenario, plan) -> list[MilestoneDef]:
     deadlines = {rule.team: rule.on_scene_within for rule in plan.teams}
     for team_id in required_teams(scenario, plan):
         deadline = deadlines.get(team_id)
-        defs.append(MilestoneDef(
-            f"on_scene:{team_id}", f"{scenario.team(team_id).name} on scene", deadline,
-            _rule(plan, "on scene within", deadline)))
+        defs.append(
+            MilestoneDef(
+                f"on_scene:{team_id}",
+                f"{scenario.team(team_id).name} on scene",
+                deadline,
+                _rule(plan, "on scene within", deadline),
+            )
+        )
     defs.append(MilestoneDef("team_on_scene:all", "All required teams on scene"))
     if any(rule.task is not None for rule in plan.teams):
         defs.append(MilestoneDef("controlled", "Every task done (incident under control)"))
@@ -114,15 +130,22 @@ def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[Mil
         return []
     network = supply_network(scenario)
     defs = [
-        MilestoneDef(f"depot_opened:{point}",
-                     f"{scenario.depot(point).name} opened (keeper reached)")
-        for point in network.chain(incident.community) if network.depot[point] is not None
+        MilestoneDef(
+            f"depot_opened:{point}", f"{scenario.depot(point).name} opened (keeper reached)"
+        )
+        for point in network.chain(incident.community)
+        if network.depot[point] is not None
     ]
     for rule in plan.supplies:
         item = scenario.item(rule.item)
-        defs.append(MilestoneDef(
-            f"supplied:{item.id}", f"First {item.name} delivered", rule.first_within,
-            _rule(plan, f"deliver {item.name} within", rule.first_within)))
+        defs.append(
+            MilestoneDef(
+                f"supplied:{item.id}",
+                f"First {item.name} delivered",
+                rule.first_within,
+                _rule(plan, f"deliver {item.name} within", rule.first_within),
+            )
+        )
     return defs
 
 
@@ -143,10 +166,14 @@ def warning_definitions(plan) -> list[MilestoneDef]:
     defs = []
     for percent in warning_percents(plan):
         deadline = rule.within if percent == target else None
-        defs.append(MilestoneDef(
-            f"warned:{percent}", f"{percent}% of households warned (T{percent})", deadline,
-            _rule(plan, f"warn {percent}% of households within", deadline),
-        ))
+        defs.append(
+            MilestoneDef(
+                f"warned:{percent}",
+                f"{percent}% of households warned (T{percent})",
+                deadline,
+                _rule(plan, f"warn {percent}% of households within", deadline),
+            )
+        )
     for cohort, words in WARN_COHORTS.items():
         for percent in (90, 100):
             defs.append(MilestoneDef(f"warned:{percent}:{cohort}", f"T{percent} for {words}"))
@@ -172,8 +199,10 @@ def report_levels(scenario: Scenario, incident: Incident) -> list[Level]:
     own = scenario.role(incident.detected_by).level.rank
     deadlines = {rule.level.rank for rule in plan.notify} if plan else set()
     return [
-        level for level in Level
-        if level.rank in ranks and level.rank <= top.rank
+        level
+        for level in Level
+        if level.rank in ranks
+        and level.rank <= top.rank
         and (level.rank > own or level.rank in deadlines)
     ]
 
@@ -197,8 +226,11 @@ def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
             mark(event.incident, "detected", event.time, event.id)
             if event.actor is not None:  # the detecting post; always set by the engine
                 mark(event.incident, f"report:{posts[event.actor].level}", event.time, event.id)
-        elif kind is EventKind.MESSAGE_DELIVERED and event.info == "report" \
-                and event.subject is not None:
+        elif (
+            kind is EventKind.MESSAGE_DELIVERED
+            and event.info == "report"
+            and event.subject is not None
+        ):
             mark(event.incident, f"report:{posts[event.subject].level}", event.time, event.id)
         elif kind is EventKind.PLAN_ACTIVATED:
             mark(event.incident, "plan_activated", event.time, event.id)

@@ -118,8 +118,9 @@ def serve(
     here = [False] * len(lots)
     arrived = [False] * len(lots)
     initial = math.fsum(lot.quantity for lot in lots if lot.kind == "initial")
-    received = math.fsum(lot.quantity for lot in lots
-                         if lot.kind != "initial" and lot.arrival < horizon)
+    received = math.fsum(
+        lot.quantity for lot in lots if lot.kind != "initial" and lot.arrival < horizon
+    )
     used = out = expired = at_start = 0.0
     served_prev = 0.0
     s_knots: list[tuple[float, float, float]] = []
@@ -177,8 +178,9 @@ def serve(
                 break
             if here[i] and remaining[i] > 0.0:
                 take = min(remaining[i], need - taken)
-                served_from.append((served_prev + taken, served_prev + taken + take,
-                                    lots[i].origin))
+                served_from.append(
+                    (served_prev + taken, served_prev + taken + take, lots[i].origin)
+                )
                 remaining[i] -= take
                 taken += take
         used += taken

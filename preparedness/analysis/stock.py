@@ -68,8 +68,16 @@ class Ledger:
     def imbalance(self) -> float:
         """``initial + received - (used + transferred_out + expired + remaining)``: 0 up to
         rounding."""
-        return math.fsum([self.initial, self.received, -self.used, -self.transferred_out,
-                          -self.expired, -self.remaining])
+        return math.fsum(
+            [
+                self.initial,
+                self.received,
+                -self.used,
+                -self.transferred_out,
+                -self.expired,
+                -self.remaining,
+            ]
+        )
 
 
 @dataclass(frozen=True)
@@ -199,8 +207,7 @@ def point_times(network: SupplyNetwork, frame: SupplyFrame, point: str) -> Point
     return PointTimes(opened, resupply, restock, window_end, passes)
 
 
-def lot_expiry(scenario: Scenario, stocked_on: dt.date | None, shelf_life: float | None
-               ) -> float:
+def lot_expiry(scenario: Scenario, stocked_on: dt.date | None, shelf_life: float | None) -> float:
     """Minutes from the scenario start at which a lot stocked on ``stocked_on`` (midnight,
     scenario time zone; None: at the start) expires (inf: never)."""
     if shelf_life is None:
@@ -211,23 +218,34 @@ def lot_expiry(scenario: Scenario, stocked_on: dt.date | None, shelf_life: float
     return (stocked - scenario.start).total_seconds() / 60.0 + shelf_life
 
 
-def depot_lots(scenario: Scenario, depot: str, item: str, times: PointTimes,
-               quantity: float | None = None, *, parentless: bool = False) -> list[Lot]:
+def depot_lots(
+    scenario: Scenario,
+    depot: str,
+    item: str,
+    times: PointTimes,
+    quantity: float | None = None,
+    *,
+    parentless: bool = False,
+) -> list[Lot]:
     """A depot's own lots of ``item``: its stock as written, or ``quantity`` as one fresh lot
     stocked at the start; plus, for a depot nobody resupplies, its restock (the same
     holding again, fresh at arrival)."""
     shelf = scenario.item(item).shelf_life
     opened = times.opened[1] if times.opened is not None else None
     if quantity is None:
-        lots = [Lot(float(lot.quantity), 0.0, lot_expiry(scenario, lot.stocked_on, shelf),
-                    opened) for lot in scenario.depot(depot).stock if lot.item == item]
+        lots = [
+            Lot(float(lot.quantity), 0.0, lot_expiry(scenario, lot.stocked_on, shelf), opened)
+            for lot in scenario.depot(depot).stock
+            if lot.item == item
+        ]
     else:
         lots = [Lot(float(quantity), 0.0, lot_expiry(scenario, None, shelf), opened)]
     holding = math.fsum(lot.quantity for lot in lots)
     if parentless and times.restock is not None and holding > 0.0:
         arrival, event = times.restock
-        lots.append(Lot(holding, arrival, math.inf if shelf is None else arrival + shelf,
-                        event, "restock"))
+        lots.append(
+            Lot(holding, arrival, math.inf if shelf is None else arrival + shelf, event, "restock")
+        )
     return lots
 
 
@@ -263,8 +281,7 @@ def replay(
         held = {lot.item for depot in scenario.depots for lot in depot.stock}
         if quantities is not None:
             held = {item for per_item in quantities.values() for item in per_item}
-        items += [item.id for item in scenario.items
-                  if item.id in held and item.id not in items]
+        items += [item.id for item in scenario.items if item.id in held and item.id not in items]
     depots: dict[tuple[str, str], DepotStock] = {}
     incidents: dict[tuple[str, str], IncidentSupply] = {}
     for item in items:
@@ -304,8 +321,9 @@ def _replay_item(
     def settle(group: list[str]) -> None:
         visiting.update(group)
         for point in group:
-            children = [c for c in network.children.get(point, ())
-                        if c not in points and c not in visiting]
+            children = [
+                c for c in network.children.get(point, ()) if c not in points and c not in visiting
+            ]
             settle(children)
         for point in group:
             times = point_times(network, frame, point)
@@ -318,21 +336,25 @@ def _replay_item(
                 quantity = None
                 if quantities is not None:
                     quantity = float(quantities.get(point, {}).get(item, 0.0))
-                lots = depot_lots(scenario, point, item, times, quantity,
-                                  parentless=network.parent[point] is None)
+                lots = depot_lots(
+                    scenario, point, item, times, quantity, parentless=network.parent[point] is None
+                )
             points[point] = _Point(times, presented, lots)
         if lateral:
             _lateral_transfers(scenario, network, frame, group, points)
         for point in group:
             state = points[point]
             if network.depot[point] is not None:
-                state.served = serve(state.presented, state.lots,
-                                     opened=None if state.times.opened is None
-                                     else state.times.opened[0],
-                                     horizon=horizon, window_end=state.times.window_end)
-            state.up = passed_up(state.presented,
-                                 None if state.served is None else state.served.served,
-                                 state.times)
+                state.served = serve(
+                    state.presented,
+                    state.lots,
+                    opened=None if state.times.opened is None else state.times.opened[0],
+                    horizon=horizon,
+                    window_end=state.times.window_end,
+                )
+            state.up = passed_up(
+                state.presented, None if state.served is None else state.served.served, state.times
+            )
 
     roots = [p for p in points_bottom_up(network) if network.parent[p] is None]
     settle(roots)
@@ -348,8 +370,14 @@ def _replay_item(
         depots[(point, item)] = DepotStock(
             depot=point,
             item=item,
-            ledger=Ledger(served.initial, served.received, served.used,
-                          served.transferred_out, served.expired, served.remaining),
+            ledger=Ledger(
+                served.initial,
+                served.received,
+                served.used,
+                served.transferred_out,
+                served.expired,
+                served.remaining,
+            ),
             presented=presented,
             first_stockout=served.first_stockout,
             stockout_minutes=served.stockout_minutes,
@@ -385,9 +413,13 @@ def _lateral_transfers(scenario, network, frame, group, points) -> None:
         if donor.presented.at(horizon) > 0.0 or receiver.presented.at(horizon) <= 0.0:
             continue  # a donor with demand of its own keeps its stock; nobody needs it
         opened = receiver.times.opened
-        trial = serve(receiver.presented, receiver.lots, horizon=horizon,
-                      opened=None if opened is None else opened[0],
-                      window_end=receiver.times.window_end)
+        trial = serve(
+            receiver.presented,
+            receiver.lots,
+            horizon=horizon,
+            opened=None if opened is None else opened[0],
+            window_end=receiver.times.window_end,
+        )
         if not trial.stockouts:
             continue
         for index, lot in enumerate(donor.lots):
@@ -396,8 +428,9 @@ def _lateral_transfers(scenario, network, frame, group, points) -> None:
                 receiver.lots.append(Lot(lot.quantity, time, lot.expiry, event, "lateral"))
 
 
-def _deliveries(scenario, network, frame, item, points, by_incident, by_community,
-                incidents) -> None:
+def _deliveries(
+    scenario, network, frame, item, points, by_incident, by_community, incidents
+) -> None:
     """Trace deliveries down the network, first come first served at every point."""
     horizon = frame.horizon
     reached: dict[str, Curve] = {}  # point -> units of its queue served, here or above

@@ -78,33 +78,35 @@ def stock_summary(scenario: Scenario, results) -> dict | None:
         shortfall = summarise([run["shortfall"] for run in per_run])
         levels = np.vstack([run["level"] for run in per_run])
         days = [run["days_of_supply"] for run in per_run if run["days_of_supply"] is not None]
-        rows.append({
-            "depot": depot_id,
-            "depot_name": depot.name,
-            "level": depot.level,
-            "item": item_id,
-            "item_name": item.name,
-            "unit": item.unit,
-            "initial": per_run[0]["initial"],
-            "expired_at_start": per_run[0]["expired_at_start"],
-            "expiring_within_horizon": per_run[0]["expiring"],
-            "presented_mean": summarise([run["presented"] for run in per_run]).mean,
-            "n_replications": len(per_run),
-            "no_stockout_share": no_stockout.share,
-            "no_stockout_ci95": _interval(no_stockout.ci),
-            "stockout_runs": len(out),
-            "first_stockout_median": first.median,
-            "first_stockout_ci95_median": _interval(first.ci_median),
-            "stockout_minutes_mean": duration.mean,
-            "stockout_minutes_ci95": _interval(duration.ci_mean),
-            "shortfall_mean": shortfall.mean,
-            "shortfall_ci95": _interval(shortfall.ci_mean),
-            "days_of_supply_median": float(np.median(days)) if days else None,
-            "level_minutes": grid.tolist(),
-            "level_mean": levels.mean(axis=0).tolist(),
-            "level_p10": np.quantile(levels, 0.1, axis=0).tolist(),
-            "level_p90": np.quantile(levels, 0.9, axis=0).tolist(),
-        })
+        rows.append(
+            {
+                "depot": depot_id,
+                "depot_name": depot.name,
+                "level": depot.level,
+                "item": item_id,
+                "item_name": item.name,
+                "unit": item.unit,
+                "initial": per_run[0]["initial"],
+                "expired_at_start": per_run[0]["expired_at_start"],
+                "expiring_within_horizon": per_run[0]["expiring"],
+                "presented_mean": summarise([run["presented"] for run in per_run]).mean,
+                "n_replications": len(per_run),
+                "no_stockout_share": no_stockout.share,
+                "no_stockout_ci95": _interval(no_stockout.ci),
+                "stockout_runs": len(out),
+                "first_stockout_median": first.median,
+                "first_stockout_ci95_median": _interval(first.ci_median),
+                "stockout_minutes_mean": duration.mean,
+                "stockout_minutes_ci95": _interval(duration.ci_mean),
+                "shortfall_mean": shortfall.mean,
+                "shortfall_ci95": _interval(shortfall.ci_mean),
+                "days_of_supply_median": float(np.median(days)) if days else None,
+                "level_minutes": grid.tolist(),
+                "level_mean": levels.mean(axis=0).tolist(),
+                "level_p10": np.quantile(levels, 0.1, axis=0).tolist(),
+                "level_p90": np.quantile(levels, 0.9, axis=0).tolist(),
+            }
+        )
     supplies = []
     keys = list(dict.fromkeys(k for r in results for k in r.supplies))
     for key in keys:
@@ -112,16 +114,18 @@ def stock_summary(scenario: Scenario, results) -> dict | None:
         per_run = [r.supplies[key] for r in results if key in r.supplies]
         unmet = summarise([run["unmet"] for run in per_run])
         short = sum(1 for run in per_run if run["unmet"] > 1e-9)
-        supplies.append({
-            "incident": incident_id,
-            "item": item_id,
-            "item_name": scenario.item(item_id).name,
-            "unit": scenario.item(item_id).unit,
-            "n_replications": len(per_run),
-            "demand_mean": summarise([run["demand"] for run in per_run]).mean,
-            "unmet_mean": unmet.mean,
-            "unmet_ci95": _interval(unmet.ci_mean),
-            "unmet_runs": short,
-            "unmet_share_ci95": _interval(share_with_ci(short, len(per_run)).ci),
-        })
+        supplies.append(
+            {
+                "incident": incident_id,
+                "item": item_id,
+                "item_name": scenario.item(item_id).name,
+                "unit": scenario.item(item_id).unit,
+                "n_replications": len(per_run),
+                "demand_mean": summarise([run["demand"] for run in per_run]).mean,
+                "unmet_mean": unmet.mean,
+                "unmet_ci95": _interval(unmet.ci_mean),
+                "unmet_runs": short,
+                "unmet_share_ci95": _interval(share_with_ci(short, len(per_run)).ci),
+            }
+        )
     return {"replications": n, "depots": rows, "supplies": supplies}

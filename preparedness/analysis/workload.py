@@ -61,8 +61,11 @@ def post_loads(trace: Trace) -> dict[str, PostLoad]:
             calls[actor] = calls.get(actor, 0) + 1
         elif kind is EventKind.CALL_ANSWERED and subject is not None:
             calls[subject] = calls.get(subject, 0) + 1
-        if (kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED) \
-                and subject is not None and event.cause is not None:
+        if (
+            (kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED)
+            and subject is not None
+            and event.cause is not None
+        ):
             waited = event.time - events[event.cause].time
             held[subject] = held.get(subject, 0.0) + waited
     for post, (count, since) in in_use.items():  # lines still in use at the horizon

@@ -93,8 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         written = getattr(args, "report_written", None)
         report = getattr(args, "report_file", "report.md")
-        err.print(f"interrupted; the report was already written to {written / report}"
-                  if written else "interrupted; no report was written", markup=False)
+        err.print(
+            f"interrupted; the report was already written to {written / report}"
+            if written
+            else "interrupted; no report was written",
+            markup=False,
+        )
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - last resort: a message, not a traceback
         if args.debug:

@@ -39,8 +39,7 @@ def print_problems(err: Console, diagnostics) -> int:
     for diagnostic in diagnostics:
         err.print(str(diagnostic), markup=False)
     count = len(diagnostics)
-    err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was run.",
-              markup=False)
+    err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was run.", markup=False)
     return EXIT_BAD_INPUT
 
 
@@ -79,9 +78,15 @@ class ProgressBar:
     """
 
     def __init__(self, err: Console, quiet: bool) -> None:
-        self._bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                             MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                             disable=quiet, transient=True)
+        self._bar = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        )
         self._task: TaskID | None = None
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:

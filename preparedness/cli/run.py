@@ -31,39 +31,70 @@ def default_scenario_path() -> Path:
 
 def add_parser(sub) -> None:
     run = sub.add_parser("run", help="run a scenario and write a report (the default command)")
-    run.add_argument("scenario", nargs="?", type=Path,
-                     help=f"scenario YAML file (default: the bundled {DEFAULT_SCENARIO})")
-    run.add_argument("-n", "--replications", type=arguments.positive_int,
-                     help="number of replications (default: the scenario's)")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        help=f"scenario YAML file (default: the bundled {DEFAULT_SCENARIO})",
+    )
+    run.add_argument(
+        "-n",
+        "--replications",
+        type=arguments.positive_int,
+        help="number of replications (default: the scenario's)",
+    )
     run.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
-    run.add_argument("--out", type=Path, default=Path("reports"),
-                     help="folder for reports (default: reports/)")
+    run.add_argument(
+        "--out", type=Path, default=Path("reports"), help="folder for reports (default: reports/)"
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary table")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     whatif = run.add_argument_group("what-ifs (interventions)")
-    whatif.add_argument("--compare", type=arguments.name_list, metavar="A,B,...",
-                        help="run these variants with common random numbers and compare each "
-                        "with the first, e.g. base,joint_centre,whistle ('base' is the scenario "
-                        "as written)")
+    whatif.add_argument(
+        "--compare",
+        type=arguments.name_list,
+        metavar="A,B,...",
+        help="run these variants with common random numbers and compare each "
+        "with the first, e.g. base,joint_centre,whistle ('base' is the scenario "
+        "as written)",
+    )
     whatif.add_argument("--apply", metavar="ID", help="run the scenario with this intervention")
-    whatif.add_argument("--interventions", type=Path, metavar="FILE",
-                        help="more interventions, in a YAML file with an 'interventions:' list")
+    whatif.add_argument(
+        "--interventions",
+        type=Path,
+        metavar="FILE",
+        help="more interventions, in a YAML file with an 'interventions:' list",
+    )
     precision = run.add_argument_group("precision")
-    precision.add_argument("--precision", type=arguments.minutes, metavar="DURATION",
-                           help="add replications in rounds until the 95%% CI half-width of "
-                           "every key milestone is within this, e.g. 2m (-n sets the first "
-                           f"round, default {PILOT_REPLICATIONS})")
-    precision.add_argument("--max-replications", type=arguments.positive_int,
-                           default=DEFAULT_MAX_REPLICATIONS, metavar="N",
-                           help=f"stop --precision here (default {DEFAULT_MAX_REPLICATIONS})")
+    precision.add_argument(
+        "--precision",
+        type=arguments.minutes,
+        metavar="DURATION",
+        help="add replications in rounds until the 95%% CI half-width of "
+        "every key milestone is within this, e.g. 2m (-n sets the first "
+        f"round, default {PILOT_REPLICATIONS})",
+    )
+    precision.add_argument(
+        "--max-replications",
+        type=arguments.positive_int,
+        default=DEFAULT_MAX_REPLICATIONS,
+        metavar="N",
+        help=f"stop --precision here (default {DEFAULT_MAX_REPLICATIONS})",
+    )
     where = run.add_argument_group("where replications run (results are identical either way)")
-    where.add_argument("--workers", type=arguments.workers, metavar="N",
-                       help="local worker processes; 0 runs in this process (default: every "
-                       "core)")
-    where.add_argument("--cluster", metavar="ADDRESS",
-                       help="a Dask scheduler, e.g. tcp://10.0.0.5:8786, or 'local' for a Dask "
-                       f"cluster on 127.0.0.1 (default: ${DASK_ENV} if set); needs the "
-                       "'distributed' extra")
+    where.add_argument(
+        "--workers",
+        type=arguments.workers,
+        metavar="N",
+        help="local worker processes; 0 runs in this process (default: every core)",
+    )
+    where.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="a Dask scheduler, e.g. tcp://10.0.0.5:8786, or 'local' for a Dask "
+        f"cluster on 127.0.0.1 (default: ${DASK_ENV} if set); needs the "
+        "'distributed' extra",
+    )
 
 
 def _variant_names(args, variants) -> list[str]:
@@ -74,8 +105,9 @@ def _variant_names(args, variants) -> list[str]:
     for name in names:
         if name not in known:
             hint = did_you_mean(name, known)
-            raise UsageError(f"{variants.file} has no intervention '{name}'{hint} "
-                             f"(known: {', '.join(known)})")
+            raise UsageError(
+                f"{variants.file} has no intervention '{name}'{hint} (known: {', '.join(known)})"
+            )
     return names
 
 
@@ -84,24 +116,30 @@ def run(args, out: Console, err: Console) -> int:
     from .. import api
     from ..experiment.executor import ExecutorError
 
-    variants = api.load_variants(args.scenario or default_scenario_path(),
-                                 interventions=args.interventions)
+    variants = api.load_variants(
+        args.scenario or default_scenario_path(), interventions=args.interventions
+    )
     names = _variant_names(args, variants)
     for name in names:
         variants.scenario(name)  # scenario problems before usage problems; kept for the run
     if args.precision:
         first = args.replications or PILOT_REPLICATIONS
         if first > args.max_replications:
-            raise UsageError(f"-n {first} is more than --max-replications "
-                             f"{args.max_replications}")
+            raise UsageError(f"-n {first} is more than --max-replications {args.max_replications}")
         if first < 2:
             raise UsageError("--precision needs a first round of at least 2 replications")
     try:
         with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
             experiment = api.run_experiment(
-                variants, args.replications, args.seed, compare=names,
-                workers=args.workers, cluster=args.cluster, precision=args.precision,
-                max_replications=args.max_replications, progress=bar,
+                variants,
+                args.replications,
+                args.seed,
+                compare=names,
+                workers=args.workers,
+                cluster=args.cluster,
+                precision=args.precision,
+                max_replications=args.max_replications,
+                progress=bar,
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
@@ -114,8 +152,7 @@ def _report(args, out: Console, experiment) -> int:
     from ..reports.console import print_summary
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_report(experiment, args.out,
-                                  command=["preparedness", *sys.argv[1:]])
+        folder = api.write_report(experiment, args.out, command=["preparedness", *sys.argv[1:]])
     args.report_written = folder
     if held:
         raise KeyboardInterrupt

@@ -21,25 +21,41 @@ def add_parser(sub) -> None:
         help="the least-cost stock of each item at each depot that meets a service level",
         description="For each depot and item, the least-cost quantity (in whole packs) such "
         "that the depot runs out in no more than 1 - SERVICE_LEVEL of the scenario's "
-        "replications; checked by re-simulating it on as many new replications.")
+        "replications; checked by re-simulating it on as many new replications.",
+    )
     size.add_argument("scenario", type=Path, help="scenario YAML file with depots and items")
-    size.add_argument("--service-level", type=arguments.service_level, default=0.95,
-                      metavar="SHARE",
-                      help="share of replications without a stock-out at each depot and item, "
-                      "more than 0 and at most 1 (default 0.95)")
-    size.add_argument("-n", "--replications", type=arguments.positive_int,
-                      help="replications to size on, and as many new ones to check on "
-                      "(default: the scenario's)")
+    size.add_argument(
+        "--service-level",
+        type=arguments.service_level,
+        default=0.95,
+        metavar="SHARE",
+        help="share of replications without a stock-out at each depot and item, "
+        "more than 0 and at most 1 (default 0.95)",
+    )
+    size.add_argument(
+        "-n",
+        "--replications",
+        type=arguments.positive_int,
+        help="replications to size on, and as many new ones to check on (default: the scenario's)",
+    )
     size.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
-    size.add_argument("--workers", type=arguments.workers, metavar="N",
-                      help="local worker processes; 0 runs in this process (default: every "
-                      "core)")
-    size.add_argument("--cluster", metavar="ADDRESS",
-                      help="a Dask scheduler, or 'local' (as for run)")
-    size.add_argument("--out", type=Path, default=Path("reports"),
-                      help="folder for reports (default: reports/)")
-    size.add_argument("--no-check", action="store_true",
-                      help="do not re-simulate the recommendation on new replications")
+    size.add_argument(
+        "--workers",
+        type=arguments.workers,
+        metavar="N",
+        help="local worker processes; 0 runs in this process (default: every core)",
+    )
+    size.add_argument(
+        "--cluster", metavar="ADDRESS", help="a Dask scheduler, or 'local' (as for run)"
+    )
+    size.add_argument(
+        "--out", type=Path, default=Path("reports"), help="folder for reports (default: reports/)"
+    )
+    size.add_argument(
+        "--no-check",
+        action="store_true",
+        help="do not re-simulate the recommendation on new replications",
+    )
     size.add_argument("-q", "--quiet", action="store_true", help="no progress or summary table")
     size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
@@ -54,15 +70,19 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     try:
         with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
             plan = api.size_stockpiles(
-                variants, args.service_level, args.replications, args.seed,
-                check=not args.no_check, workers=args.workers, cluster=args.cluster,
+                variants,
+                args.service_level,
+                args.replications,
+                args.seed,
+                check=not args.no_check,
+                workers=args.workers,
+                cluster=args.cluster,
                 progress=bar,
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_sizing_report(plan, args.out,
-                                         command=["preparedness", *sys.argv[1:]])
+        folder = api.write_sizing_report(plan, args.out, command=["preparedness", *sys.argv[1:]])
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt

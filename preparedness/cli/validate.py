@@ -17,8 +17,12 @@ __all__ = ["add_parser", "validate"]
 def add_parser(sub) -> None:
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
     validate.add_argument("files", nargs="+", type=Path)
-    validate.add_argument("--interventions", type=Path, metavar="FILE",
-                          help="also check this interventions file against each scenario")
+    validate.add_argument(
+        "--interventions",
+        type=Path,
+        metavar="FILE",
+        help="also check this interventions file against each scenario",
+    )
     validate.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
@@ -31,10 +35,12 @@ def validate(args, out: Console, err: Console) -> int:
         try:
             variants = api.load_variants(path, interventions=args.interventions)
             variants.check_all()
-            extra = f"; interventions: {', '.join(variants.interventions)}" \
-                if variants.interventions else ""
-            out.print(f"{api.display_name(path)}: ok ({variants.base.name}{extra})",
-                      markup=False)
+            extra = (
+                f"; interventions: {', '.join(variants.interventions)}"
+                if variants.interventions
+                else ""
+            )
+            out.print(f"{api.display_name(path)}: ok ({variants.base.name}{extra})", markup=False)
         except ScenarioError as error:
             problems.extend(error.diagnostics)
     if problems:

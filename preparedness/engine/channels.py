@@ -49,8 +49,14 @@ def send(
     for index, channel_id in enumerate(channels):
         if index > 0:
             cause = trace.emit(
-                world.env.now, EventKind.FALLBACK, incident, sender.id, receiver.id, cause,
-                channel_id, info,
+                world.env.now,
+                EventKind.FALLBACK,
+                incident,
+                sender.id,
+                receiver.id,
+                cause,
+                channel_id,
+                info,
             )
         channel = world.scenario.channel(channel_id)
         if channel.kind in SYNCHRONOUS_KINDS:
@@ -62,13 +68,21 @@ def send(
                 return True
         else:
             posted, cause = yield from _post(
-                world, sender, receiver, channel, channels[index + 1 :], incident, cause,
-                on_delivered, info,
+                world,
+                sender,
+                receiver,
+                channel,
+                channels[index + 1 :],
+                incident,
+                cause,
+                on_delivered,
+                info,
             )
             if posted:
                 return True
-    trace.emit(world.env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id, cause,
-               None, info)
+    trace.emit(
+        world.env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id, cause, None, info
+    )
     return False
 
 
@@ -76,8 +90,9 @@ def _stream(world: World, channel, sender: Post, receiver: Post, purpose: str):
     return world.streams.get(f"{channel.id}:{sender.id}>{receiver.id}:{purpose}")
 
 
-def _call(world: World, sender: Post, receiver: Post, channel, incident: str, cause: int,
-          info: str):
+def _call(
+    world: World, sender: Post, receiver: Post, channel, incident: str, cause: int, info: str
+):
     """One synchronous exchange with retries; returns (delivered, id of the last event)."""
     env, trace = world.env, world.trace
     in_person = isinstance(channel, InPersonChannel)
@@ -86,8 +101,16 @@ def _call(world: World, sender: Post, receiver: Post, channel, incident: str, ca
         own = world.seize(sender, incident, cause)
         yield own
         world.seized(sender, incident, cause)
-        dialled = trace.emit(env.now, EventKind.CALL_DIALLED, incident, sender.id, receiver.id,
-                             cause, channel.id, f"{info};attempt={attempt}")
+        dialled = trace.emit(
+            env.now,
+            EventKind.CALL_DIALLED,
+            incident,
+            sender.id,
+            receiver.id,
+            cause,
+            channel.id,
+            f"{info};attempt={attempt}",
+        )
         outcome, cause = yield from _connect_and_talk(
             world, sender, receiver, channel, incident, dialled, info, in_person
         )
@@ -96,30 +119,66 @@ def _call(world: World, sender: Post, receiver: Post, channel, incident: str, ca
             return True, cause
         if attempt < attempts:
             yield env.timeout(channel.retry_interval)
-            cause = trace.emit(env.now, EventKind.RETRY_DUE, incident, sender.id, receiver.id,
-                               cause, channel.id, info)
+            cause = trace.emit(
+                env.now,
+                EventKind.RETRY_DUE,
+                incident,
+                sender.id,
+                receiver.id,
+                cause,
+                channel.id,
+                info,
+            )
     return False, cause
 
 
-def _connect_and_talk(world: World, sender: Post, receiver: Post, channel, incident: str,
-                      dialled: int, info: str, in_person: bool):
+def _connect_and_talk(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    dialled: int,
+    info: str,
+    in_person: bool,
+):
     """Get the receiver's line, ring, talk. Returns (delivered, id of the last event)."""
     env, trace = world.env, world.trace
     down = world.channel_down(channel.id, env.now, sender.unit, receiver.unit)
-    if down or channel.failure_probability > 0 and (
-        _stream(world, channel, sender, receiver, "failure").random() < channel.failure_probability
+    if (
+        down
+        or channel.failure_probability > 0
+        and (
+            _stream(world, channel, sender, receiver, "failure").random()
+            < channel.failure_probability
+        )
     ):
         yield env.timeout(0 if in_person else channel.no_answer_timeout)
-        return False, trace.emit(env.now, EventKind.CALL_FAILED, incident, sender.id,
-                                 receiver.id, dialled, channel.id,
-                                 f"{info};outage" if down else info)
+        return False, trace.emit(
+            env.now,
+            EventKind.CALL_FAILED,
+            incident,
+            sender.id,
+            receiver.id,
+            dialled,
+            channel.id,
+            f"{info};outage" if down else info,
+        )
     theirs = receiver.lines.request()
     cause = dialled
     if not theirs.triggered:
         if not in_person and receiver.role.when_busy == "call_back":
             theirs.cancel()
-            return False, trace.emit(env.now, EventKind.CALL_BUSY, incident, sender.id,
-                                     receiver.id, dialled, channel.id, info)
+            return False, trace.emit(
+                env.now,
+                EventKind.CALL_BUSY,
+                incident,
+                sender.id,
+                receiver.id,
+                dialled,
+                channel.id,
+                info,
+            )
         if in_person:
             yield theirs
         else:
@@ -127,21 +186,46 @@ def _connect_and_talk(world: World, sender: Post, receiver: Post, channel, incid
             yield theirs | patience
             if not theirs.triggered:
                 theirs.cancel()
-                return False, trace.emit(env.now, EventKind.CALL_ABANDONED, incident, sender.id,
-                                         receiver.id, dialled, channel.id, info)
-        cause = trace.emit(env.now, EventKind.CALL_CONNECTED, incident, sender.id, receiver.id,
-                           dialled, channel.id, info)
+                return False, trace.emit(
+                    env.now,
+                    EventKind.CALL_ABANDONED,
+                    incident,
+                    sender.id,
+                    receiver.id,
+                    dialled,
+                    channel.id,
+                    info,
+                )
+        cause = trace.emit(
+            env.now,
+            EventKind.CALL_CONNECTED,
+            incident,
+            sender.id,
+            receiver.id,
+            dialled,
+            channel.id,
+            info,
+        )
     else:
         yield theirs
     world.seized(receiver, incident, cause)
-    outcome, last = yield from _ring_and_talk(world, sender, receiver, channel, incident, cause,
-                                              info, in_person)
+    outcome, last = yield from _ring_and_talk(
+        world, sender, receiver, channel, incident, cause, info, in_person
+    )
     world.release(receiver, theirs, incident, last)
     return outcome, last
 
 
-def _ring_and_talk(world: World, sender: Post, receiver: Post, channel, incident: str,
-                   cause: int, info: str, in_person: bool):
+def _ring_and_talk(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    cause: int,
+    info: str,
+    in_person: bool,
+):
     """With both lines held: ring (maybe unanswered), then talk. Returns (delivered, last id)."""
     env, trace = world.env, world.trace
     if not in_person:
@@ -151,18 +235,42 @@ def _ring_and_talk(world: World, sender: Post, receiver: Post, channel, incident
             probability *= receiver.role.off_duty.answer_factor
         if _stream(world, channel, sender, receiver, "answer").random() >= probability:
             yield env.timeout(channel.no_answer_timeout)
-            return False, trace.emit(env.now, EventKind.CALL_UNANSWERED, incident,
-                                     sender.id, receiver.id, cause, channel.id, info)
+            return False, trace.emit(
+                env.now,
+                EventKind.CALL_UNANSWERED,
+                incident,
+                sender.id,
+                receiver.id,
+                cause,
+                channel.id,
+                info,
+            )
         ring = _ring_time(world, channel, sender, receiver)
         if ring > 0:
             yield env.timeout(ring)
-        cause = trace.emit(env.now, EventKind.CALL_ANSWERED, incident, sender.id,
-                           receiver.id, cause, channel.id, info)
+        cause = trace.emit(
+            env.now,
+            EventKind.CALL_ANSWERED,
+            incident,
+            sender.id,
+            receiver.id,
+            cause,
+            channel.id,
+            info,
+        )
     talk = channel.talk_time.sample(_stream(world, channel, sender, receiver, "talk"))
     if talk > 0:
         yield env.timeout(talk)
-    return True, trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
-                            receiver.id, cause, channel.id, info)
+    return True, trace.emit(
+        env.now,
+        EventKind.MESSAGE_DELIVERED,
+        incident,
+        sender.id,
+        receiver.id,
+        cause,
+        channel.id,
+        info,
+    )
 
 
 def _ring_time(world: World, channel, sender: Post, receiver: Post) -> float:
@@ -173,14 +281,31 @@ def _ring_time(world: World, channel, sender: Post, receiver: Post) -> float:
     return min(ring, channel.no_answer_timeout)
 
 
-def _post(world: World, sender: Post, receiver: Post, channel, remaining: list[str],
-          incident: str, cause: int, on_delivered: OnDelivered, info: str):
+def _post(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    remaining: list[str],
+    incident: str,
+    cause: int,
+    on_delivered: OnDelivered,
+    info: str,
+):
     """Write an asynchronous message; its reading (or follow-up) happens in the background."""
     env, trace = world.env, world.trace
     if world.channel_down(channel.id, env.now, sender.unit, receiver.unit):
         # The message cannot even be sent: the sender sees it fail and falls back at once.
-        return False, trace.emit(env.now, EventKind.CALL_FAILED, incident, sender.id,
-                                 receiver.id, cause, channel.id, f"{info};outage")
+        return False, trace.emit(
+            env.now,
+            EventKind.CALL_FAILED,
+            incident,
+            sender.id,
+            receiver.id,
+            cause,
+            channel.id,
+            f"{info};outage",
+        )
     own = world.seize(sender, incident, cause)
     yield own
     world.seized(sender, incident, cause)
@@ -191,47 +316,121 @@ def _post(world: World, sender: Post, receiver: Post, channel, remaining: list[s
     failed = channel.failure_probability > 0 and stream.random() < channel.failure_probability
     never = stream.random() < channel.never_read_share
     delay = channel.read_delay.for_time(world.is_night(env.now)).sample(stream)
-    posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, incident, sender.id, receiver.id,
-                        cause, channel.id, info)
+    posted = trace.emit(
+        env.now, EventKind.MESSAGE_POSTED, incident, sender.id, receiver.id, cause, channel.id, info
+    )
     world.release(sender, own, incident, posted)
     if failed or never:
         delay = None
-    env.process(_await_reading(world, sender, receiver, channel, remaining, incident, posted,
-                               delay, on_delivered, info))
+    env.process(
+        _await_reading(
+            world, sender, receiver, channel, remaining, incident, posted, delay, on_delivered, info
+        )
+    )
     return True, posted
 
 
-def _await_reading(world: World, sender: Post, receiver: Post, channel, remaining: list[str],
-                   incident: str, posted: int, delay: float | None, on_delivered: OnDelivered,
-                   info: str):
+def _await_reading(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    remaining: list[str],
+    incident: str,
+    posted: int,
+    delay: float | None,
+    on_delivered: OnDelivered,
+    info: str,
+):
     env, trace = world.env, world.trace
     confirm = channel.confirm_within
     if delay is not None and delay <= confirm:
         yield env.timeout(delay)
-        delivered = trace.emit(env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
-                               receiver.id, posted, channel.id, info)
+        delivered = trace.emit(
+            env.now,
+            EventKind.MESSAGE_DELIVERED,
+            incident,
+            sender.id,
+            receiver.id,
+            posted,
+            channel.id,
+            info,
+        )
         on_delivered(delivered)
         return
     yield env.timeout(confirm)
-    unconfirmed = trace.emit(env.now, EventKind.MESSAGE_UNCONFIRMED, incident, sender.id,
-                             receiver.id, posted, channel.id, info)
+    unconfirmed = trace.emit(
+        env.now,
+        EventKind.MESSAGE_UNCONFIRMED,
+        incident,
+        sender.id,
+        receiver.id,
+        posted,
+        channel.id,
+        info,
+    )
     if delay is not None:
-        env.process(_late_read(world, sender, receiver, channel, incident, posted,
-                               delay - confirm, on_delivered, info))
+        env.process(
+            _late_read(
+                world,
+                sender,
+                receiver,
+                channel,
+                incident,
+                posted,
+                delay - confirm,
+                on_delivered,
+                info,
+            )
+        )
     if remaining:
-        following_up = trace.emit(env.now, EventKind.FALLBACK, incident, sender.id, receiver.id,
-                                  unconfirmed, remaining[0], info)
-        yield from send(world, sender, receiver, remaining, incident, following_up,
-                        on_delivered, info)
+        following_up = trace.emit(
+            env.now,
+            EventKind.FALLBACK,
+            incident,
+            sender.id,
+            receiver.id,
+            unconfirmed,
+            remaining[0],
+            info,
+        )
+        yield from send(
+            world, sender, receiver, remaining, incident, following_up, on_delivered, info
+        )
     else:
-        trace.emit(env.now, EventKind.MESSAGE_LOST, incident, sender.id, receiver.id,
-                   unconfirmed, None, info)
+        trace.emit(
+            env.now,
+            EventKind.MESSAGE_LOST,
+            incident,
+            sender.id,
+            receiver.id,
+            unconfirmed,
+            None,
+            info,
+        )
 
 
-def _late_read(world: World, sender: Post, receiver: Post, channel, incident: str, posted: int,
-               remaining_delay: float, on_delivered: OnDelivered, info: str):
+def _late_read(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    posted: int,
+    remaining_delay: float,
+    on_delivered: OnDelivered,
+    info: str,
+):
     """A message read after the sender gave up on it still reaches the receiver."""
     yield world.env.timeout(remaining_delay)
-    delivered = world.trace.emit(world.env.now, EventKind.MESSAGE_DELIVERED, incident, sender.id,
-                                 receiver.id, posted, channel.id, info)
+    delivered = world.trace.emit(
+        world.env.now,
+        EventKind.MESSAGE_DELIVERED,
+        incident,
+        sender.id,
+        receiver.id,
+        posted,
+        channel.id,
+        info,
+    )
     on_delivered(delivered)

@@ -62,8 +62,9 @@ def siloed_route(world: World, issuer: Post, department: Department, near_unit: 
     return _hops(world, issuer, roles, near_unit, department.channel)
 
 
-def direct_route(world: World, issuer: Post, department: Department, near_unit: str,
-                 channel: str) -> tuple:
+def direct_route(
+    world: World, issuer: Post, department: Department, near_unit: str, channel: str
+) -> tuple:
     """Straight to the department's local unit (the whistle, or a liaison's instruction)."""
     unit = department_unit(world, department, near_unit)
     return ((unit.id, channel),)
@@ -97,8 +98,7 @@ def role_graph(world: World) -> nx.DiGraph[str]:
     return world.role_graph
 
 
-def chain_route(world: World, issuer: Post, role_id: str, near_unit: str,
-                channel: str) -> tuple:
+def chain_route(world: World, issuer: Post, role_id: str, near_unit: str, channel: str) -> tuple:
     """Along reports-to links, either way, from the issuer's role to ``role_id``'s post.
 
     The way an instruction that no department chain carries travels (a release order to
@@ -113,8 +113,9 @@ def chain_route(world: World, issuer: Post, role_id: str, near_unit: str,
     return _hops(world, issuer, roles, near_unit, channel)
 
 
-def _hops(world: World, issuer: Post, roles: list[str], near_unit: str,
-          channel: str) -> tuple[Hop, ...]:
+def _hops(
+    world: World, issuer: Post, roles: list[str], near_unit: str, channel: str
+) -> tuple[Hop, ...]:
     """The hops through the posts of ``roles`` serving ``near_unit``, in order, from the
     issuer: a post already reached is skipped (two roles can share one post), and each hop
     goes over the link joining the two posts, or ``channel`` where no link joins them."""

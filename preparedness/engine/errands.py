@@ -41,9 +41,16 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
     (first_id, channel), rest = route[0], route[1:]
     receiver = world.posts[first_id]
     message = Message("errand", route=rest, purpose=purpose)
-    delivered = yield from send(world, sender, receiver, channel_order(world, sender, channel),
-                                state.incident.id, cause, _deliver(world, state, receiver, message),
-                                purpose)
+    delivered = yield from send(
+        world,
+        sender,
+        receiver,
+        channel_order(world, sender, channel),
+        state.incident.id,
+        cause,
+        _deliver(world, state, receiver, message),
+        purpose,
+    )
     return delivered
 
 

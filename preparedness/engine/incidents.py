@@ -91,8 +91,9 @@ def incident_process(world: World, incident: Incident):
     delay = incident.detection_delay.sample(world.streams.get(f"incident:{incident.id}:detection"))
     if delay > 0:
         yield env.timeout(delay)
-    detected = trace.emit(env.now, EventKind.INCIDENT_DETECTED, incident.id, detector.id,
-                          cause=started)
+    detected = trace.emit(
+        env.now, EventKind.INCIDENT_DETECTED, incident.id, detector.id, cause=started
+    )
     yield from handle(world, state, detector, Message("report"), detected)
 
 
@@ -115,8 +116,9 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
     line = world.seize(post, incident, cause)
     yield line
     world.seized(post, incident, cause)
-    started = trace.emit(env.now, EventKind.TASK_STARTED, incident, post.id, cause=cause,
-                         info=message.info)
+    started = trace.emit(
+        env.now, EventKind.TASK_STARTED, incident, post.id, cause=cause, info=message.info
+    )
     night = world.is_night(env.now)
     thinking = post.role.decision_time.for_time(night).sample(
         world.streams.get(f"{post.id}:decide:{incident}")
@@ -127,12 +129,19 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
         )
         if getting_there > 0:
             yield env.timeout(getting_there)
-        started = trace.emit(env.now, EventKind.OFF_DUTY_RESPONSE, incident, post.id,
-                             cause=started, info=message.info)
+        started = trace.emit(
+            env.now,
+            EventKind.OFF_DUTY_RESPONSE,
+            incident,
+            post.id,
+            cause=started,
+            info=message.info,
+        )
     if thinking > 0:
         yield env.timeout(thinking)
-    decided = trace.emit(env.now, EventKind.DECISION_MADE, incident, post.id, cause=started,
-                         info=message.info)
+    decided = trace.emit(
+        env.now, EventKind.DECISION_MADE, incident, post.id, cause=started, info=message.info
+    )
     world.release(post, line, incident, decided)
     if message.kind == "report":
         yield from _act_on_report(world, state, post, decided)
@@ -155,14 +164,16 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
         and plan is not None
     ):
         state.whistled = True
-        whistle = trace.emit(env.now, EventKind.WHISTLE_BLOWN, state.incident.id, post.id,
-                             cause=cause)
+        whistle = trace.emit(
+            env.now, EventKind.WHISTLE_BLOWN, state.incident.id, post.id, cause=cause
+        )
         yield from _summon_directly(world, state, post, _whistle(world).channel, whistle)
     activated = None
     if plan is not None and not state.activated and plan.id in post.role.authority.activate_plans:
         state.activated = True
-        activated = trace.emit(env.now, EventKind.PLAN_ACTIVATED, state.incident.id, post.id,
-                               cause=cause, info=plan.id)
+        activated = trace.emit(
+            env.now, EventKind.PLAN_ACTIVATED, state.incident.id, post.id, cause=cause, info=plan.id
+        )
     if (
         command.mode == "joint_command_centre"
         and plan is not None
@@ -174,9 +185,16 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
     top = plan.report_up_to if plan is not None else Level.district
     if post.level.rank < top.rank:
         for superior, channel in world.superiors_of(post):
-            yield from send(world, post, superior, channel_order(world, post, channel),
-                            state.incident.id, cause, deliver(world, state, superior,
-                                                              Message("report")), "report")
+            yield from send(
+                world,
+                post,
+                superior,
+                channel_order(world, post, channel),
+                state.incident.id,
+                cause,
+                deliver(world, state, superior, Message("report")),
+                "report",
+            )
     if activated is not None and command.mode == "siloed_relay":
         yield from _order_siloed(world, state, post, activated)
     elif activated is not None and command.mode == "whistle_and_report":
@@ -200,23 +218,42 @@ def _act_on_order(world: World, state: IncidentState, post: Post, message: Messa
         if department_id in state.ordered:
             return
         state.ordered.add(department_id)
-        ordered = trace.emit(env.now, EventKind.DEPARTMENT_ORDERED, state.incident.id, post.id,
-                             cause=cause, info=department_id)
+        ordered = trace.emit(
+            env.now,
+            EventKind.DEPARTMENT_ORDERED,
+            state.incident.id,
+            post.id,
+            cause=cause,
+            info=department_id,
+        )
         department = world.scenario.department(department_id)
         mobilise = department.report_in_time.sample(
             world.streams.get(f"{post.id}:report_in:{department.id}")
         )
         if mobilise > 0:
             yield env.timeout(mobilise)
-        trace.emit(env.now, EventKind.DEPARTMENT_REPORTED_IN, state.incident.id, post.id,
-                   cause=ordered, info=department.id)
+        trace.emit(
+            env.now,
+            EventKind.DEPARTMENT_REPORTED_IN,
+            state.incident.id,
+            post.id,
+            cause=ordered,
+            info=department.id,
+        )
         return
     (next_id, channel), rest = message.route[0], message.route[1:]
     receiver = world.posts[next_id]
     forwarded = Message("order", message.department, rest)
-    yield from send(world, post, receiver, channel_order(world, post, channel),
-                    state.incident.id, cause, deliver(world, state, receiver, forwarded),
-                    forwarded.info)
+    yield from send(
+        world,
+        post,
+        receiver,
+        channel_order(world, post, channel),
+        state.incident.id,
+        cause,
+        deliver(world, state, receiver, forwarded),
+        forwarded.info,
+    )
 
 
 def _required_departments(world: World, state: IncidentState):
@@ -247,9 +284,16 @@ def _pass_on(world: World, state: IncidentState, sender: Post, department: str, 
     (first_id, channel), rest = route[0], route[1:]
     receiver = world.posts[first_id]
     message = Message("order", department, rest)
-    yield from send(world, sender, receiver, channel_order(world, sender, channel),
-                    state.incident.id, cause, deliver(world, state, receiver, message),
-                    message.info)
+    yield from send(
+        world,
+        sender,
+        receiver,
+        channel_order(world, sender, channel),
+        state.incident.id,
+        cause,
+        deliver(world, state, receiver, message),
+        message.info,
+    )
 
 
 def _start_centre(world: World, state: IncidentState, commander: Post, activated: int) -> None:
@@ -271,19 +315,27 @@ def _start_centre(world: World, state: IncidentState, commander: Post, activated
     env.process(_centre_orders(world, state, centre, activated))
 
 
-def _activate_centre(world: World, state: IncidentState, township: str, centre: CentreState,
-                     activated: int):
+def _activate_centre(
+    world: World, state: IncidentState, township: str, centre: CentreState, activated: int
+):
     env, trace = world.env, world.trace
     settings = _joint_centre(world)
-    begun = trace.emit(env.now, EventKind.CENTRE_ACTIVATION_STARTED, state.incident.id, None,
-                       cause=activated, info=township)
+    begun = trace.emit(
+        env.now,
+        EventKind.CENTRE_ACTIVATION_STARTED,
+        state.incident.id,
+        None,
+        cause=activated,
+        info=township,
+    )
     duration = settings.activation_time.for_time(world.is_night(env.now)).sample(
         world.streams.get(f"centre:{township}:activation")
     )
     if duration > 0:
         yield env.timeout(duration)
-    active = trace.emit(env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None, cause=begun,
-                        info=township)
+    active = trace.emit(
+        env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None, cause=begun, info=township
+    )
     centre.active.succeed(active)
 
 
@@ -296,14 +348,27 @@ def _centre_orders(world: World, state: IncidentState, centre: CentreState, acti
     if trace[active_id].incident != state.incident.id:
         # Convened for another incident: this one joins it, and its own causal chain
         # records the wait for the centre from its own trigger.
-        cause = trace.emit(env.now, EventKind.CENTRE_ACTIVE, state.incident.id, None,
-                           cause=activated, info=f"{trace[active_id].info};joined")
+        cause = trace.emit(
+            env.now,
+            EventKind.CENTRE_ACTIVE,
+            state.incident.id,
+            None,
+            cause=activated,
+            info=f"{trace[active_id].info};joined",
+        )
     commander = world.post(settings.commanded_by, state.place)
     for department in _required_departments(world, state):
         liaison = world.post(liaison_role(world, department).id, state.place)
-        delivered = trace.emit(env.now, EventKind.MESSAGE_DELIVERED, state.incident.id,
-                               commander.id, liaison.id, cause, None,
-                               f"order:{department.id}")
+        delivered = trace.emit(
+            env.now,
+            EventKind.MESSAGE_DELIVERED,
+            state.incident.id,
+            commander.id,
+            liaison.id,
+            cause,
+            None,
+            f"order:{department.id}",
+        )
         route = direct_route(world, liaison, department, state.place, settings.liaison_channel)
         message = Message("order", department.id, route)
         env.process(handle(world, state, liaison, message, delivered))

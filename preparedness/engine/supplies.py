@@ -67,8 +67,7 @@ def depot_actor(world: World, depot: Depot) -> str:
     """The trace actor for a depot's own doings (loading, trucks, restock)."""
     actor = f"depot:{depot.id}"
     if actor not in world.trace.posts:
-        world.trace.posts[actor] = PostInfo(actor, "depot", depot.name, depot.level,
-                                            depot.place, 1)
+        world.trace.posts[actor] = PostInfo(actor, "depot", depot.name, depot.level, depot.place, 1)
     return actor
 
 
@@ -99,14 +98,21 @@ def _approve(world: World, state, post: Post, purpose: str, cause: int):
     """The release authority approves and phones the keepers in order until one answers."""
     depot = world.scenario.depot(purpose.split(":", 1)[1])
     trace = world.trace
-    approved = trace.emit(world.env.now, EventKind.RELEASE_APPROVED, state.incident.id,
-                          post.id, cause=cause, info=depot.id)
+    approved = trace.emit(
+        world.env.now,
+        EventKind.RELEASE_APPROVED,
+        state.incident.id,
+        post.id,
+        cause=cause,
+        info=depot.id,
+    )
     cause = approved
     for role_id in depot.keepers:
         keeper = world.post(role_id, depot.place)
         route = ((keeper.id, depot.keeper_channel),)
-        delivered = yield from errands.send_errand(world, state, post, route,
-                                                   f"keeper:{depot.id}", cause)
+        delivered = yield from errands.send_errand(
+            world, state, post, route, f"keeper:{depot.id}", cause
+        )
         if delivered:
             return
         lost = len(trace) - 1  # ``send`` ends with MESSAGE_LOST when every channel failed
@@ -121,8 +127,14 @@ def _open(world: World, state, post: Post, purpose: str, cause: int):
     depot_state = _state(world, depot_id)
     if depot_state.opened.triggered:
         return
-    opened = world.trace.emit(world.env.now, EventKind.DEPOT_OPENED, state.incident.id,
-                              post.id, cause=cause, info=depot_id)
+    opened = world.trace.emit(
+        world.env.now,
+        EventKind.DEPOT_OPENED,
+        state.incident.id,
+        post.id,
+        cause=cause,
+        info=depot_id,
+    )
     depot_state.opened.succeed(opened)
     yield from ()  # an errand action is a process generator, even with nothing to wait for
 
@@ -142,17 +154,23 @@ def _first_truck(world: World, source_id: str, target: str):
     opened = yield _state(world, source_id).opened
     incident = trace[opened].incident
     actor = depot_actor(world, source)
-    loading = source.loading_time.sample(
-        world.streams.get(f"depot:{source_id}:loading:{target}"))
+    loading = source.loading_time.sample(world.streams.get(f"depot:{source_id}:loading:{target}"))
     if loading > 0:
         yield env.timeout(loading)
     info = f"{source_id}>{target}"
-    dispatched = trace.emit(env.now, EventKind.TRANSFER_DISPATCHED, incident, actor,
-                            cause=opened, info=info)
+    dispatched = trace.emit(
+        env.now, EventKind.TRANSFER_DISPATCHED, incident, actor, cause=opened, info=info
+    )
     driving = travel_time(world, source_id, network.place[target], env.now)
     if math.isinf(driving):
-        trace.emit(env.now, EventKind.MESSAGE_LOST, incident, actor, cause=dispatched,
-                   info=f"{info};no open road")
+        trace.emit(
+            env.now,
+            EventKind.MESSAGE_LOST,
+            incident,
+            actor,
+            cause=dispatched,
+            info=f"{info};no open road",
+        )
         return
     if driving > 0:
         yield env.timeout(driving)
@@ -169,11 +187,11 @@ def _restock(world: World, depot: Depot, lead_time: float):
     opened = yield _state(world, depot.id).opened
     actor = depot_actor(world, depot)
     incident = trace[opened].incident
-    ordered = trace.emit(env.now, EventKind.RESTOCK_ORDERED, incident, actor, cause=opened,
-                         info=depot.id)
+    ordered = trace.emit(
+        env.now, EventKind.RESTOCK_ORDERED, incident, actor, cause=opened, info=depot.id
+    )
     yield env.timeout(lead_time)
-    trace.emit(env.now, EventKind.RESTOCK_ARRIVED, incident, actor, cause=ordered,
-               info=depot.id)
+    trace.emit(env.now, EventKind.RESTOCK_ARRIVED, incident, actor, cause=ordered, info=depot.id)
 
 
 def _lateral_donor(world: World, point: str) -> str | None:
@@ -188,10 +206,12 @@ def _lateral_donor(world: World, point: str) -> str | None:
         return None
     hit = {incident.community for incident in world.scenario.incidents}
     candidates = [
-        other for other in network.neighbours(point)
+        other
+        for other in network.neighbours(point)
         if world.scenario.depot(other).lateral and world.scenario.depot(other).place not in hit
     ]
     if not candidates:
         return None
-    return min(candidates, key=lambda other: (travel_time(world, other, point, world.env.now),
-                                              other))
+    return min(
+        candidates, key=lambda other: (travel_time(world, other, point, world.env.now), other)
+    )

@@ -49,7 +49,11 @@ def team_state(world: World, team: Team) -> TeamState:
         crew = TeamState(team, actor, simpy.Resource(world.env, capacity=1), team.base)
         world.teams[team.id] = crew
         world.trace.posts[actor] = PostInfo(
-            actor, team.id, team.name, _base_level(world, team), team.base,
+            actor,
+            team.id,
+            team.name,
+            _base_level(world, team),
+            team.base,
             team.members_up_to(len(team.levels)),
         )
     return crew
@@ -73,8 +77,9 @@ def dispatch_teams(world: World, state, activator: Post, cause: int):
             state.teams_called.add(team_id)
             team = world.scenario.team(team_id)
             route = activation_route(world, activator, team, state.place)
-            yield from errands.send_errand(world, state, activator, route,
-                                           f"team:{team_id}:{level}", cause)
+            yield from errands.send_errand(
+                world, state, activator, route, f"team:{team_id}:{level}", cause
+            )
 
 
 def activation_route(world: World, activator: Post, team: Team, near_unit: str) -> tuple:
@@ -98,8 +103,9 @@ def activate(world: World, state, leader: Post, purpose: str, cause: int):
     """The leader, having decided, calls the team out; the team then goes its own way."""
     _, team_id, level = purpose.split(":")
     team = world.scenario.team(team_id)
-    activated = world.trace.emit(world.env.now, EventKind.TEAM_ACTIVATED, state.incident.id,
-                                 leader.id, team_id, cause)
+    activated = world.trace.emit(
+        world.env.now, EventKind.TEAM_ACTIVATED, state.incident.id, leader.id, team_id, cause
+    )
     world.env.process(_respond(world, state, team, int(level), activated))
     yield from ()
 
@@ -113,8 +119,9 @@ def _respond(world: World, state, team: Team, level: int, activated: int):
     waited = not request.triggered
     yield request
     if waited:
-        cause = trace.emit(env.now, EventKind.TEAM_ASSIGNED, incident, crew.actor, team.id,
-                           activated)
+        cause = trace.emit(
+            env.now, EventKind.TEAM_ASSIGNED, incident, crew.actor, team.id, activated
+        )
     if not crew.mustered:
         cause = yield from _muster(world, state, crew, level, cause)
         if cause is None:
@@ -139,8 +146,15 @@ def _respond(world: World, state, team: Team, level: int, activated: int):
     trace.tasks[(incident, team.id)] = (arrived, arrived + duration)
     if duration > 0:
         yield env.timeout(duration)
-    done = trace.emit(env.now, EventKind.TASK_COMPLETED, incident, crew.actor, team.id,
-                      on_scene, info=rule.task.name)
+    done = trace.emit(
+        env.now,
+        EventKind.TASK_COMPLETED,
+        incident,
+        crew.actor,
+        team.id,
+        on_scene,
+        info=rule.task.name,
+    )
     _check_controlled(world, state, team.id, done)
     crew.hold.release(request)
 
@@ -167,12 +181,26 @@ def _muster(world: World, state, crew: TeamState, level: int, cause: int):
         yield env.timeout(sets_off)
     if members == 0:
         why = "nobody gathered in time" if gathering.size else "nobody answered the call-out"
-        trace.emit(env.now, EventKind.TEAM_STRANDED, state.incident.id, crew.actor, team.id,
-                   cause, info=why)
+        trace.emit(
+            env.now,
+            EventKind.TEAM_STRANDED,
+            state.incident.id,
+            crew.actor,
+            team.id,
+            cause,
+            info=why,
+        )
         return None
     crew.mustered, crew.members = True, members
-    return trace.emit(env.now, EventKind.TEAM_MUSTERED, state.incident.id, crew.actor, team.id,
-                      cause, info=str(members))
+    return trace.emit(
+        env.now,
+        EventKind.TEAM_MUSTERED,
+        state.incident.id,
+        crew.actor,
+        team.id,
+        cause,
+        info=str(members),
+    )
 
 
 def _drive(world: World, state, crew: TeamState, cause: int):
@@ -184,8 +212,15 @@ def _drive(world: World, state, crew: TeamState, cause: int):
     env, trace, team, incident = world.env, world.trace, crew.team, state.incident.id
     minutes = travel_time(world, crew.location, state.community, env.now)
     while math.isinf(minutes):
-        cause = trace.emit(env.now, EventKind.TEAM_STRANDED, incident, crew.actor, team.id,
-                           cause, info="no open road")
+        cause = trace.emit(
+            env.now,
+            EventKind.TEAM_STRANDED,
+            incident,
+            crew.actor,
+            team.id,
+            cause,
+            info="no open road",
+        )
         reopens = next_reopening(world, env.now)
         if reopens >= world.scenario.horizon:
             return None
@@ -195,8 +230,15 @@ def _drive(world: World, state, crew: TeamState, cause: int):
         yield env.timeout(minutes)
     crew.location = state.community
     trace.team_members[(incident, team.id)] = crew.members
-    return trace.emit(env.now, EventKind.TEAM_ON_SCENE, incident, crew.actor, team.id, cause,
-                      info=str(crew.members))
+    return trace.emit(
+        env.now,
+        EventKind.TEAM_ON_SCENE,
+        incident,
+        crew.actor,
+        team.id,
+        cause,
+        info=str(crew.members),
+    )
 
 
 def _check_controlled(world: World, state, team_id: str, done: int) -> None:
@@ -205,8 +247,9 @@ def _check_controlled(world: World, state, team_id: str, done: int) -> None:
     tasks = [rule.team for rule in state.plan.teams if rule.task is not None]
     if state.controlled_at is None and all(t in state.tasks_completed for t in tasks):
         state.controlled_at = world.env.now
-        world.trace.emit(world.env.now, EventKind.INCIDENT_CONTROLLED, state.incident.id, None,
-                         cause=done)
+        world.trace.emit(
+            world.env.now, EventKind.INCIDENT_CONTROLLED, state.incident.id, None, cause=done
+        )
         _controlled(world, state).succeed()
 
 

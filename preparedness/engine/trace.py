@@ -120,7 +120,8 @@ class Trace:
     #: incident -> {community: {cohort: [(first, end), ...]}} when only part of a community
     #: (some grid cells or buildings) is in the area; absent communities count whole
     warning_slices: dict[str, dict[str, dict[str, list[tuple[int, int]]]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     #: incident -> the plan's coverage target in percent
     warning_targets: dict[str, int] = field(default_factory=dict)
     #: (incident, team) -> (on scene, planned end of its task or None): per-task and

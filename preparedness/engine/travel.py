@@ -37,14 +37,14 @@ def travel_time(world: World, origin: str, destination: str, now: float) -> floa
 
 def active_cuts(cuts: list[Cut], now: float) -> frozenset[tuple[str, str]]:
     """The roads cut at ``now``, as (from, to) pairs."""
-    return frozenset((source, target) for start, end, source, target in cuts
-                     if start <= now < end)
+    return frozenset((source, target) for start, end, source, target in cuts if start <= now < end)
 
 
 def next_reopening(world: World, now: float) -> float:
     """When the next road cut at ``now`` reopens (inf if none does)."""
-    return min((end for start, end, _, _ in world.road_cuts if start <= now < end),
-               default=math.inf)
+    return min(
+        (end for start, end, _, _ in world.road_cuts if start <= now < end), default=math.inf
+    )
 
 
 def road_graph(scenario: Scenario) -> nx.DiGraph[str] | None:
@@ -97,8 +97,13 @@ class RouteFinder:
             self._times[key] = self._shortest(self.graph, origin, destination, cuts)
         return self._times[key]
 
-    def _shortest(self, graph: nx.DiGraph[str], origin: str, destination: str,
-                  cuts: frozenset[tuple[str, str]]) -> float:
+    def _shortest(
+        self,
+        graph: nx.DiGraph[str],
+        origin: str,
+        destination: str,
+        cuts: frozenset[tuple[str, str]],
+    ) -> float:
         view: nx.Graph[str] = graph
         if cuts:
             view = nx.restricted_view(graph, [], self._closed(graph, cuts))
@@ -107,8 +112,9 @@ class RouteFinder:
         except (nx.NetworkXNoPath, nx.NodeNotFound):
             return math.inf
 
-    def _closed(self, graph: nx.DiGraph[str],
-                cuts: frozenset[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _closed(
+        self, graph: nx.DiGraph[str], cuts: frozenset[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
         """Edges the cuts close: the named direction, and the other one of a two-way road."""
         closed = []
         for source, target in sorted(cuts):
@@ -123,8 +129,10 @@ class RouteFinder:
         locations = place_locations(self.scenario)
         for node in (origin, destination):
             if node not in locations:
-                raise ValueError(f"travel: {node!r} is neither a place nor a depot, "
-                                 "and the scenario has no roads")
+                raise ValueError(
+                    f"travel: {node!r} is neither a place nor a depot, "
+                    "and the scenario has no roads"
+                )
         a, b = locations[origin], locations[destination]
         distance = math.hypot(a.x_km - b.x_km, a.y_km - b.y_km)
         travel = self.scenario.travel

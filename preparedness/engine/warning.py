@@ -110,9 +110,16 @@ def act_on_warning(world: World, state, post: Post, cause: int):
     if warns is not None and warns.loudspeaker is not None:
         _broadcast(world, state, post, warns.loudspeaker, cause)
     for subordinate, channel in _subordinates(world, state, post):
-        yield from send(world, post, subordinate, channel_order(world, post, channel),
-                        state.incident.id, cause, _deliver(world, state, subordinate),
-                        "warning")
+        yield from send(
+            world,
+            post,
+            subordinate,
+            channel_order(world, post, channel),
+            state.incident.id,
+            cause,
+            _deliver(world, state, subordinate),
+            "warning",
+        )
     if warns is not None and warns.door_knocking is not None:
         yield from _knock_doors(world, state, post, warns.door_knocking, cause)
 
@@ -146,18 +153,19 @@ def _subordinates(world: World, state, post: Post) -> list[tuple[Post, str]]:
         if post_level.rank <= Level.grid.rank:
             if kind is Level.building and post_level is Level.grid:
                 community = places.ancestor(post.unit, Level.community)
-                units = [b for b in places.buildings_of(post.unit)
-                         if _in_area(state, b, community)]
+                units = [b for b in places.buildings_of(post.unit) if _in_area(state, b, community)]
         else:
             for community in _communities_under(world, state, post):
                 if kind is Level.community:
                     units.append(community)
                 elif kind is Level.grid:
-                    units.extend(c for c in places.cells_of(community)
-                                 if _in_area(state, c, community))
+                    units.extend(
+                        c for c in places.cells_of(community) if _in_area(state, c, community)
+                    )
                 elif kind is Level.building:
-                    units.extend(b for b in places.buildings_of(community)
-                                 if _in_area(state, b, community))
+                    units.extend(
+                        b for b in places.buildings_of(community) if _in_area(state, b, community)
+                    )
                 elif kind is Level.township:
                     township = places.ancestor(community, Level.township)
                     if township not in units:
@@ -171,8 +179,11 @@ def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int
     slices = []
     for community_id in _communities_under(world, state, post):
         sizes = cohort_sizes(world.places.communities[community_id])
-        own = post.unit if world.places.units[post.unit].level.rank < Level.community.rank \
+        own = (
+            post.unit
+            if world.places.units[post.unit].level.rank < Level.community.rank
             else community_id
+        )
         for cohort in cohorts:
             first, end = world.places.household_slice(own, sizes[cohort])
             area = state.warn_slices.get(community_id, {}).get(cohort, [(first, end)])
@@ -195,8 +206,16 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
     writing = channel.post_time.sample(world.streams.get(f"{channel.id}:{post.id}:warning"))
     if writing > 0:
         yield env.timeout(writing)
-    posted = trace.emit(env.now, EventKind.MESSAGE_POSTED, state.incident.id, post.id, None,
-                        cause, channel.id, "warning:group")
+    posted = trace.emit(
+        env.now,
+        EventKind.MESSAGE_POSTED,
+        state.incident.id,
+        post.id,
+        None,
+        cause,
+        channel.id,
+        "warning:group",
+    )
     world.release(post, line, state.incident.id, posted)
     read_delay = channel.read_delay.for_time(world.is_night(env.now))
     lost = channel.never_read_share + (1 - channel.never_read_share) * channel.failure_probability
@@ -215,8 +234,11 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         times[unread] = math.inf
         if world.channel_down(channel.id, env.now, post.unit, community):
             times[:] = math.inf  # the post never went out in this area
-        trace.warnings.append(WarningBatch(state.incident.id, community, cohort, first, times,
-                                           posted, "group_message", post.id))
+        trace.warnings.append(
+            WarningBatch(
+                state.incident.id, community, cohort, first, times, posted, "group_message", post.id
+            )
+        )
 
 
 def _broadcast(world: World, state, post: Post, loudspeaker, cause: int) -> None:
@@ -230,8 +252,11 @@ def _broadcast(world: World, state, post: Post, loudspeaker, cause: int) -> None
         times = env.now + (building + 1) * loudspeaker.time_per_building
         rng = world.streams.get(f"{post.id}:loudspeaker:{community_id}:{cohort}")
         times[rng.random(count) >= loudspeaker.heard_share] = math.inf
-        trace.warnings.append(WarningBatch(state.incident.id, community_id, cohort, first,
-                                           times, cause, "loudspeaker", post.id))
+        trace.warnings.append(
+            WarningBatch(
+                state.incident.id, community_id, cohort, first, times, cause, "loudspeaker", post.id
+            )
+        )
 
 
 def _knock_doors(world: World, state, post: Post, knocking: DoorKnocking, cause: int):
@@ -248,14 +273,21 @@ def _knock_doors(world: World, state, post: Post, knocking: DoorKnocking, cause:
     yield env.all_of(workers)
 
 
-def _knocker(world: World, state, post: Post, knocking: DoorKnocking, lists, worker: int,
-             cause: int):
+def _knocker(
+    world: World, state, post: Post, knocking: DoorKnocking, lists, worker: int, cause: int
+):
     env, trace = world.env, world.trace
     line = world.seize(post, state.incident.id, cause)
     yield line
     world.seized(post, state.incident.id, cause)
-    begun = trace.emit(env.now, EventKind.TASK_STARTED, state.incident.id, post.id, cause=cause,
-                       info="warning:door_knocking")
+    begun = trace.emit(
+        env.now,
+        EventKind.TASK_STARTED,
+        state.incident.id,
+        post.id,
+        cause=cause,
+        info="warning:door_knocking",
+    )
     clock = env.now
     rng = world.streams.get(f"{post.id}:door_knocking:{worker}")
     for community_id, cohort, first, end in lists:
@@ -267,17 +299,23 @@ def _knocker(world: World, state, post: Post, knocking: DoorKnocking, lists, wor
         community = world.places.communities[community_id]
         per_building = max(cohort_sizes(community)[cohort] / community.buildings, 1.0)
         building_of = np.floor(np.arange(count) / per_building).astype(int)
-        walks = np.cumsum(np.asarray(
-            knocking.walk_between_buildings.sample(rng, size=int(building_of[-1]) + 1),
-            dtype=float,
-        ))
-        knocks = np.cumsum(np.asarray(knocking.time_per_household.sample(rng, size=count),
-                                      dtype=float))
+        walks = np.cumsum(
+            np.asarray(
+                knocking.walk_between_buildings.sample(rng, size=int(building_of[-1]) + 1),
+                dtype=float,
+            )
+        )
+        knocks = np.cumsum(
+            np.asarray(knocking.time_per_household.sample(rng, size=count), dtype=float)
+        )
         finished = clock + walks[building_of] + knocks
         times = finished.copy()
         times[rng.random(count) < knocking.nobody_home] = math.inf
-        trace.warnings.append(WarningBatch(state.incident.id, community_id, cohort, lo, times,
-                                           begun, "door_knocking", post.id))
+        trace.warnings.append(
+            WarningBatch(
+                state.incident.id, community_id, cohort, lo, times, begun, "door_knocking", post.id
+            )
+        )
         clock = float(finished[-1])
     remaining = min(clock, world.scenario.horizon) - env.now
     if remaining > 0:

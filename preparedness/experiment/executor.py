@@ -174,9 +174,9 @@ class PoolExecutor(_FuturesExecutor):
         if self._executor is None:
             context = multiprocessing.get_context()
             self._stop = context.Event()
-            self._executor = cf.ProcessPoolExecutor(self.workers, mp_context=context,
-                                                    initializer=_init_worker,
-                                                    initargs=(self._stop,))
+            self._executor = cf.ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_worker, initargs=(self._stop,)
+            )
         return self._executor
 
     def start(self) -> None:
@@ -230,28 +230,35 @@ class DaskExecutor(_FuturesExecutor):
             import dask
 
             with _sigint_ignored(), dask.config.set(LOCAL_CLUSTER_CONFIG):
-                self._cluster = LocalCluster(host="127.0.0.1", dashboard_address=None,
-                                             n_workers=workers, threads_per_worker=1,
-                                             processes=True)
+                self._cluster = LocalCluster(
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                )
             address_shown = f"a local Dask cluster on 127.0.0.1 ({workers} workers)"
             self._client = Client(self._cluster)
         else:
             try:
                 self._client = Client(address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as error:
-                raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {error}") \
-                    from error
+                raise ExecutorError(
+                    f"cannot reach the Dask scheduler at {address}: {error}"
+                ) from error
             address_shown = f"the Dask scheduler at {address}"
         try:
             self._client.get_versions(check=True)
         except ValueError as error:
             self.close()
-            raise ExecutorError(f"Dask workers run different package versions: {error}") \
-                from error
-        self.workers = max(1, sum(
-            info.get("nthreads", 1)
-            for info in self._client.scheduler_info().get("workers", {}).values()
-        ))
+            raise ExecutorError(f"Dask workers run different package versions: {error}") from error
+        self.workers = max(
+            1,
+            sum(
+                info.get("nthreads", 1)
+                for info in self._client.scheduler_info().get("workers", {}).values()
+            ),
+        )
         self.description = f"{address_shown}, {self.workers} worker threads"
         self._executor = self._client.get_executor(pure=False)
 
@@ -293,8 +300,9 @@ def make_executor(
     return PoolExecutor(workers), note
 
 
-def dask_address(cluster: str | None, environ: Mapping[str, str] | None = None
-                 ) -> tuple[str | None, str | None]:
+def dask_address(
+    cluster: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
     """The Dask address to use (``--cluster``, else the environment) and, when it came from
     the environment, a note saying so: a variable set long ago is easy to forget."""
     environ = os.environ if environ is None else environ

@@ -16,8 +16,10 @@ import numpy as np
 def canonical(value):
     """A value that compares exactly with ==: numpy arrays by their bytes, NaN equal to itself."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,
-                tuple(canonical(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        return (
+            type(value).__name__,
+            tuple(canonical(getattr(value, f.name)) for f in dataclasses.fields(value)),
+        )
     if isinstance(value, dict):
         return {key: canonical(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -74,8 +74,12 @@ class PrecisionResult:
         }
 
 
-def _widths(experiments: Mapping[str, VariantRun], reference: str,
-            keys: list[tuple[str, str, str]], target: float) -> tuple[list[dict], list[list]]:
+def _widths(
+    experiments: Mapping[str, VariantRun],
+    reference: str,
+    keys: list[tuple[str, str, str]],
+    target: float,
+) -> tuple[list[dict], list[list]]:
     """Half-width per key milestone (and intervention), and the value lists behind each."""
     rows, series = [], []
     base = experiments[reference]
@@ -94,10 +98,12 @@ def _widths(experiments: Mapping[str, VariantRun], reference: str,
             ci = paired.ci_mean_difference
             width = (ci[1] - ci[0]) / 2 if ci is not None else None
             rows.append(_row(incident, milestone, label, name, width, paired.n_pairs, target))
-            series.append([
-                (a - b) if a is not None and b is not None else None
-                for b, a in zip(base_values, alt, strict=True)
-            ])
+            series.append(
+                [
+                    (a - b) if a is not None and b is not None else None
+                    for b, a in zip(base_values, alt, strict=True)
+                ]
+            )
     return rows, series
 
 
@@ -153,8 +159,11 @@ def run_to_precision(
         result.rounds.append(done)
         rows, series = _widths(experiments, reference, keys, target)
         result.widths = rows
-        counted = [(row, values) for row, values in zip(rows, series, strict=True)
-                   if row["half_width"] is not None]
+        counted = [
+            (row, values)
+            for row, values in zip(rows, series, strict=True)
+            if row["half_width"] is not None
+        ]
         # With no key milestone reached twice there is no interval to narrow: stop, unmet.
         result.met = bool(counted) and all(row["met"] for row, _ in counted)
         if result.met or not counted or done >= max_replications:
@@ -162,5 +171,4 @@ def run_to_precision(
         needed = max(
             replications_needed(values, target) for row, values in counted if not row["met"]
         )
-        planned = min(max_replications, max(needed, done + max(1, math.ceil(done / 10))),
-                      4 * done)
+        planned = min(max_replications, max(needed, done + max(1, math.ceil(done / 10))), 4 * done)

@@ -53,8 +53,18 @@ def milestone_records(runs: Mapping[str, VariantRun]) -> Iterator[MilestoneRecor
                 for definition in definitions[incident.id]:
                     value = reached.get(definition.id)
                     deadline = definition.deadline
-                    met = None if deadline is None else (
-                        value is not None and value <= deadline + DEADLINE_TOLERANCE
+                    met = (
+                        None
+                        if deadline is None
+                        else (value is not None and value <= deadline + DEADLINE_TOLERANCE)
                     )
-                    yield MilestoneRecord(name, result.replication, incident.id, definition.id,
-                                          value, value is not None, deadline, met)
+                    yield MilestoneRecord(
+                        name,
+                        result.replication,
+                        incident.id,
+                        definition.id,
+                        value,
+                        value is not None,
+                        deadline,
+                        met,
+                    )

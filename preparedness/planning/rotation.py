@@ -59,17 +59,30 @@ def rotation_plan(scenario: Scenario, rows: Sequence[StockpileRow]) -> list[Rota
                 if lot.item != item.id:
                     continue
                 expires = start + dt.timedelta(
-                    minutes=lot_expiry(scenario, lot.stocked_on, item.shelf_life))
-                action = (f"expired on {expires.date()}: replace now" if expires <= start
-                          else f"replace by {expires.date()}")
-                lines.append(RotationLine(depot.id, item.id, lot.quantity, lot.stocked_on,
-                                          expires.date(), action))
+                    minutes=lot_expiry(scenario, lot.stocked_on, item.shelf_life)
+                )
+                action = (
+                    f"expired on {expires.date()}: replace now"
+                    if expires <= start
+                    else f"replace by {expires.date()}"
+                )
+                lines.append(
+                    RotationLine(
+                        depot.id, item.id, lot.quantity, lot.stocked_on, expires.date(), action
+                    )
+                )
             quantity = recommended.get((depot.id, item.id), 0)
             if quantity > 0:
                 due = (start + life).date()
-                lines.append(RotationLine(
-                    depot.id, item.id, quantity, None, due,
-                    f"replace every {describe_span(item.shelf_life)} (next by {due})",
-                    recommended=True))
+                lines.append(
+                    RotationLine(
+                        depot.id,
+                        item.id,
+                        quantity,
+                        None,
+                        due,
+                        f"replace every {describe_span(item.shelf_life)} (next by {due})",
+                        recommended=True,
+                    )
+                )
     return lines
-

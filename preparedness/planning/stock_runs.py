@@ -39,12 +39,10 @@ class ResimulatedRow:
         return self.service.ci is not None and self.service.ci[1] >= self.target
 
 
-
 # ------------------------------------------------------------------------- frames
 
 
-def supply_frames_batch(scenario: Scenario, seed: int, start: int, stop: int
-                        ) -> list[SupplyFrame]:
+def supply_frames_batch(scenario: Scenario, seed: int, start: int, stop: int) -> list[SupplyFrame]:
     """Replications ``start`` .. ``stop - 1`` as supply frames: one task for any executor."""
     frames = []
     for index in range(start, stop):
@@ -54,8 +52,13 @@ def supply_frames_batch(scenario: Scenario, seed: int, start: int, stop: int
     return frames
 
 
-def collect_frames(scenario: Scenario, replications: int, seed: int,
-                   executor: Executor | None = None, start: int = 0) -> list[SupplyFrame]:
+def collect_frames(
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    executor: Executor | None = None,
+    start: int = 0,
+) -> list[SupplyFrame]:
     """Supply frames of replications ``start`` .. ``start + replications - 1``, in
     replication order whatever the executor (each replication's draws depend only on the
     seed and its index)."""
@@ -76,7 +79,6 @@ def collect_frames(scenario: Scenario, replications: int, seed: int,
     return frames
 
 
-
 # ------------------------------------------------------------------------- re-simulation
 
 
@@ -94,9 +96,15 @@ def with_stock(scenario: Scenario, quantities: Mapping[str, Mapping[str, int]]) 
     return Scenario.model_validate(data)
 
 
-def resimulate(scenario: Scenario, sizing: StockpileSizing, replications: int, seed: int,
-               executor: Executor | None = None, start: int | None = None,
-               lateral: bool = False) -> list[ResimulatedRow]:
+def resimulate(
+    scenario: Scenario,
+    sizing: StockpileSizing,
+    replications: int,
+    seed: int,
+    executor: Executor | None = None,
+    start: int | None = None,
+    lateral: bool = False,
+) -> list[ResimulatedRow]:
     """Run the scenario again with the recommended stock on replications not used for
     sizing (by default indices n .. n + replications - 1, n the sizing's count) and give
     each depot and item's share of replications without a stock-out, with its CI."""
@@ -111,9 +119,12 @@ def resimulate(scenario: Scenario, sizing: StockpileSizing, replications: int, s
             if stock is None or not stock.stocked_out:
                 free[key] += 1
     return [
-        ResimulatedRow(row.depot, row.item, row.quantity,
-                       share_with_ci(free[(row.depot, row.item)], len(frames)),
-                       sizing.service_level)
+        ResimulatedRow(
+            row.depot,
+            row.item,
+            row.quantity,
+            share_with_ci(free[(row.depot, row.item)], len(frames)),
+            sizing.service_level,
+        )
         for row in sizing.rows
     ]
-

@@ -115,12 +115,12 @@ class StockpileSizing:
         raise KeyError((depot, item))
 
 
-
 # ------------------------------------------------------------------------- sizing
 
 
-def size_stockpiles(scenario: Scenario, traces_or_frames: Sequence[Trace | SupplyFrame],
-                    service_level: float) -> StockpileSizing:
+def size_stockpiles(
+    scenario: Scenario, traces_or_frames: Sequence[Trace | SupplyFrame], service_level: float
+) -> StockpileSizing:
     """The least-cost quantity of every demanded item at every depot such that the share of
     replications without a stock-out there is at least ``service_level``."""
     if not 0.0 < service_level <= 1.0:
@@ -152,23 +152,39 @@ def size_stockpiles(scenario: Scenario, traces_or_frames: Sequence[Trace | Suppl
                 for r in range(n):
                     up[r][point] = passed_up(presented[r], None, times[r])
                 continue
-            sizer = _DepotSizer(scenario, point, item_id, frames, times, presented,
-                                parentless=network.parent[point] is None)
+            sizer = _DepotSizer(
+                scenario,
+                point,
+                item_id,
+                frames,
+                times,
+                presented,
+                parentless=network.parent[point] is None,
+            )
             row, outcomes = sizer.solve(needed, service_level)
             rows.append(row)
             for r in range(n):
                 up[r][point] = passed_up(presented[r], outcomes[r].served, times[r])
     total = math.fsum(row.cost for row in rows)
-    return StockpileSizing(service_level, n, tuple(rows), total,
-                           tuple(rotation_plan(scenario, rows)))
+    return StockpileSizing(
+        service_level, n, tuple(rows), total, tuple(rotation_plan(scenario, rows))
+    )
 
 
 class _DepotSizer:
     """Bisection over pack counts for one depot and item, given the demand presented."""
 
-    def __init__(self, scenario: Scenario, depot: str, item: str,
-                 frames: list[SupplyFrame], times: list[PointTimes], presented: list[Curve],
-                 *, parentless: bool):
+    def __init__(
+        self,
+        scenario: Scenario,
+        depot: str,
+        item: str,
+        frames: list[SupplyFrame],
+        times: list[PointTimes],
+        presented: list[Curve],
+        *,
+        parentless: bool,
+    ):
         self.scenario, self.depot, self.item = scenario, depot, item
         self.frames, self.times, self.presented = frames, times, presented
         self.parentless = parentless
@@ -179,11 +195,20 @@ class _DepotSizer:
         if packs not in self._cache:
             quantity = packs * self.pack
             self._cache[packs] = [
-                serve(self.presented[r],
-                      depot_lots(self.scenario, self.depot, self.item, times, quantity,
-                                 parentless=self.parentless),
-                      opened=None if times.opened is None else times.opened[0],
-                      horizon=frame.horizon, window_end=times.window_end)
+                serve(
+                    self.presented[r],
+                    depot_lots(
+                        self.scenario,
+                        self.depot,
+                        self.item,
+                        times,
+                        quantity,
+                        parentless=self.parentless,
+                    ),
+                    opened=None if times.opened is None else times.opened[0],
+                    horizon=frame.horizon,
+                    window_end=times.window_end,
+                )
                 for r, (frame, times) in enumerate(zip(self.frames, self.times, strict=True))
             ]
         return self._cache[packs]
@@ -205,8 +230,10 @@ class _DepotSizer:
 
     def solve(self, needed: int, service_level: float) -> tuple[StockpileRow, list[Served]]:
         n = len(self.frames)
-        worst = max(curve.at(frame.horizon) for curve, frame in
-                    zip(self.presented, self.frames, strict=True))
+        worst = max(
+            curve.at(frame.horizon)
+            for curve, frame in zip(self.presented, self.frames, strict=True)
+        )
         high = math.ceil(max(0.0, worst - tolerance(worst)) / self.pack)
         reachable, reason = True, None
         best = self.successes(high)
@@ -218,8 +245,19 @@ class _DepotSizer:
         item = self.scenario.item(self.item)
         quantity = packs * self.pack
         share = share_with_ci(self.successes(packs), n)
-        row = StockpileRow(self.depot, self.item, quantity, packs, item.unit, item.unit_cost,
-                           quantity * item.unit_cost, share, n, reachable, reason)
+        row = StockpileRow(
+            self.depot,
+            self.item,
+            quantity,
+            packs,
+            item.unit,
+            item.unit_cost,
+            quantity * item.unit_cost,
+            share,
+            n,
+            reachable,
+            reason,
+        )
         return row, self.outcomes(packs)
 
     def _why(self, high: int, best: int, needed: int) -> str:
@@ -234,17 +272,22 @@ class _DepotSizer:
                 late += 1
             else:
                 short += 1
-        head = (f"not reachable: at most {best} of {n} replications without a stock-out "
-                f"({best / n:.1%}) at any quantity; {needed} needed")
+        head = (
+            f"not reachable: at most {best} of {n} replications without a stock-out "
+            f"({best / n:.1%}) at any quantity; {needed} needed"
+        )
         if shelf is None:
             return head + " (stock-outs remain with all demand in stock)"
         life = describe_span(shelf)
         parts = []
         if late:
-            parts.append(f"in {late} the depot opens only after stock stocked at the start "
-                         f"has expired (shelf life {life})")
+            parts.append(
+                f"in {late} the depot opens only after stock stocked at the start "
+                f"has expired (shelf life {life})"
+            )
         if short:
-            parts.append(f"in {short} demand continues after stock stocked at the start "
-                         f"expires (shelf life {life}, shorter than the need)")
+            parts.append(
+                f"in {short} demand continues after stock stocked at the start "
+                f"expires (shelf life {life}, shorter than the need)"
+            )
         return head + ": " + "; ".join(parts)
-

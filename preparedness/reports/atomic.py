@@ -226,8 +226,12 @@ def unique_run_label(parent: str | os.PathLike[str], now: datetime) -> str:
 
 def _owner_record(pid: int) -> dict:
     """What identifies a running process across PID reuse: pid, host, boot and start time."""
-    return {"pid": pid, "host": socket.gethostname(), "boot": _boot_id(),
-            "start": _process_start(pid)}
+    return {
+        "pid": pid,
+        "host": socket.gethostname(),
+        "boot": _boot_id(),
+        "start": _process_start(pid),
+    }
 
 
 def _owner_is_dead(partial: Path) -> bool:

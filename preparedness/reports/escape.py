@@ -32,9 +32,7 @@ def _md_table() -> dict[int, str]:
 _MD_TABLE = _md_table()
 
 
-_TERMINAL_TABLE = {
-    code: " " for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
-}
+_TERMINAL_TABLE = {code: " " for code in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
 def terminal_text(text: object) -> str:

@@ -23,8 +23,14 @@ def scenario_folder_name(name: str) -> str:
     return cleaned[:60] or "scenario"
 
 
-def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
-                     now: datetime, extra_files: dict[str, str] | None = None) -> Path:
+def write_run_report(
+    out_root: Path,
+    results: dict,
+    manifest: dict,
+    experiment,
+    now: datetime,
+    extra_files: dict[str, str] | None = None,
+) -> Path:
     """Write report.md, results.json, replications.csv, trace.csv and manifest.json.
 
     ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
@@ -37,8 +43,9 @@ def write_run_report(out_root: Path, results: dict, manifest: dict, experiment,
     with ReportFolder(final) as staging:
         _write(staging, "report.md", render_markdown(results, manifest))
         _write(staging, "results.json", results_json(results))
-        _write(staging, "replications.csv",
-               replications_csv(experiment.scenario, experiment.results))
+        _write(
+            staging, "replications.csv", replications_csv(experiment.scenario, experiment.results)
+        )
         _write(staging, "trace.csv", trace_csv(experiment.example_trace))
         if any(incident.get("warning") for incident in results["incidents"]):
             _write(staging, "coverage.csv", coverage_csv(results))

@@ -14,11 +14,21 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def build_manifest(*, scenario_file: str, sha256: str, seed: int, replications: int,
-                   started_at: str, finished_at: str, elapsed_seconds: float,
-                   command: list[str], interventions: list[str] | None = None,
-                   executor: str | None = None, interventions_file: str | None = None,
-                   interventions_sha256: str | None = None) -> dict:
+def build_manifest(
+    *,
+    scenario_file: str,
+    sha256: str,
+    seed: int,
+    replications: int,
+    started_at: str,
+    finished_at: str,
+    elapsed_seconds: float,
+    command: list[str],
+    interventions: list[str] | None = None,
+    executor: str | None = None,
+    interventions_file: str | None = None,
+    interventions_sha256: str | None = None,
+) -> dict:
     """``executor`` is informational only: results never depend on where they ran."""
     versions: dict[str, str | None] = {}
     for name in ("simpy", "numpy", "pydantic", "networkx", "scipy"):

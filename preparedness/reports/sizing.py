@@ -33,4 +33,3 @@ def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: date
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
     return final
-

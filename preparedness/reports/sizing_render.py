@@ -36,13 +36,14 @@ def _held_sentence(row: dict) -> str:
 
 def _nothing_needed(depot: dict, rows: list[dict]) -> str:
     if not depot["has_incident"] and depot["level"] == "community":
-        return ("nothing for these incidents: none of them is in its community. Size it with "
-                "a scenario that has an incident there")
+        return (
+            "nothing for these incidents: none of them is in its community. Size it with "
+            "a scenario that has an incident there"
+        )
     if all(row["service_level"] == 1.0 for row in rows):
         return "nothing: in no run was anything asked of it before its resupply came"
     worst = min(row["service_level"] for row in rows)
     return f"nothing: even holding none it ran out in only {words.pct(1 - worst)} of runs"
-
 
 
 # ----------------------------------------------------------------------------- sizing.md
@@ -62,17 +63,26 @@ def sizing_markdown(results: dict, manifest: dict) -> str:
         rows = by_depot.get(depot["id"], [])
         held = [row for row in rows if row["quantity"] > 0 or not row["reachable"]]
         cost = math.fsum(row["cost"] for row in rows)
-        what = ("; ".join(_held_sentence(row) for row in held) + f" ({words.money(cost)} yuan)"
-                if held else _nothing_needed(depot, rows))
-        lines.append(f"- **{md_cell(depot['name'])}** ({_level_words(depot['level'])}): "
-                     f"{what}.")
-    lines += ["", f"Total cost: **{words.money(results['total_cost'])} yuan** at the unit costs "
-              "in the scenario, bought new now.", ""]
+        what = (
+            "; ".join(_held_sentence(row) for row in held) + f" ({words.money(cost)} yuan)"
+            if held
+            else _nothing_needed(depot, rows)
+        )
+        lines.append(f"- **{md_cell(depot['name'])}** ({_level_words(depot['level'])}): {what}.")
+    lines += [
+        "",
+        f"Total cost: **{words.money(results['total_cost'])} yuan** at the unit costs "
+        "in the scenario, bought new now.",
+        "",
+    ]
     if any(depot["supplied_by"] is not None for depot in results["depots"]):
-        lines += ["A depot resupplied from the depot above it only has to last until that "
-                  "depot's first truck arrives (reaching the keepers, the release, loading and "
-                  "the drive are all simulated); from then on the depot above serves the "
-                  "community's need, which is why it holds most of the stock.", ""]
+        lines += [
+            "A depot resupplied from the depot above it only has to last until that "
+            "depot's first truck arrives (reaching the keepers, the release, loading and "
+            "the drive are all simulated); from then on the depot above serves the "
+            "community's need, which is why it holds most of the stock.",
+            "",
+        ]
     lines += _how_sure(results)
     lines += _not_reachable(results)
     lines += _table(results)
@@ -98,33 +108,48 @@ def _rows_by_depot(results: dict) -> dict[str, list[dict]]:
 
 def _how_sure(results: dict) -> list[str]:
     level, n = results["service_level"], results["replications"]
-    widest = max(((row["service_ci95"][1] - row["service_ci95"][0]) / 2
-                  for row in results["rows"] if row["service_ci95"]), default=0.0)
-    text = (f"**How sure this is.** Each quantity is the least, in whole packs, with which "
-            f"the depot did not run out in at least {words.pct(level)} of {n:,} simulated runs "
-            f"(running out counts while the depot is open and before its own resupply "
-            f"arrives; for a depot nobody resupplies, over the whole run). From {n:,} runs "
-            f"each of these shares is known to within about "
-            f"±{100 * widest:.0f} percentage points (95% confidence intervals in the table).")
+    widest = max(
+        (
+            (row["service_ci95"][1] - row["service_ci95"][0]) / 2
+            for row in results["rows"]
+            if row["service_ci95"]
+        ),
+        default=0.0,
+    )
+    text = (
+        f"**How sure this is.** Each quantity is the least, in whole packs, with which "
+        f"the depot did not run out in at least {words.pct(level)} of {n:,} simulated runs "
+        f"(running out counts while the depot is open and before its own resupply "
+        f"arrives; for a depot nobody resupplies, over the whole run). From {n:,} runs "
+        f"each of these shares is known to within about "
+        f"±{100 * widest:.0f} percentage points (95% confidence intervals in the table)."
+    )
     check = results["check"]
     if check is None:
         return [text, "", "The recommendation was not checked on new runs (--no-check).", ""]
-    missed = [row for row in results["rows"]
-              if row["reachable"] and not row["check"]["meets_target"]]
-    text += (f" Checked by simulating {check['replications']:,} new runs with these "
-             f"quantities: ")
+    missed = [
+        row for row in results["rows"] if row["reachable"] and not row["check"]["meets_target"]
+    ]
+    text += f" Checked by simulating {check['replications']:,} new runs with these quantities: "
     if not missed:
-        text += ("every depot and item whose target can be met met it within its interval "
-                 "(a level a little under the target is within chance)."
-                 if not results["all_reachable"] else
-                 "every depot and item met the target within its interval (a level a little "
-                 "under the target is within chance).")
+        text += (
+            "every depot and item whose target can be met met it within its interval "
+            "(a level a little under the target is within chance)."
+            if not results["all_reachable"]
+            else "every depot and item met the target within its interval (a level a little "
+            "under the target is within chance)."
+        )
     else:
-        parts = ", ".join(f"{md_cell(r['depot_name'])} — {md_cell(r['item_name'])} "
-                          f"{words.pct(r['check']['service_level'])} "
-                          f"({words.pct_ci(r['check']['service_ci95'])})" for r in missed)
-        text += (f"{len(missed)} did not reach it even within their interval: {parts}. "
-                 "Consider more runs (-n) or a pack more there.")
+        parts = ", ".join(
+            f"{md_cell(r['depot_name'])} — {md_cell(r['item_name'])} "
+            f"{words.pct(r['check']['service_level'])} "
+            f"({words.pct_ci(r['check']['service_ci95'])})"
+            for r in missed
+        )
+        text += (
+            f"{len(missed)} did not reach it even within their interval: {parts}. "
+            "Consider more runs (-n) or a pack more there."
+        )
     return [text, ""]
 
 
@@ -133,9 +158,12 @@ def _not_reachable(results: dict) -> list[str]:
     if not rows:
         return []
     lines = ["## Targets no quantity can meet", ""]
-    lines += [f"- **{md_cell(r['depot_name'])}** — {md_cell(r['item_name'])}: "
-              f"{md_cell(r['reason'])}. The table keeps the least quantity reaching the best "
-              f"share possible ({words.pct(r['service_level'])})." for r in rows]
+    lines += [
+        f"- **{md_cell(r['depot_name'])}** — {md_cell(r['item_name'])}: "
+        f"{md_cell(r['reason'])}. The table keeps the least quantity reaching the best "
+        f"share possible ({words.pct(r['service_level'])})."
+        for r in rows
+    ]
     return [*lines, ""]
 
 
@@ -153,22 +181,27 @@ def _table(results: dict) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for row in results["rows"]:
-        service = (f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])}), "
-                   f"{row['replications']:,} runs")
+        service = (
+            f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])}), "
+            f"{row['replications']:,} runs"
+        )
         if not row["reachable"]:
             service += ", target not reachable"
         if row["check"] is None:
             again = "not checked"
         else:
             mark = "met" if row["check"]["meets_target"] else "**not met**"
-            again = (f"{words.pct(row['check']['service_level'])} "
-                     f"({words.pct_ci(row['check']['service_ci95'])}), "
-                     f"{check['replications']:,} runs: {mark}")
+            again = (
+                f"{words.pct(row['check']['service_level'])} "
+                f"({words.pct_ci(row['check']['service_ci95'])}), "
+                f"{check['replications']:,} runs: {mark}"
+            )
         lines.append(
             f"| {md_cell(row['depot_name'])} | {md_cell(row['item_name'])} | "
             f"{md_cell(words.units(row['quantity'], row['unit']))} | "
             f"{row['packs']:,} × {row['pack_size']:,} | {words.money(row['cost'])} | "
-            f"{words.amount(row['held_now'])} | {service} | {again} |")
+            f"{words.amount(row['held_now'])} | {service} | {again} |"
+        )
     lines += [f"| **Total** | | | | **{words.money(results['total_cost'])}** | | | |", ""]
     return lines
 
@@ -178,8 +211,10 @@ def _assumptions(results: dict) -> list[str]:
     depots = {d["id"]: d for d in results["depots"]}
     lines = ["## What it assumes", "", "Demand, as the plans state it:", ""]
     for rule in results["demand_rules"]:
-        lines.append(f"- {md_cell(rule['item_name'])}: {md_cell(rule['words'])}. Source: "
-                     f"{md_cell(rule['source'])}.")
+        lines.append(
+            f"- {md_cell(rule['item_name'])}: {md_cell(rule['words'])}. Source: "
+            f"{md_cell(rule['source'])}."
+        )
     lines += ["", "People affected:", ""]
     for incident in results["incidents"]:
         if incident["affected_people"] is None:
@@ -188,27 +223,35 @@ def _assumptions(results: dict) -> list[str]:
         text = f"- {md_cell(incident['name'])}: {incident['affected_people']:,} people"
         if incident["growth_per_hour"]:
             cap = incident["max_people"]
-            text += (f", {words.pct(incident['growth_per_hour'])} more each hour until the plan's "
-                     f"team tasks are done" + (f", at most {cap:,}" if cap else ""))
+            text += (
+                f", {words.pct(incident['growth_per_hour'])} more each hour until the plan's "
+                f"team tasks are done" + (f", at most {cap:,}" if cap else "")
+            )
         lines.append(text + ".")
     lines += ["", "How the quantities were found:", ""]
     for depot in results["depots"]:
         parent = depot["supplied_by"]
         if parent is not None:
-            lines.append(f"- {md_cell(depot['name'])} is resupplied from "
-                         f"{md_cell(depots[parent]['name']) if parent in depots else parent} "
-                         "when that depot's truck arrives (keeper reached, release approved, "
-                         "loading and travel all simulated); the depot above holds what it "
-                         "sends down.")
+            lines.append(
+                f"- {md_cell(depot['name'])} is resupplied from "
+                f"{md_cell(depots[parent]['name']) if parent in depots else parent} "
+                "when that depot's truck arrives (keeper reached, release approved, "
+                "loading and travel all simulated); the depot above holds what it "
+                "sends down."
+            )
         elif depot["restock_lead_time_minutes"] is not None:
-            lines.append(f"- {md_cell(depot['name'])} is resupplied by no depot; it orders "
-                         f"a restock when it opens, which arrives "
-                         f"{words.span(depot['restock_lead_time_minutes'])} later and "
-                         "refills it once with the same quantity.")
+            lines.append(
+                f"- {md_cell(depot['name'])} is resupplied by no depot; it orders "
+                f"a restock when it opens, which arrives "
+                f"{words.span(depot['restock_lead_time_minutes'])} later and "
+                "refills it once with the same quantity."
+            )
         else:
-            lines.append(f"- {md_cell(depot['name'])} is resupplied by no depot and not "
-                         "restocked: its quantity must last the whole run "
-                         f"({words.span(results['horizon_minutes'])}).")
+            lines.append(
+                f"- {md_cell(depot['name'])} is resupplied by no depot and not "
+                "restocked: its quantity must last the whole run "
+                f"({words.span(results['horizon_minutes'])})."
+            )
     lines += [
         "- Transfers between neighbouring communities are not counted on: a neighbour's "
         "reserve may be needed at home.",
@@ -221,8 +264,8 @@ def _assumptions(results: dict) -> list[str]:
         f"- The target is {words.pct(level)} of runs without running out at each depot and item "
         f"separately (the chance that one depot or another runs out is higher); sized on "
         f"runs 0–{n - 1:,} of root seed {results['seed']}"
-        + ("" if results["check"] is None else
-           f", checked on runs {n:,}–{2 * n - 1:,}") + ".",
+        + ("" if results["check"] is None else f", checked on runs {n:,}–{2 * n - 1:,}")
+        + ".",
         "",
     ]
     return lines
@@ -243,16 +286,20 @@ def _rotation_section(results: dict) -> list[str]:
         "|---|---|---|---:|---|---|---|",
     ]
     for line in results["rotation"]:
-        flag = {"expired": "**EXPIRED**", "recommended": "recommended", "held": "",
-                "expires_in_horizon": f"**expires within {span}**"}
+        flag = {
+            "expired": "**EXPIRED**",
+            "recommended": "recommended",
+            "held": "",
+            "expires_in_horizon": f"**expires within {span}**",
+        }
         lines.append(
             f"| {flag[line['status']]} | {md_cell(line['depot_name'])} | "
             f"{md_cell(line['item_name'])} | "
             f"{md_cell(words.units(line['quantity'], line['unit']))} "
             f"| {line['stocked_on'] or 'now'} | {line['expires_on']} | "
-            f"{md_cell(line['action'])} |")
+            f"{md_cell(line['action'])} |"
+        )
     return [*lines, ""]
-
 
 
 # ----------------------------------------------------------------------------- console
@@ -261,17 +308,24 @@ def _rotation_section(results: dict) -> list[str]:
 def print_sizing(console: Console, results: dict) -> None:
     """One small table per depot, highest level first, then the total."""
     level = results["service_level"]
-    console.print(Text.assemble(
-        (terminal_text(results["scenario"]["name"]), "bold"),
-        f": stock to run out in no more than {words.pct(1 - level)} of runs "
-        f"({results['replications']} runs, seed {results['seed']})"))
+    console.print(
+        Text.assemble(
+            (terminal_text(results["scenario"]["name"]), "bold"),
+            f": stock to run out in no more than {words.pct(1 - level)} of runs "
+            f"({results['replications']} runs, seed {results['seed']})",
+        )
+    )
     by_depot = _rows_by_depot(results)
     for depot in results["depots"]:
         rows = by_depot.get(depot["id"], [])
         cost = math.fsum(row["cost"] for row in rows)
-        table = Table(title=Text(f"{terminal_text(depot['name'])} ({depot['level']}), "
-                                 f"{words.money(cost)} yuan"),
-                      title_justify="left", box=box.SIMPLE_HEAD)
+        table = Table(
+            title=Text(
+                f"{terminal_text(depot['name'])} ({depot['level']}), {words.money(cost)} yuan"
+            ),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
         table.add_column("Item", ratio=1)
         table.add_column("Hold", justify="right", no_wrap=True)
         table.add_column("No stock-out (95% CI)", justify="right", no_wrap=True)
@@ -280,20 +334,26 @@ def print_sizing(console: Console, results: dict) -> None:
             check, style = "—", ""
             if row["check"] is not None:
                 met = row["check"]["meets_target"]
-                check = (f"{words.pct(row['check']['service_level'])} "
-                         f"({words.pct_ci(row['check']['service_ci95'])}) "
-                         f"{'met' if met else 'NOT MET'}")
+                check = (
+                    f"{words.pct(row['check']['service_level'])} "
+                    f"({words.pct_ci(row['check']['service_ci95'])}) "
+                    f"{'met' if met else 'NOT MET'}"
+                )
                 style = "" if met else "red"
-            table.add_row(Text(terminal_text(row["item_name"])),
-                          Text(terminal_text(words.units(row["quantity"], row["unit"]))),
-                          Text(f"{words.pct(row['service_level'])} "
-                               f"({words.pct_ci(row['service_ci95'])})",
-                               style="" if row["reachable"] else "red"),
-                          Text(check, style=style))
+            table.add_row(
+                Text(terminal_text(row["item_name"])),
+                Text(terminal_text(words.units(row["quantity"], row["unit"]))),
+                Text(
+                    f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])})",
+                    style="" if row["reachable"] else "red",
+                ),
+                Text(check, style=style),
+            )
         console.print(table)
     console.print(f"Total cost: {words.money(results['total_cost'])} yuan", markup=False)
     unreachable = sum(not row["reachable"] for row in results["rows"])
     if unreachable:
-        console.print(f"{unreachable} depot and item targets cannot be met at any quantity; "
-                      "see sizing.md", markup=False)
-
+        console.print(
+            f"{unreachable} depot and item targets cannot be met at any quantity; see sizing.md",
+            markup=False,
+        )

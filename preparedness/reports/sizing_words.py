@@ -18,8 +18,14 @@ def amount(value: float) -> str:
 def units(quantity: float, unit: str) -> str:
     """``3,800 bags``, ``6,144 L``: English words of three letters or more take a plural."""
     word = unit
-    if quantity != 1 and len(unit) >= 3 and unit.isascii() and unit.isalpha() \
-            and unit.islower() and not unit.endswith("s"):
+    if (
+        quantity != 1
+        and len(unit) >= 3
+        and unit.isascii()
+        and unit.isalpha()
+        and unit.islower()
+        and not unit.endswith("s")
+    ):
         word = unit + ("es" if unit.endswith(("x", "ch", "sh")) else "s")
     return f"{amount(quantity)} {word}"
 
@@ -48,4 +54,3 @@ def span(minutes: float) -> str:
 
 def money(value: float) -> str:
     return f"{value:,.2f}"
-

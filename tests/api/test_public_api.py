@@ -54,11 +54,14 @@ def test_all_is_the_documented_api_and_every_name_resolves():
 
 
 def test_import_preparedness_loads_neither_the_engine_nor_scipy():
-    code = ("import sys, preparedness; "
-            "print(sorted(m for m in ('scipy', 'simpy', 'numpy', 'preparedness.engine') "
-            "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
+    code = (
+        "import sys, preparedness; "
+        "print(sorted(m for m in ('scipy', 'simpy', 'numpy', 'preparedness.engine') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 
@@ -76,8 +79,12 @@ def _report(out: Path) -> Path:
 def relay_run(tmp_path_factory):
     """The same run from the command line and from Python."""
     out = tmp_path_factory.mktemp("cli")
-    assert main(["run", str(RELAY), "-n", "6", "--seed", "7", "--workers", "0", "--out",
-                 str(out), "-q"]) == EXIT_OK
+    assert (
+        main(
+            ["run", str(RELAY), "-n", "6", "--seed", "7", "--workers", "0", "--out", str(out), "-q"]
+        )
+        == EXIT_OK
+    )
     return _report(out), pp.run_experiment(RELAY, 6, 7, workers=0)
 
 
@@ -91,17 +98,22 @@ def test_summary_is_the_results_json_the_cli_writes(relay_run):
 
 def test_records_are_the_rows_of_replications_csv(relay_run):
     folder, exp = relay_run
-    rows = list(csv.DictReader(io.StringIO(
-        (folder / "replications.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO((folder / "replications.csv").read_text(encoding="utf-8")))
+    )
     records = exp.records()
     assert len(records) == len(rows)
     for record, row in zip(records, rows, strict=True):
         assert (str(record.replication), record.incident, record.milestone) == (
-            row["replication"], row["incident"], row["milestone"])
+            row["replication"],
+            row["incident"],
+            row["milestone"],
+        )
         assert row["minutes"] == ("" if record.minutes is None else f"{record.minutes:.4f}")
         assert record.reached == (record.minutes is not None)
-        assert row["deadline_met"] == ("" if record.deadline_met is None
-                                       else str(record.deadline_met))
+        assert row["deadline_met"] == (
+            "" if record.deadline_met is None else str(record.deadline_met)
+        )
     assert {r.variant for r in records} == {"base"}
     assert any(r.deadline_met is False for r in records)
     assert any(r.deadline_minutes is not None for r in records)
@@ -113,8 +125,11 @@ def test_deadline_shares_in_the_summary_follow_from_the_records(relay_run):
     for milestone in incident["milestones"]:
         if milestone["deadline"] is None:
             continue
-        met = [r.deadline_met for r in exp.records()
-               if (r.incident, r.milestone) == (incident["id"], milestone["id"])]
+        met = [
+            r.deadline_met
+            for r in exp.records()
+            if (r.incident, r.milestone) == (incident["id"], milestone["id"])
+        ]
         assert milestone["deadline_met_share"] == pytest.approx(sum(met) / len(met))
 
 
@@ -133,15 +148,18 @@ def test_a_loaded_scenario_knows_its_interventions_and_compares_them(tmp_path):
     assert isinstance(scenario, pp.Scenario)
     exp = pp.compare(scenario, ["base", "whistle"], replications=4, seed=3, workers=0)
     summary = exp.summary()
-    assert summary["scenario"]["file"] == "scenarios/ningbo_relay.yaml" or \
-        summary["scenario"]["file"].endswith("ningbo_relay.yaml")
+    assert summary["scenario"]["file"] == "scenarios/ningbo_relay.yaml" or summary["scenario"][
+        "file"
+    ].endswith("ningbo_relay.yaml")
     assert [v["id"] for v in exp.comparison()["variants"]] == ["base", "whistle"]
     assert {r.variant for r in exp.records()} == {"base", "whistle"}
     folder = pp.write_report(exp, tmp_path)
-    variants = list(csv.DictReader(io.StringIO(
-        (folder / "variants.csv").read_text(encoding="utf-8"))))
+    variants = list(
+        csv.DictReader(io.StringIO((folder / "variants.csv").read_text(encoding="utf-8")))
+    )
     assert [(r["variant"], r["milestone"]) for r in variants] == [
-        (r.variant, r.milestone) for r in exp.records()]
+        (r.variant, r.milestone) for r in exp.records()
+    ]
 
 
 def test_a_scenario_built_in_python_runs_and_is_named_in_memory():
@@ -153,8 +171,14 @@ def test_a_scenario_built_in_python_runs_and_is_named_in_memory():
 
 def test_progress_is_told_every_replication():
     seen = []
-    pp.run_experiment(RELAY, 5, 1, apply="whistle", workers=0,
-                      progress=lambda stage, done, total: seen.append((stage, done, total)))
+    pp.run_experiment(
+        RELAY,
+        5,
+        1,
+        apply="whistle",
+        workers=0,
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
     assert seen[0] == ("replications", 0, 5) and seen[-1] == ("replications", 5, 5)
 
 
@@ -177,8 +201,25 @@ def test_size_stockpiles_gives_the_plan_the_cli_writes(tmp_path):
     assert plan.quantities() == plan.sizing.quantities()
     folder = pp.write_sizing_report(plan, tmp_path)
     assert json.loads((folder / "sizing.json").read_text(encoding="utf-8")) == plan.summary()
-    assert main(["size-stockpiles", str(SUPPLIES), "--service-level", "0.9", "-n", "5",
-                 "--no-check", "--workers", "0", "--out", str(tmp_path / "cli"), "-q"]) == 0
+    assert (
+        main(
+            [
+                "size-stockpiles",
+                str(SUPPLIES),
+                "--service-level",
+                "0.9",
+                "-n",
+                "5",
+                "--no-check",
+                "--workers",
+                "0",
+                "--out",
+                str(tmp_path / "cli"),
+                "-q",
+            ]
+        )
+        == 0
+    )
     (written,) = (tmp_path / "cli").rglob("sizing.json")
     assert json.loads(written.read_text(encoding="utf-8")) == plan.summary()
 

@@ -43,7 +43,12 @@ def test_the_default_scenario_table_example_runs():
     pytest.importorskip("pandas")
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "default_scenario_table.py"), "10"],
-        capture_output=True, text=True, encoding="utf-8", env=_env(), cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(),
+        cwd=ROOT,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert "10 replications" in done.stdout

@@ -34,9 +34,15 @@ WRITTEN = re.compile(r"^Report written to (.+)$", re.MULTILINE)
 def cli(*args: object, cwd: Path = REPO) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("DASK_SCHEDULER_ADDRESS", None)  # never pick up a cluster from the shell
-    return subprocess.run([sys.executable, "-m", "preparedness", *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, encoding="utf-8",
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "preparedness", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def no_traceback(done: subprocess.CompletedProcess) -> bool:
@@ -60,8 +66,9 @@ def ningbo(tmp_path_factory):
     """The Ningbo flood scenario sized on 20 replications (checked on 20 more) twice with
     the same seed, on 2 workers and serially: (first folder, second folder)."""
     out = tmp_path_factory.mktemp("sizing") / "reports"
-    first = cli("size-stockpiles", NINGBO, "-n", N, "--service-level", "0.95",
-                "--workers", 2, "--out", out)
+    first = cli(
+        "size-stockpiles", NINGBO, "-n", N, "--service-level", "0.95", "--workers", 2, "--out", out
+    )
     assert first.returncode == 0, first.stderr
     assert no_traceback(first)
     second = cli("size-stockpiles", NINGBO, "-n", N, "--workers", 0, "--out", out, "-q")
@@ -86,7 +93,8 @@ def test_the_csv_quantities_are_those_of_size_stockpiles(ningbo, direct):
     scenario, sizing = direct
     rows = read_csv(folder / "sizing.csv")
     assert {(r["depot"], r["item"]): int(r["quantity"]) for r in rows} == {
-        (row.depot, row.item): row.quantity for row in sizing.rows}
+        (row.depot, row.item): row.quantity for row in sizing.rows
+    }
     names = {d.id: d.name for d in scenario.depots}
     assert all(r["depot_name"] == names[r["depot"]] for r in rows)
     assert all(r["replications"] == str(N) for r in rows)
@@ -137,33 +145,39 @@ def test_same_seed_gives_an_identical_sizing_on_any_executor(ningbo):
 
 
 def test_no_check_leaves_the_check_out(tmp_path):
-    done = cli("size-stockpiles", NINGBO, "-n", 5, "--no-check", "--workers", 0,
-               "--out", tmp_path, "-q")
+    done = cli(
+        "size-stockpiles", NINGBO, "-n", 5, "--no-check", "--workers", 0, "--out", tmp_path, "-q"
+    )
     assert done.returncode == 0, done.stderr
     folder = folder_of(done)
     assert all(r["check_service_level"] == "" for r in read_csv(folder / "sizing.csv"))
     assert "not checked on new runs (--no-check)" in (folder / "sizing.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 # -------------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("1.5", "must be a share more than 0 and at most 1, e.g. 0.95, not '1.5'"),
-    ("0", "must be a share more than 0 and at most 1, e.g. 0.95, not '0'"),
-    ("-0.2", "must be a share more than 0 and at most 1, e.g. 0.95, not '-0.2'"),
-    ("nan", "must be a share more than 0 and at most 1, e.g. 0.95, not 'nan'"),
-    ("95", "must be a share more than 0 and at most 1: for 95% write 0.95"),
-    ("95%", "must be a share more than 0 and at most 1: for 95% write 0.95"),
-    ("most", "must be a share such as 0.95, not 'most'"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1.5", "must be a share more than 0 and at most 1, e.g. 0.95, not '1.5'"),
+        ("0", "must be a share more than 0 and at most 1, e.g. 0.95, not '0'"),
+        ("-0.2", "must be a share more than 0 and at most 1, e.g. 0.95, not '-0.2'"),
+        ("nan", "must be a share more than 0 and at most 1, e.g. 0.95, not 'nan'"),
+        ("95", "must be a share more than 0 and at most 1: for 95% write 0.95"),
+        ("95%", "must be a share more than 0 and at most 1: for 95% write 0.95"),
+        ("most", "must be a share such as 0.95, not 'most'"),
+    ],
+)
 def test_a_service_level_that_is_not_a_share_exits_2(value, message, tmp_path):
     done = cli("size-stockpiles", NINGBO, "--service-level", value, "--out", tmp_path / "r")
     assert done.returncode == 2
     assert no_traceback(done)
     assert done.stderr.splitlines()[-1] == (
-        f"preparedness size-stockpiles: error: argument --service-level: {message}")
+        f"preparedness size-stockpiles: error: argument --service-level: {message}"
+    )
     assert not (tmp_path / "r").exists()
 
 
@@ -174,7 +188,8 @@ def test_a_scenario_without_depots_exits_2_saying_what_to_add(tmp_path):
     assert done.stderr.splitlines() == [
         "preparedness: error: scenarios/ningbo_relay.yaml has no depots to size: add "
         "'items:' and a 'depots:' list (a township depot and the community depots, each "
-        "with its keepers)"]
+        "with its keepers)"
+    ]
     assert not (tmp_path / "r").exists()
 
 
@@ -189,7 +204,8 @@ def test_a_scenario_whose_plans_consume_nothing_exits_2_saying_what_to_add(tmp_p
     assert done.stderr.splitlines() == [
         "preparedness: error: dry.yaml: no plan says what its incidents consume, so there is "
         "nothing to size: add 'supplies:' to a plan, e.g. {item: drinking_water, "
-        "per_person_per_day: sphere_drinking_water}"]
+        "per_person_per_day: sphere_drinking_water}"
+    ]
     assert not (tmp_path / "r").exists()
 
 

@@ -15,24 +15,34 @@ from .conftest import RELAY, with_interventions
 def _experiments(variants, names, n, seed):
     scenarios = {name: variants.scenario(name) for name in names}
     runs = run_variants(scenarios, seed, 0, n)
-    return {name: VariantRun(scenarios[name], seed, results, trace)
-            for name, (results, trace) in runs.items()}
+    return {
+        name: VariantRun(scenarios[name], seed, results, trace)
+        for name, (results, trace) in runs.items()
+    }
 
 
 def test_an_intervention_that_changes_nothing_gives_zero_paired_differences(tmp_path):
     """Grid workers' hours set to the hours they already have: every stream keeps its draws,
     so every pair is identical and every difference is exactly zero."""
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: same_hours
     name: the same duty hours
     changes:
       - duty_hours: {role: grid_worker, on_duty: [{from: "08:00", to: "18:00"}]}
-""")
+""",
+    )
     variants = load_variants(path)
     experiments = _experiments(variants, ["base", "same_hours"], 20, 5)
     comparison = compare(experiments, "base", {}, 5)
-    rows = [row for incident in comparison["incidents"] for milestone in incident["milestones"]
-            for row in milestone["interventions"]]
+    rows = [
+        row
+        for incident in comparison["incidents"]
+        for milestone in incident["milestones"]
+        for row in milestone["interventions"]
+    ]
     assert len(rows) == 18  # 2 incidents x 9 milestones
     for row in rows:
         assert row["identical"] is True
@@ -60,8 +70,11 @@ def test_the_joint_centre_orders_the_departments_faster(relay_variants):
     department ordered sooner than the siloed relay in more than 95% of paired runs."""
     experiments = _experiments(relay_variants, ["base", "joint_centre"], 100, 20260714)
     for incident in ("flash_flood", "landslide"):
-        row = compare_values(_all_ordered(experiments["base"], incident),
-                             _all_ordered(experiments["joint_centre"], incident), (1, 2))
+        row = compare_values(
+            _all_ordered(experiments["base"], incident),
+            _all_ordered(experiments["joint_centre"], incident),
+            (1, 2),
+        )
         assert row["n_pairs"] >= 90
         assert row["prob_faster"] > 0.95, (incident, row["prob_faster"])
         assert row["median_change_ci95"][1] < 0  # a clear saving, not noise
@@ -89,8 +102,12 @@ def test_compare_values_counts_unpaired_runs_and_is_reproducible():
     base = [10.0, 20.0, None, 30.0, None, 12.0, 14.0, 18.0]
     alt = [8.0, None, 15.0, 31.0, None, 11.0, 9.0, 20.0]
     first = compare_values(base, alt, (7, 8))
-    assert (first["n_pairs"], first["only_base_reached"], first["only_alt_reached"],
-            first["neither_reached"]) == (5, 1, 1, 1)
+    assert (
+        first["n_pairs"],
+        first["only_base_reached"],
+        first["only_alt_reached"],
+        first["neither_reached"],
+    ) == (5, 1, 1, 1)
     assert first["prob_faster"] == pytest.approx(3 / 5)
     assert compare_values(base, alt, (7, 8)) == first  # the bootstrap is seeded
     rng = np.random.default_rng(1)

@@ -22,7 +22,6 @@ def _same(a, b) -> bool:
     return canonical(a) == canonical(b)
 
 
-
 @pytest.fixture(scope="module")
 def scenarios(relay_variants):
     return {name: relay_variants.scenario(name) for name in ("base", "joint_centre")}
@@ -59,8 +58,9 @@ def test_later_replications_continue_the_same_numbers(scenarios, serial):
 @pytest.fixture(scope="module")
 def dask_cluster():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None, n_workers=2,
-                                       threads_per_worker=1, processes=True)
+    cluster = distributed.LocalCluster(
+        host="127.0.0.1", dashboard_address=None, n_workers=2, threads_per_worker=1, processes=True
+    )
     try:
         yield cluster
     finally:
@@ -70,8 +70,9 @@ def dask_cluster():
 def test_a_dask_cluster_gives_identical_results(scenarios, serial, dask_cluster):
     executor, note = make_executor(environ={DASK_ENV: dask_cluster.scheduler_address})
     with executor:
-        assert note == f"using the Dask scheduler at {dask_cluster.scheduler_address} " \
-            f"from {DASK_ENV}"
+        assert (
+            note == f"using the Dask scheduler at {dask_cluster.scheduler_address} from {DASK_ENV}"
+        )
         assert executor.workers == 2
         assert executor.batch_size(N) == 5  # at least 5 replications per Dask task
         assert _same(run_variants(scenarios, 99, 0, N, executor), serial)

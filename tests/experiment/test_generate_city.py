@@ -23,8 +23,12 @@ def _communities(scenario):
 def _grid_workers(scenario) -> int:
     role = scenario.role("grid_worker")
     return sum(
-        max(1, math.ceil(c.population / 1000 * c.staff_per_1000.get("grid_worker",
-                                                                   role.per_1000_residents)))
+        max(
+            1,
+            math.ceil(
+                c.population / 1000 * c.staff_per_1000.get("grid_worker", role.per_1000_residents)
+            ),
+        )
         for c in _communities(scenario)
     )
 
@@ -59,10 +63,12 @@ def test_an_unequal_city_spans_the_seed_004_range():
 
 def test_the_same_seed_writes_the_same_file():
     small = CHENGDU.scaled(0.01)
-    assert city_scenario_text(small, unequal=True, seed=9) == \
-        city_scenario_text(small, unequal=True, seed=9)
-    assert city_scenario_text(small, unequal=True, seed=9) != \
-        city_scenario_text(small, unequal=True, seed=10)
+    assert city_scenario_text(small, unequal=True, seed=9) == city_scenario_text(
+        small, unequal=True, seed=9
+    )
+    assert city_scenario_text(small, unequal=True, seed=9) != city_scenario_text(
+        small, unequal=True, seed=10
+    )
 
 
 @pytest.mark.parametrize("unequal", [False, True])

@@ -44,8 +44,9 @@ def test_joint_centre_gives_the_reference_joint_centre_township(relay_variants):
     assert applied.model_dump(exclude=skip) == reference.model_dump(exclude=skip)
     assert {c.id: c for c in applied.channels} == {c.id: c for c in reference.channels}
     for index in range(3):
-        assert canonical(run_replication(applied, index, 11)) == \
-            canonical(run_replication(reference, index, 11))
+        assert canonical(run_replication(applied, index, 11)) == canonical(
+            run_replication(reference, index, 11)
+        )
 
 
 def test_applying_leaves_the_base_and_the_file_data_alone(relay_variants):
@@ -60,13 +61,17 @@ def test_applying_leaves_the_base_and_the_file_data_alone(relay_variants):
 
 
 def test_staff_by_ratio_for_some_communities(tmp_path):
-    path = with_interventions(tmp_path, LONGGANG, """\
+    path = with_interventions(
+        tmp_path,
+        LONGGANG,
+        """\
   - id: more_grid_workers
     name: two more grid workers per 1,000 residents in 六和
     changes:
       - staff: {role: grid_worker, per_1000_residents: 2.68, communities: [liuhe]}
       - staff: {role: community_duty, staff: 3}
-""")
+""",
+    )
     variant = load_variants(path).scenario("more_grid_workers")
     ratios = {c.id: c.staff_per_1000 for t in variant.places.townships for c in t.communities}
     assert ratios == {"liuhe": {"grid_worker": 2.68}, "shawan": {"grid_worker": 3.94}}
@@ -74,14 +79,18 @@ def test_staff_by_ratio_for_some_communities(tmp_path):
 
 
 def test_set_by_path_with_ids_and_positions(tmp_path):
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: tweak
     name: tweaks
     changes:
       - set: {path: "roles[township_head].staff", value: 2}
       - set: {path: "channels[1].answer_probability", value: {day: 0.9, night: 0.7}}
       - set: {path: "incidents[landslide].detection_delay", value: 5m}
-""")
+""",
+    )
     variant = load_variants(path).scenario("tweak")
     assert variant.role("township_head").staff == 2
     assert variant.channel("phone").answer_probability.night == 0.7
@@ -89,13 +98,17 @@ def test_set_by_path_with_ids_and_positions(tmp_path):
 
 
 def test_link_channel_with_a_new_channel(tmp_path):
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: radios
     name: radios for the township
     changes:
       - add_channel: {id: radio, kind: radio}
       - link_channel: {from: township_duty_officer, channel: radio}
-""")
+""",
+    )
     variant = load_variants(path).scenario("radios")
     channels = {(link.source, link.target): link.channel for link in variant.command.links}
     assert channels[("township_duty_officer", "township_head")] == "radio"
@@ -103,14 +116,18 @@ def test_link_channel_with_a_new_channel(tmp_path):
 
 
 def test_platform_first_in_fallback(tmp_path):
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: app
     name: the app
     changes:
       - add_platform:
           channel: {id: app, kind: platform, adoption_share: 0.5}
           first_in_fallback: [grid_worker, township_head]
-""")
+""",
+    )
     variant = load_variants(path).scenario("app")
     assert variant.role("grid_worker").fallback == ["app", "phone", "wechat"]
     assert variant.role("township_head").fallback == ["app", "duty_line", "phone"]
@@ -143,12 +160,16 @@ def test_a_bad_value_inside_an_intervention_points_into_it(tmp_path):
 def test_a_change_that_breaks_the_scenario_is_blamed(tmp_path):
     """Switching mode without the block the mode needs: the scenario's own check fails, and
     the problem is reported at the change that caused it, naming the scenario's field."""
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: centre
     name: a centre
     changes:
       - command_mode: {mode: joint_command_centre}
-""")
+""",
+    )
     line = line_of(path.read_text(encoding="utf-8"), "command_mode:")
     assert _problems(path) == [
         f"s.yaml:{line}:23: interventions[0].changes[0].command_mode: after this change, "
@@ -159,28 +180,47 @@ def test_a_change_that_breaks_the_scenario_is_blamed(tmp_path):
 @pytest.mark.parametrize(
     ("change", "needle", "message"),
     [
-        ("duty_hours: {role: comunity_secretary, on_duty: always}", "comunity_secretary",
-         "interventions[0].changes[0].duty_hours.role: no role has id 'comunity_secretary'; "
-         "did you mean 'community_secretary'?"),
-        ("link_channel: {from: grid_worker, to: township_head, channel: phone}", "from:",
-         "interventions[0].changes[0].link_channel: no link in command.links goes from "
-         "'grid_worker' to 'township_head'"),
+        (
+            "duty_hours: {role: comunity_secretary, on_duty: always}",
+            "comunity_secretary",
+            "interventions[0].changes[0].duty_hours.role: no role has id 'comunity_secretary'; "
+            "did you mean 'community_secretary'?",
+        ),
+        (
+            "link_channel: {from: grid_worker, to: township_head, channel: phone}",
+            "from:",
+            "interventions[0].changes[0].link_channel: no link in command.links goes from "
+            "'grid_worker' to 'township_head'",
+        ),
         ("staff: {role: grid_worker, staff: 2}", None, None),
-        ('set: {path: "roles[nobody].staff", value: 2}', "path:",
-         "interventions[0].changes[0].set.path: no item of 'roles' has id 'nobody'"),
-        ('set: {path: "roles[0].staff", value: 0}', "value:",
-         "interventions[0].changes[0].set.value: must be at least 1"),
-        ("link_channel: {from: grid_worker, channel: pigeon}", "pigeon",
-         "interventions[0].changes[0].link_channel.channel: no channel has id 'pigeon'"),
+        (
+            'set: {path: "roles[nobody].staff", value: 2}',
+            "path:",
+            "interventions[0].changes[0].set.path: no item of 'roles' has id 'nobody'",
+        ),
+        (
+            'set: {path: "roles[0].staff", value: 0}',
+            "value:",
+            "interventions[0].changes[0].set.value: must be at least 1",
+        ),
+        (
+            "link_channel: {from: grid_worker, channel: pigeon}",
+            "pigeon",
+            "interventions[0].changes[0].link_channel.channel: no channel has id 'pigeon'",
+        ),
     ],
 )
 def test_each_kind_of_change_reports_where_it_went_wrong(tmp_path, change, needle, message):
-    path = with_interventions(tmp_path, RELAY, f"""\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        f"""\
   - id: bad
     name: bad
     changes:
       - {change}
-""")
+""",
+    )
     if needle is None:  # a valid change: grid workers are staffed one per grid cell here
         assert load_variants(path).scenario("bad").role("grid_worker").staff == 2
         return
@@ -192,26 +232,36 @@ def test_each_kind_of_change_reports_where_it_went_wrong(tmp_path, change, needl
 
 
 def test_staffing_a_ratio_role_by_head_count_is_refused(tmp_path):
-    path = with_interventions(tmp_path, LONGGANG, """\
+    path = with_interventions(
+        tmp_path,
+        LONGGANG,
+        """\
   - id: bad
     name: bad
     changes:
       - staff: {role: grid_worker, staff: 5}
-""")
+""",
+    )
     (problem,) = _problems(path)
-    assert "interventions[0].changes[0].staff.staff: role 'grid_worker' is staffed per 1,000 " \
+    assert (
+        "interventions[0].changes[0].staff.staff: role 'grid_worker' is staffed per 1,000 "
         "residents; change 'per_1000_residents' instead" in problem
+    )
 
 
 def test_shape_errors_are_found_when_the_scenario_loads(tmp_path):
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: bad
     name: bad
     changes:
       - duty_hours: {role: grid_worker, on_duty: always}
         staff: {role: grid_worker, staff: 2}
       - teleport: {role: grid_worker}
-""")
+""",
+    )
     text = path.read_text(encoding="utf-8")
     problems = _problems(path)
     assert problems == [
@@ -224,7 +274,10 @@ def test_shape_errors_are_found_when_the_scenario_loads(tmp_path):
 
 
 def test_intervention_ids_are_unique_and_base_is_reserved(tmp_path):
-    path = with_interventions(tmp_path, RELAY, """\
+    path = with_interventions(
+        tmp_path,
+        RELAY,
+        """\
   - id: base
     name: x
     changes: [{duty_hours: {role: grid_worker, on_duty: always}}]
@@ -234,7 +287,8 @@ def test_intervention_ids_are_unique_and_base_is_reserved(tmp_path):
   - id: twice
     name: y
     changes: [{duty_hours: {role: grid_worker, on_duty: always}}]
-""")
+""",
+    )
     text = path.read_text(encoding="utf-8")
     first = line_of(text, "id: twice")
     assert _problems(path) == [
@@ -247,7 +301,8 @@ def test_intervention_ids_are_unique_and_base_is_reserved(tmp_path):
 
 def test_a_separate_interventions_file(tmp_path):
     extra = tmp_path / "what-ifs.yaml"
-    extra.write_text("""\
+    extra.write_text(
+        """\
 # what-ifs for the relay township
 interventions:
   - id: radio_up
@@ -259,9 +314,12 @@ interventions:
     name: broken
     changes:
       - duty_hours: {role: township_hed, on_duty: always}
-""", encoding="utf-8")
-    variants = load_variants(RELAY, interventions_path=extra,
-                             interventions_display_name="what-ifs.yaml")
+""",
+        encoding="utf-8",
+    )
+    variants = load_variants(
+        RELAY, interventions_path=extra, interventions_display_name="what-ifs.yaml"
+    )
     assert variants.names()[-2:] == ["radio_up", "broken"]
     assert variants.interventions_file == "what-ifs.yaml"
     assert variants.scenario("radio_up").command.links[3].channel == "radio"
@@ -275,20 +333,23 @@ interventions:
 
 def test_a_bad_interventions_file_is_located_in_that_file(tmp_path):
     extra = tmp_path / "what-ifs.yaml"
-    extra.write_text("interventions:\n  - id: x\n    name: x\n    changes: []\n",
-                     encoding="utf-8")
-    problems = _problems(RELAY, interventions_path=extra,
-                         interventions_display_name="what-ifs.yaml")
+    extra.write_text("interventions:\n  - id: x\n    name: x\n    changes: []\n", encoding="utf-8")
+    problems = _problems(
+        RELAY, interventions_path=extra, interventions_display_name="what-ifs.yaml"
+    )
     assert problems == ["what-ifs.yaml:4:14: interventions[0].changes: must have at least 1 item"]
 
 
 def test_an_intervention_id_clash_across_files(tmp_path):
     extra = tmp_path / "what-ifs.yaml"
-    extra.write_text("interventions:\n  - id: whistle\n    name: x\n    changes:\n"
-                     "      - duty_hours: {role: grid_worker, on_duty: always}\n",
-                     encoding="utf-8")
-    problems = _problems(RELAY, interventions_path=extra,
-                         interventions_display_name="what-ifs.yaml")
+    extra.write_text(
+        "interventions:\n  - id: whistle\n    name: x\n    changes:\n"
+        "      - duty_hours: {role: grid_worker, on_duty: always}\n",
+        encoding="utf-8",
+    )
+    problems = _problems(
+        RELAY, interventions_path=extra, interventions_display_name="what-ifs.yaml"
+    )
     text = RELAY.read_text(encoding="utf-8")
     assert problems == [
         f"what-ifs.yaml:2:9: interventions[0].id: intervention id 'whistle' is already used at "

@@ -19,7 +19,8 @@ def _widths(experiment, keys):
 def test_key_milestones_are_those_with_a_deadline(relay_variants):
     keys = key_milestones(relay_variants.base)
     assert [(i, m) for i, m, _ in keys][:3] == [
-        ("flash_flood", "report:community"), ("flash_flood", "report:township"),
+        ("flash_flood", "report:community"),
+        ("flash_flood", "report:township"),
         ("flash_flood", "report:district"),
     ]
     assert ("flash_flood", "detected") not in [(i, m) for i, m, _ in keys]
@@ -29,8 +30,9 @@ def test_key_milestones_are_those_with_a_deadline(relay_variants):
 def test_the_loop_stops_as_soon_as_the_target_is_met(relay_variants):
     scenario = relay_variants.base
     target = 12.0
-    experiments, precision = run_to_precision({"base": scenario}, 3, target, initial=10,
-                                              max_replications=400)
+    experiments, precision = run_to_precision(
+        {"base": scenario}, 3, target, initial=10, max_replications=400
+    )
     n = precision.rounds[-1]
     assert precision.met
     assert precision.rounds[0] == 10 and len(precision.rounds) >= 2
@@ -39,7 +41,8 @@ def test_the_loop_stops_as_soon_as_the_target_is_met(relay_variants):
     widths = _widths(experiments["base"], keys)
     assert max(w for w in widths.values() if w is not None) <= target
     assert precision.as_dict()["widest_half_width"] == pytest.approx(
-        max(w for w in widths.values() if w is not None))
+        max(w for w in widths.values() if w is not None)
+    )
     # One round earlier the target was not met: the loop did not stop too late.
     previous = precision.rounds[-2]
     earlier = run_variants({"base": scenario}, 3, 0, previous)["base"][0]
@@ -48,13 +51,15 @@ def test_the_loop_stops_as_soon_as_the_target_is_met(relay_variants):
     short = VariantRun(scenario, 3, earlier, experiments["base"].example_trace)
     assert max(w for w in _widths(short, keys).values() if w is not None) > target
     # Rounds continue the replication indices: the same numbers as one fixed run of n.
-    assert canonical(experiments["base"].results) == \
-        canonical(run_variants({"base": scenario}, 3, 0, n)["base"][0])
+    assert canonical(experiments["base"].results) == canonical(
+        run_variants({"base": scenario}, 3, 0, n)["base"][0]
+    )
 
 
 def test_the_loop_stops_at_the_maximum_and_says_the_target_was_missed(relay_variants):
-    _, precision = run_to_precision({"base": relay_variants.base}, 3, 0.5, initial=8,
-                                    max_replications=20)
+    _, precision = run_to_precision(
+        {"base": relay_variants.base}, 3, 0.5, initial=8, max_replications=20
+    )
     assert not precision.met
     assert precision.rounds[-1] == 20
     summary = precision.as_dict()
@@ -64,8 +69,7 @@ def test_the_loop_stops_at_the_maximum_and_says_the_target_was_missed(relay_vari
 
 def test_in_a_comparison_the_target_is_on_the_paired_differences(relay_variants):
     scenarios = {name: relay_variants.scenario(name) for name in ("base", "night_duty")}
-    experiments, precision = run_to_precision(scenarios, 3, 6.0, initial=10,
-                                              max_replications=300)
+    experiments, precision = run_to_precision(scenarios, 3, 6.0, initial=10, max_replications=300)
     assert precision.met
     rows = precision.widths
     assert {row["intervention"] for row in rows} == {"night_duty"}

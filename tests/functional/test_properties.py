@@ -82,8 +82,9 @@ def test_hopeless_ningbo_reports_missed_deadlines_without_error() -> None:
 # --- monotonicity ----------------------------------------------------------------------------
 
 
-def _times(scenario, incidents, replications: int,
-           key: str = "report:district") -> dict[str, list[float]]:
+def _times(
+    scenario, incidents, replications: int, key: str = "report:district"
+) -> dict[str, list[float]]:
     """Each incident's time to ``key`` per replication, a miss counted as infinitely late."""
     times: dict[str, list[float]] = {incident_id: [] for incident_id in incidents}
     for k in range(replications):
@@ -108,8 +109,9 @@ def _busy_duty_desk() -> dict:
     """
     data = minimal_scenario(seed=5)
     township(data)["communities"] += [community("c2"), community("c3"), community("c4")]
-    data["incidents"] = [incident(i, c) for i, c in (("A", "c1"), ("B", "c2"), ("C", "c3"),
-                                                     ("D", "c4"))]
+    data["incidents"] = [
+        incident(i, c) for i, c in (("A", "c1"), ("B", "c2"), ("C", "c3"), ("D", "c4"))
+    ]
     stochastic(data)
     channel(data, "phone")["hold_patience"] = "2h"
     for item in ("township_head", "district_office"):
@@ -151,8 +153,9 @@ def ningbo_as_written() -> tuple[Scenario, dict[str, list[float]]]:
     return scenario, _times(scenario, ["flash_flood", "landslide"], REPLICATIONS)
 
 
-def _ningbo_times(data: dict, as_written: tuple[Scenario, dict[str, list[float]]]
-                  ) -> dict[str, list[float]]:
+def _ningbo_times(
+    data: dict, as_written: tuple[Scenario, dict[str, list[float]]]
+) -> dict[str, list[float]]:
     """District-report times of a Ningbo variant; the shared run when it is the reference."""
     scenario = build(data)
     reference, times = as_written
@@ -215,7 +218,10 @@ def test_a_faster_single_incident_chain_is_faster_in_every_replication() -> None
 
 def _district_time(trace) -> float:
     for event in trace.events:
-        if (event.kind is K.MESSAGE_DELIVERED and event.info == "report"
-                and event.subject == "district_office@district"):
+        if (
+            event.kind is K.MESSAGE_DELIVERED
+            and event.info == "report"
+            and event.subject == "district_office@district"
+        ):
             return event.time
     return math.inf

@@ -74,7 +74,8 @@ def test_serial_and_process_pool_give_identical_results(relay) -> None:
 
     assert parallel.results == serial.results
     assert aggregate(relay, parallel.results, relay.seed) == aggregate(
-        relay, serial.results, relay.seed)
+        relay, serial.results, relay.seed
+    )
 
 
 # --- named streams: unrelated additions do not move anyone's draws -----------------------
@@ -86,15 +87,25 @@ def _milestones(scenario, replications: int = 20) -> list[dict]:
 
 def _with_unrelated_additions(data: dict) -> dict:
     data["channels"].insert(0, {"id": "sms_extra", "kind": "sms"})
-    data["roles"].insert(0, {"id": "village_doctor", "name": "Village doctor",
-                             "level": "community",
-                             "decision_time": {"lognormal": {"median": "3m", "p90": "9m"}}})
+    data["roles"].insert(
+        0,
+        {
+            "id": "village_doctor",
+            "name": "Village doctor",
+            "level": "community",
+            "decision_time": {"lognormal": {"median": "3m", "p90": "9m"}},
+        },
+    )
     township(data)["communities"].insert(0, community("newvillage", grid_cells=7))
-    data["departments"].append({
-        "id": "health", "name": "Health", "chain": ["village_doctor"],
-        "answers_to": "township_head",
-        "channel": "sms_extra",
-    })
+    data["departments"].append(
+        {
+            "id": "health",
+            "name": "Health",
+            "chain": ["village_doctor"],
+            "answers_to": "township_head",
+            "channel": "sms_extra",
+        }
+    )
     return data
 
 
@@ -140,10 +151,17 @@ _SCRIPT = textwrap.dedent(
 
 def _digests(*hash_seeds: str) -> list[str]:
     """The script's digest under each PYTHONHASHSEED, the interpreters run side by side."""
-    runs = [subprocess.Popen([sys.executable, "-c", _SCRIPT], cwd=ROOT,
-                             env=dict(os.environ, PYTHONHASHSEED=seed), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-            for seed in hash_seeds]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SCRIPT],
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in hash_seeds
+    ]
     digests = []
     try:
         for run in runs:

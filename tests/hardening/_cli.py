@@ -29,7 +29,11 @@ def run_cli(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.Co
     """``python -m preparedness <args>``; stdout and stderr as text."""
     return subprocess.run(
         [sys.executable, "-m", "preparedness", *map(str, args)],
-        cwd=cwd, env=cli_env(), capture_output=True, text=True, encoding="utf-8",
+        cwd=cwd,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
         timeout=timeout,
     )
 
@@ -61,15 +65,20 @@ class Child:
         with _sigint_not_ignored():
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "preparedness", *map(str, args)],
-                cwd=cwd, env=cli_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=cwd,
+                env=cli_env(**env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 start_new_session=True,
             )
         self._stderr, self._stdout = bytearray(), bytearray()
         self._readers = [
-            threading.Thread(target=self._read, args=(self.process.stderr, self._stderr),
-                             daemon=True),
-            threading.Thread(target=self._read, args=(self.process.stdout, self._stdout),
-                             daemon=True),
+            threading.Thread(
+                target=self._read, args=(self.process.stderr, self._stderr), daemon=True
+            ),
+            threading.Thread(
+                target=self._read, args=(self.process.stdout, self._stdout), daemon=True
+            ),
         ]
         for reader in self._readers:
             reader.start()

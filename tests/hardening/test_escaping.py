@@ -36,10 +36,10 @@ NAMES = {
     "township_duty_officer": "-2+3 \\| already escaped?",
     "township_head": '<img src=x onerror="alert(1)">',
     "district_office": "[link](javascript:alert(1)) ![img](x)",
-    "police_dept": "**Police** | =HYPERLINK(\"http://x\",\"y\")",
+    "police_dept": '**Police** | =HYPERLINK("http://x","y")',
     "plan": "Flood </script> plan # not a heading _em_ ~~strike~~",
     "incident": "Flood\n| injected | row |\n\u2028[bold red]alarm[/bold red]"
-                "\x1b[2J\x1b]0;pwned\x07",
+    "\x1b[2J\x1b]0;pwned\x07",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -52,8 +52,13 @@ def hostile_names_scenario() -> dict:
     data["places"]["district"]["name"] = NAMES["district"]
     township(data)["name"] = NAMES["township"]
     township(data)["communities"][0]["name"] = NAMES["community"]
-    for role_id in ("grid_worker", "community_secretary", "township_duty_officer",
-                    "township_head", "district_office"):
+    for role_id in (
+        "grid_worker",
+        "community_secretary",
+        "township_duty_officer",
+        "township_head",
+        "district_office",
+    ):
         role(data, role_id)["name"] = NAMES[role_id]
     data["departments"][0]["name"] = NAMES["police_dept"]
     plan(data)["name"] = NAMES["plan"]
@@ -66,16 +71,24 @@ def hostile_names_scenario() -> dict:
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("escaping")
     path = tmp / "hostile_names.yaml"
-    path.write_text(yaml.safe_dump(hostile_names_scenario(), allow_unicode=True,
-                                   sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(hostile_names_scenario(), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     out = tmp / "out"
     done = run_cli("run", path, "-n", "3", "--workers", "0", "--out", out, cwd=tmp)
     assert done.returncode == 0, done.stderr[-3000:]
     folders = [p for p in out.rglob("report.md")]
     assert len(folders) == 1, folders
     folder = folders[0].parent
-    return {"tmp": tmp, "out": out, "folder": folder, "stdout": done.stdout,
-            "stderr": done.stderr, "md": (folder / "report.md").read_text(encoding="utf-8")}
+    return {
+        "tmp": tmp,
+        "out": out,
+        "folder": folder,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        "md": (folder / "report.md").read_text(encoding="utf-8"),
+    }
 
 
 def unescaped_pipes(line: str) -> int:
@@ -98,7 +111,7 @@ def test_markdown_has_no_raw_html(report: dict) -> None:
     md = report["md"]
     assert "<" not in md and ">" not in md.replace("→", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
-    assert "&lt;img src=x onerror=\"alert(1)\"&gt;" in md
+    assert '&lt;img src=x onerror="alert(1)"&gt;' in md
 
 
 def test_markdown_shows_markdown_syntax_literally(report: dict) -> None:

@@ -112,8 +112,9 @@ def _duplicate_channel(data: dict[str, Any]) -> None:
 
 def _building_role(data: dict[str, Any]) -> None:
     township(data)["communities"][0]["buildings"] = 3_000_000
-    data["roles"].append({"id": "building_leader", "name": "楼栋长", "level": "building",
-                          "decision_time": "1m"})
+    data["roles"].append(
+        {"id": "building_leader", "name": "楼栋长", "level": "building", "decision_time": "1m"}
+    )
     data["command"]["links"].append(
         {"from": "building_leader", "to": "grid_worker", "channel": "phone"}
     )
@@ -144,90 +145,167 @@ class Hostile:
 HOSTILE = [
     # ---------------------------------------------------------------- the YAML layer
     Hostile("alias_bomb", raw(_alias_bomb()), r"aliases expand to more than 200,000 values"),
-    Hostile("deep_lists", raw(b"x: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
-            r"nested more than 64 levels deep"),
-    Hostile("deep_mappings", raw(b"x: " + b"{a: " * 500 + b"1" + b"}" * 500 + b"\n"),
-            r"nested more than 64 levels deep"),
-    Hostile("too_many_values", raw(b"x-pad: [" + b"1," * 250_000 + b"1]\n"),
-            r"the file holds more than 200,000 values"),
-    Hostile("binary",
-            raw(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(6).randbytes(4096)),
-            r"not a text file \(it contains binary data\)"),
-    Hostile("random_bytes", raw(bytes(random.Random(7).randrange(1, 256) for _ in range(4096))),
-            r"not valid UTF-8|control character|could not|expected|found|mapping"),
+    Hostile(
+        "deep_lists",
+        raw(b"x: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
+        r"nested more than 64 levels deep",
+    ),
+    Hostile(
+        "deep_mappings",
+        raw(b"x: " + b"{a: " * 500 + b"1" + b"}" * 500 + b"\n"),
+        r"nested more than 64 levels deep",
+    ),
+    Hostile(
+        "too_many_values",
+        raw(b"x-pad: [" + b"1," * 250_000 + b"1]\n"),
+        r"the file holds more than 200,000 values",
+    ),
+    Hostile(
+        "binary",
+        raw(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(6).randbytes(4096)),
+        r"not a text file \(it contains binary data\)",
+    ),
+    Hostile(
+        "random_bytes",
+        raw(bytes(random.Random(7).randrange(1, 256) for _ in range(4096))),
+        r"not valid UTF-8|control character|could not|expected|found|mapping",
+    ),
     Hostile("gbk_encoded", _gbk_scenario, r"not valid UTF-8 text \(byte 0x[0-9a-f]{2}\)"),
     Hostile("utf16", raw("name: x\n".encode("utf-16")), r"saved as UTF-16 text"),
-    Hostile("python_tag", raw(b"name: !!python/object/apply:os.system ['echo pwned']\n"),
-            r"python/object/apply"),
-    Hostile("two_documents", raw(b"name: a\n---\nname: b\n"),
-            r"only one YAML document per file"),
+    Hostile(
+        "python_tag",
+        raw(b"name: !!python/object/apply:os.system ['echo pwned']\n"),
+        r"python/object/apply",
+    ),
+    Hostile("two_documents", raw(b"name: a\n---\nname: b\n"), r"only one YAML document per file"),
     Hostile("control_character", raw(b"name: a\x07b\n"), r"control character \(U\+0007\)"),
-    Hostile("duplicate_key", raw(dump(minimal_scenario()) + b"seed: 7\n"),
-            r"duplicate key 'seed'"),
+    Hostile("duplicate_key", raw(dump(minimal_scenario()) + b"seed: 7\n"), r"duplicate key 'seed'"),
     # ---------------------------------------------------------------- huge numbers
-    Hostile("population_1e18", mutated(_set("places.townships[0].communities[0].population",
-                                            1e18)), r"population"),
-    Hostile("population_10e30", mutated(_set("places.townships[0].communities[0].population",
-                                             10**30)), r"population"),
+    Hostile(
+        "population_1e18",
+        mutated(_set("places.townships[0].communities[0].population", 1e18)),
+        r"population",
+    ),
+    Hostile(
+        "population_10e30",
+        mutated(_set("places.townships[0].communities[0].population", 10**30)),
+        r"population",
+    ),
     Hostile("staff_10e12", mutated(_set("roles[0].staff", 10**12)), r"staff"),
     Hostile("seed_2e80", mutated(_set("seed", 2**80)), r"seed"),
     Hostile("replications_10e12", mutated(_set("replications", 10**12)), r"replications"),
-    Hostile("grid_cells_10e9", mutated(_set("places.townships[0].communities[0].grid_cells",
-                                            10**9)), r"grid_cells"),
+    Hostile(
+        "grid_cells_10e9",
+        mutated(_set("places.townships[0].communities[0].grid_cells", 10**9)),
+        r"grid_cells",
+    ),
     Hostile("duration_with_400_digits", mutated(_set("horizon", "9" * 400 + "d")), r"horizon"),
     # ---------------------------------------------------------------- NaN and infinity
-    Hostile("x_km_infinite", mutated(_set("places.townships[0].location", {"x_km": math.inf})),
-            r"x_km"),
-    Hostile("share_nan", mutated(_set("places.townships[0].communities[0].share_elderly",
-                                      math.nan)), r"share_elderly"),
-    Hostile("answer_probability_nan", mutated(_set("channels[0].answer_probability", math.nan)),
-            r"answer_probability"),
-    Hostile("pert_lambda_nan", mutated(_set(
-        "departments[0].report_in_time",
-        {"pert": {"min": "1m", "mode": "2m", "max": "3m", "lambda": math.nan}})), r"lambda"),
-    Hostile("ratio_infinite", mutated(_set("roles[0].per_1000_residents", -math.inf)),
-            r"per_1000_residents"),
+    Hostile(
+        "x_km_infinite", mutated(_set("places.townships[0].location", {"x_km": math.inf})), r"x_km"
+    ),
+    Hostile(
+        "share_nan",
+        mutated(_set("places.townships[0].communities[0].share_elderly", math.nan)),
+        r"share_elderly",
+    ),
+    Hostile(
+        "answer_probability_nan",
+        mutated(_set("channels[0].answer_probability", math.nan)),
+        r"answer_probability",
+    ),
+    Hostile(
+        "pert_lambda_nan",
+        mutated(
+            _set(
+                "departments[0].report_in_time",
+                {"pert": {"min": "1m", "mode": "2m", "max": "3m", "lambda": math.nan}},
+            )
+        ),
+        r"lambda",
+    ),
+    Hostile(
+        "ratio_infinite",
+        mutated(_set("roles[0].per_1000_residents", -math.inf)),
+        r"per_1000_residents",
+    ),
     # ---------------------------------------------------------------- durations
     Hostile("horizon_zero", mutated(_set("horizon", "0s")), r"horizon: must be longer than zero"),
     Hostile("horizon_negative", mutated(_set("horizon", "-5m")), r"horizon"),
-    Hostile("horizon_a_year", mutated(_set("horizon", "365d")),
-            r"horizon: a run may last at most 30 days; lower horizon"),
-    Hostile("no_answer_timeout_zero", mutated(_set("channels[0].no_answer_timeout", "0m")),
-            r"no_answer_timeout"),
-    Hostile("exponential_mean_zero", mutated(_set("channels[0].talk_time",
-                                                  {"exponential": {"mean": "0s"}})), r"mean"),
-    Hostile("uniform_backwards", mutated(_set("channels[0].talk_time",
-                                              {"uniform": {"min": "5m", "max": "1m"}})),
-            r"max must be greater than min"),
-    Hostile("lognormal_p90_below_median", mutated(_set(
-        "roles[0].decision_time", {"lognormal": {"median": "5m", "p90": "1m"}})),
-        r"p90 must be greater than median"),
+    Hostile(
+        "horizon_a_year",
+        mutated(_set("horizon", "365d")),
+        r"horizon: a run may last at most 30 days; lower horizon",
+    ),
+    Hostile(
+        "no_answer_timeout_zero",
+        mutated(_set("channels[0].no_answer_timeout", "0m")),
+        r"no_answer_timeout",
+    ),
+    Hostile(
+        "exponential_mean_zero",
+        mutated(_set("channels[0].talk_time", {"exponential": {"mean": "0s"}})),
+        r"mean",
+    ),
+    Hostile(
+        "uniform_backwards",
+        mutated(_set("channels[0].talk_time", {"uniform": {"min": "5m", "max": "1m"}})),
+        r"max must be greater than min",
+    ),
+    Hostile(
+        "lognormal_p90_below_median",
+        mutated(_set("roles[0].decision_time", {"lognormal": {"median": "5m", "p90": "1m"}})),
+        r"p90 must be greater than median",
+    ),
     # ---------------------------------------------------------------- probabilities
-    Hostile("answer_probability_1_5", mutated(_set("channels[0].answer_probability", 1.5)),
-            r"answer_probability"),
-    Hostile("failure_probability_negative", mutated(_set("channels[0].failure_probability",
-                                                         -0.1)), r"failure_probability"),
+    Hostile(
+        "answer_probability_1_5",
+        mutated(_set("channels[0].answer_probability", 1.5)),
+        r"answer_probability",
+    ),
+    Hostile(
+        "failure_probability_negative",
+        mutated(_set("channels[0].failure_probability", -0.1)),
+        r"failure_probability",
+    ),
     Hostile("never_read_share_2", mutated(_add_sms(never_read_share=2)), r"never_read_share"),
-    Hostile("night_probability_7", mutated(_set("channels[0].answer_probability",
-                                                {"day": 0.9, "night": 7})), r"night"),
+    Hostile(
+        "night_probability_7",
+        mutated(_set("channels[0].answer_probability", {"day": 0.9, "night": 7})),
+        r"night",
+    ),
     # ---------------------------------------------------------------- the command graph
     Hostile("command_cycle", mutated(_cycle), r"goes round in a circle"),
     Hostile("unreachable_top", mutated(_no_way_up), r"cannot reach district level"),
     Hostile("duplicate_role_id", mutated(_duplicate_role), r"role id 'township_head' is already"),
-    Hostile("community_id_is_township_id", mutated(_community_named_like_township),
-            r"place id 't1' is already used"),
+    Hostile(
+        "community_id_is_township_id",
+        mutated(_community_named_like_township),
+        r"place id 't1' is already used",
+    ),
     Hostile("duplicate_channel_id", mutated(_duplicate_channel), r"channel id 'phone'"),
     # ---------------------------------------------------------------- too large to build
-    Hostile("three_million_grid_cells", mutated(_set(
-        "places.townships[0].communities[0].grid_cells", 3_000_000)),
-        r"more than 2,000,000 posts; lower the communities' grid_cells"),
-    Hostile("three_million_building_posts", mutated(_building_role),
-            r"more than 2,000,000 posts; lower the communities' buildings"),
-    Hostile("staff_ratio_gives_100k_people", mutated(_huge_ratio),
-            r"gives community 'c1' 100,000 grid_worker staff on one post; at most 10,000: "
-            r"lower per_1000_residents"),
-    Hostile("six_million_households_to_warn", mutated(_huge_warning),
-            r"would warn 6,000,400 households .* lower the communities' households"),
+    Hostile(
+        "three_million_grid_cells",
+        mutated(_set("places.townships[0].communities[0].grid_cells", 3_000_000)),
+        r"more than 2,000,000 posts; lower the communities' grid_cells",
+    ),
+    Hostile(
+        "three_million_building_posts",
+        mutated(_building_role),
+        r"more than 2,000,000 posts; lower the communities' buildings",
+    ),
+    Hostile(
+        "staff_ratio_gives_100k_people",
+        mutated(_huge_ratio),
+        r"gives community 'c1' 100,000 grid_worker staff on one post; at most 10,000: "
+        r"lower per_1000_residents",
+    ),
+    Hostile(
+        "six_million_households_to_warn",
+        mutated(_huge_warning),
+        r"would warn 6,000,400 households .* lower the communities' households",
+    ),
 ]
 
 
@@ -244,8 +322,10 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-BIG = {"fifty_mb_sparse": r"file is 50 MB; the limit is 5 MB",
-       "fifty_mb_text": r"file is 50(\.\d+)? MB; the limit is 5 MB"}
+BIG = {
+    "fifty_mb_sparse": r"file is 50 MB; the limit is 5 MB",
+    "fifty_mb_text": r"file is 50(\.\d+)? MB; the limit is 5 MB",
+}
 ALL = {**{case.name: case.message for case in HOSTILE}, **BIG}
 #: Checked only through the command line (same checks, below): 250,001 values cost PyYAML's
 #: pure-Python scanner about 4 s of CPU, which is worth paying once, not twice.
@@ -253,8 +333,7 @@ CLI_ONLY = {"too_many_values"}
 
 
 @pytest.mark.parametrize("name", sorted(set(ALL) - CLI_ONLY))
-def test_hostile_file_is_refused_with_a_located_message(hostile_dir: Path,
-                                                               name: str) -> None:
+def test_hostile_file_is_refused_with_a_located_message(hostile_dir: Path, name: str) -> None:
     path = hostile_dir / f"{name}.yaml"
     shown = f"hostile/{name}.yaml"
     with pytest.raises(ScenarioError) as caught:
@@ -291,8 +370,9 @@ def test_python_tags_run_nothing(tmp_path: Path) -> None:
 
 def test_cli_validate_refuses_every_hostile_file_without_a_traceback(hostile_dir: Path) -> None:
     names = sorted(ALL)
-    done = run_cli("validate", *[f"{name}.yaml" for name in names], cwd=hostile_dir,
-                   timeout=300)  # only so a hang fails instead of blocking the suite
+    done = run_cli(
+        "validate", *[f"{name}.yaml" for name in names], cwd=hostile_dir, timeout=300
+    )  # only so a hang fails instead of blocking the suite
     assert done.returncode == 2, done.stderr[-3000:]
     assert "Traceback" not in done.stderr + done.stdout
     assert "internal error" not in done.stderr
@@ -306,7 +386,7 @@ def test_cli_validate_refuses_every_hostile_file_without_a_traceback(hostile_dir
         size = path.stat().st_size
         text_lines = 1 + (path.read_bytes().count(b"\n") if size < 10_000_000 else 10**9)
         assert all(1 <= int(m["line"]) <= text_lines and int(m["col"]) >= 1 for m in lines)
-        rest = [done.stderr[m.end():].split("\n", 1)[0] for m in lines]
+        rest = [done.stderr[m.end() :].split("\n", 1)[0] for m in lines]
         assert any(re.search(ALL[name], text) for text in rest), (name, rest)
 
 
@@ -325,16 +405,31 @@ def _hopeless(data: dict[str, Any]) -> dict[str, Any]:
 def test_hopeless_scenario_runs_to_the_horizon_and_reports_never_reached(tmp_path: Path) -> None:
     path = tmp_path / "hopeless.yaml"
     path.write_bytes(dump(_hopeless(minimal_scenario())))
-    done = run_cli("run", path, "-n", "5", "--out", tmp_path / "reports", "-q",
-                   "--workers", "0", cwd=tmp_path, timeout=120)
+    done = run_cli(
+        "run",
+        path,
+        "-n",
+        "5",
+        "--out",
+        tmp_path / "reports",
+        "-q",
+        "--workers",
+        "0",
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     (report,) = (tmp_path / "reports").glob("*/*/report.md")
     text = report.read_text(encoding="utf-8")
     assert "never reached in any of the 5 runs" in text
     # The detector itself is reached; nothing after the first call is.
-    for label in ("Report reaches the district", "Plan 'Flood plan' activated",
-                  "Police ordered", "Police reported in"):
+    for label in (
+        "Report reaches the district",
+        "Plan 'Flood plan' activated",
+        "Police ordered",
+        "Police reported in",
+    ):
         assert f"{label}: never reached in any of the 5 runs." in text, label
     assert "| 0/5 |" in text
     assert not re.search(r"\bnan\b", text, re.IGNORECASE)

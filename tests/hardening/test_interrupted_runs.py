@@ -55,8 +55,9 @@ def scenario_dir_name() -> str:
 def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A reports folder holding one complete report, made once and copied by each test."""
     root = tmp_path_factory.mktemp("earlier")
-    done = run_cli("run", SCENARIO, "-n", "2", "--out", root / "reports", "-q",
-                   "--workers", "0", cwd=root)
+    done = run_cli(
+        "run", SCENARIO, "-n", "2", "--out", root / "reports", "-q", "--workers", "0", cwd=root
+    )
     assert done.returncode == 0, done.stderr
     return root / "reports"
 
@@ -106,11 +107,21 @@ def _paused_run(out: Path, cwd: Path, stage: str) -> tuple[Child, Path]:
     """A serial two-replication run that stops at ``stage``; returns once it is there."""
     marker = cwd / "paused"
     marker.unlink(missing_ok=True)  # left by a run killed at its pause
-    child = Child("run", SCENARIO, "-n", "2", "--out", out, "-q", "--workers", "0", cwd=cwd,
-                  **{PAUSE_AT: stage, PAUSE_FILE: str(marker)})
+    child = Child(
+        "run",
+        SCENARIO,
+        "-n",
+        "2",
+        "--out",
+        out,
+        "-q",
+        "--workers",
+        "0",
+        cwd=cwd,
+        **{PAUSE_AT: stage, PAUSE_FILE: str(marker)},
+    )
     deadline = time.monotonic() + MARKER_TIMEOUT
-    while not marker.exists() and child.process.poll() is None \
-            and time.monotonic() < deadline:
+    while not marker.exists() and child.process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     try:
         text = marker.read_text(encoding="utf-8")
@@ -130,8 +141,7 @@ def _paused_run(out: Path, cwd: Path, stage: str) -> tuple[Child, Path]:
     ids=["ctrl-c-to-the-group-with-worker-processes", "kill-INT-to-a-serial-run"],
 )
 def test_sigint_during_replications_exits_130_and_writes_nothing(
-    tmp_path: Path, earlier_reports: Path, scenario_dir_name: str, target: str,
-    workers: str | None
+    tmp_path: Path, earlier_reports: Path, scenario_dir_name: str, target: str, workers: str | None
 ) -> None:
     out = tmp_path / "reports"
     earlier = _earlier_report(out, earlier_reports)
@@ -139,8 +149,18 @@ def test_sigint_during_replications_exits_130_and_writes_nothing(
     extra = [] if workers is None else ["--workers", workers]
     # TTY_COMPATIBLE makes rich draw its progress bar into the pipe: the run has started
     # replicating once "k/2000" shows up.
-    child = Child("run", SCENARIO, "--replications", "2000", "--out", out, *extra,
-                  cwd=tmp_path, TTY_COMPATIBLE="1", COLUMNS="100")
+    child = Child(
+        "run",
+        SCENARIO,
+        "--replications",
+        "2000",
+        "--out",
+        out,
+        *extra,
+        cwd=tmp_path,
+        TTY_COMPATIBLE="1",
+        COLUMNS="100",
+    )
     try:
         assert child.wait_for_stderr(r"\d+/2000"), child.stderr[-2000:]
         time.sleep(0.5)  # let the worker processes start, as a planner's Ctrl-C would
@@ -240,7 +260,9 @@ with ReportFolder(Path(sys.argv[1]) / "20261121-143005") as staging:
 def _hold_staging_folder(parent: Path) -> subprocess.Popen:
     writer = subprocess.Popen(
         [sys.executable, "-c", _HOLD_A_STAGING_FOLDER, str(parent)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert writer.stdout.readline().strip() == "staged"
     return writer

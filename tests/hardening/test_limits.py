@@ -67,8 +67,14 @@ def test_grid_posts_are_bounded_and_built_lazily(cells: int, ok: bool) -> None:
 def test_building_posts_are_counted(buildings: int, ok: bool) -> None:
     data = minimal_scenario()
     township(data)["communities"][0]["buildings"] = buildings
-    data["roles"].append({"id": "building_leader", "name": "building leader",
-                          "level": "building", "decision_time": "1m"})
+    data["roles"].append(
+        {
+            "id": "building_leader",
+            "name": "building leader",
+            "level": "building",
+            "decision_time": "1m",
+        }
+    )
     data["command"]["links"].append(
         {"from": "building_leader", "to": "grid_worker", "channel": "phone"}
     )
@@ -90,11 +96,13 @@ def test_staff_from_a_ratio_is_bounded(population: int, ok: bool) -> None:
     problems = _problems(_ratio(population, 10))  # 10 per 1,000: 10,000 people at 1 million
     assert (problems == []) is ok, problems
     if not ok:
-        assert problems == [(
-            ("roles", 0, "per_1000_residents"),
-            "10 per 1,000 residents gives community 'c1' 10,001 grid_worker staff on one "
-            "post; at most 10,000: lower per_1000_residents",
-        )]
+        assert problems == [
+            (
+                ("roles", 0, "per_1000_residents"),
+                "10 per 1,000 residents gives community 'c1' 10,001 grid_worker staff on one "
+                "post; at most 10,000: lower per_1000_residents",
+            )
+        ]
 
 
 def test_staff_from_a_community_override_points_at_the_override() -> None:
@@ -117,9 +125,11 @@ def _warning(households: int, area: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("households", "area", "ok"),
-    [(MAX_WARNED_HOUSEHOLDS, "incident_community", True),
-     (MAX_WARNED_HOUSEHOLDS + 1, "incident_community", False),
-     (MAX_WARNED_HOUSEHOLDS + 1, "township", False)],
+    [
+        (MAX_WARNED_HOUSEHOLDS, "incident_community", True),
+        (MAX_WARNED_HOUSEHOLDS + 1, "incident_community", False),
+        (MAX_WARNED_HOUSEHOLDS + 1, "township", False),
+    ],
 )
 def test_households_to_warn_are_bounded(households: int, area: str, ok: bool) -> None:
     problems = _problems(_warning(households, area))

@@ -31,8 +31,12 @@ from preparedness.scenario.models import Scenario
 from preparedness.scenario.yaml_source import parse_yaml_text, read_yaml
 from tests.builders import SCENARIOS
 
-FIXED = settings(derandomize=True, database=None, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FIXED = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def load_text(text: str | bytes, file: str = "prop.yaml") -> Scenario | None:
@@ -42,8 +46,10 @@ def load_text(text: str | bytes, file: str = "prop.yaml") -> Scenario | None:
     except ScenarioError as error:
         raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         # PyYAML counts \r, \n, \r\n, NEL, LS and PS as line breaks: never more lines than that.
-        lines = 1 + sum(raw.count(b) for b in (b"\n", b"\r", "\x85".encode(),
-                                                  "\u2028".encode(), "\u2029".encode()))
+        lines = 1 + sum(
+            raw.count(b)
+            for b in (b"\n", b"\r", "\x85".encode(), "\u2028".encode(), "\u2029".encode())
+        )
         assert error.diagnostics
         for d in error.diagnostics:
             assert d.file == file
@@ -69,20 +75,24 @@ def test_any_bytes_give_a_scenario_or_located_diagnostics(data: bytes) -> None:
 
 _keys = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
 )
 _documents = st.recursive(
     _scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children,
-                                                                       max_size=4),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4),
     max_leaves=30,
 )
 
 
 @settings(FIXED, max_examples=300)
 @given(_documents, st.booleans())
-def test_any_yaml_document_gives_a_scenario_or_located_diagnostics(document: Any,
-                                                                  flow: bool) -> None:
+def test_any_yaml_document_gives_a_scenario_or_located_diagnostics(
+    document: Any, flow: bool
+) -> None:
     load_text(yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True))
 
 
@@ -129,18 +139,48 @@ def known_keys() -> tuple[str, ...]:
 
 
 HOSTILE_SCALARS = st.one_of(
-    st.none(), st.booleans(),
+    st.none(),
+    st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from([0, -1, 1, 10**6, 10**7, 99_999_999, 10**12, 2**63, 2**64]),
-    st.floats(), st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 5e-324]),
+    st.floats(),
+    st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 5e-324]),
     st.text(max_size=20),
-    st.sampled_from(["0s", "-1m", "1e9d", "30d", "31d", "99999999d", "24:00", "25:61", "yes",
-                     "0574", ".nan", "", " ", "1h30", "1m1m", "2026-13-40", "always", "~",
-                     "grid", "building", "city", "queue", "call_back", "phone", "x-"]),
+    st.sampled_from(
+        [
+            "0s",
+            "-1m",
+            "1e9d",
+            "30d",
+            "31d",
+            "99999999d",
+            "24:00",
+            "25:61",
+            "yes",
+            "0574",
+            ".nan",
+            "",
+            " ",
+            "1h30",
+            "1m1m",
+            "2026-13-40",
+            "always",
+            "~",
+            "grid",
+            "building",
+            "city",
+            "queue",
+            "call_back",
+            "phone",
+            "x-",
+        ]
+    ),
     st.lists(st.integers(-3, 3), max_size=3),
-    st.dictionaries(st.sampled_from(["day", "night", "constant", "exponential", "mean",
-                                     "min", "max", "mode"]), st.sampled_from(["1m", 0.5, -1]),
-                    max_size=2),
+    st.dictionaries(
+        st.sampled_from(["day", "night", "constant", "exponential", "mean", "min", "max", "mode"]),
+        st.sampled_from(["1m", 0.5, -1]),
+        max_size=2,
+    ),
 )
 
 
@@ -219,9 +259,11 @@ def plausible_mutants(draw: st.DrawFn) -> tuple[str, str]:
 def _small(scenario: Scenario) -> bool:
     """Small enough to simulate within the test's time budget (size is bench's business)."""
     communities = [c for t in scenario.places.townships for c in t.communities]
-    return (sum(c.grid_cells + c.buildings for c in communities) <= 5_000
-            and sum(c.households for c in communities) <= 1_000_000
-            and all((r.per_1000_residents or 0) <= 50 for r in scenario.roles))
+    return (
+        sum(c.grid_cells + c.buildings for c in communities) <= 5_000
+        and sum(c.households for c in communities) <= 1_000_000
+        and all((r.per_1000_residents or 0) <= 50 for r in scenario.roles)
+    )
 
 
 @settings(FIXED, max_examples=100)
@@ -250,10 +292,9 @@ def test_plausible_edits_load_or_explain_and_accepted_ones_run(mutant: tuple[str
 
 def test_reference_scenarios_round_trip_through_a_dump() -> None:
     for name in REFERENCES:
-        scenario = load_text(
-            (SCENARIOS / f"{name}.yaml").read_bytes(), f"{name}.yaml"
-        )
+        scenario = load_text((SCENARIOS / f"{name}.yaml").read_bytes(), f"{name}.yaml")
         assert scenario is not None, name
-        dumped = yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True),
-                                allow_unicode=True, sort_keys=False)
+        dumped = yaml.safe_dump(
+            scenario.model_dump(mode="json", by_alias=True), allow_unicode=True, sort_keys=False
+        )
         assert load_text(dumped, f"{name}-dumped.yaml") == scenario, name

@@ -38,9 +38,21 @@ REPLICATIONS = {
     "beijing_fringe_warning": 3,
 }
 NAMES = tuple(REPLICATIONS)
-KEY_PREFIXES = ("detected", "report:township", "report:district", "plan_activated",
-                "centre_active", "ordered:", "reported_in:", "team_on_scene:", "on_scene:",
-                "controlled", "depot_opened:", "supplied:", "warned:")
+KEY_PREFIXES = (
+    "detected",
+    "report:township",
+    "report:district",
+    "plan_activated",
+    "centre_active",
+    "ordered:",
+    "reported_in:",
+    "team_on_scene:",
+    "on_scene:",
+    "controlled",
+    "depot_opened:",
+    "supplied:",
+    "warned:",
+)
 
 
 def summarise_scenario(name: str) -> dict:
@@ -57,8 +69,7 @@ def summarise_scenario(name: str) -> dict:
             for row in item["milestones"]
             if row["id"].startswith(KEY_PREFIXES)
         }
-    return {"seed": scenario.seed, "command_mode": results["command_mode"],
-            "incidents": incidents}
+    return {"seed": scenario.seed, "command_mode": results["command_mode"], "incidents": incidents}
 
 
 def compute() -> dict:
@@ -70,8 +81,9 @@ def compute() -> dict:
 
 
 def write(golden: dict) -> None:
-    GOLDEN.write_text(json.dumps(golden, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                      encoding="utf-8")
+    GOLDEN.write_text(
+        json.dumps(golden, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def main() -> int:

@@ -27,12 +27,16 @@ def regenerate_if_asked(computed: dict, env: Mapping[str, str]) -> None:
     if env.get("REGENERATE_GOLDEN") != "1":
         return
     if env.get("CI"):
-        pytest.fail("REGENERATE_GOLDEN=1 is refused in CI: regenerate locally with "
-                    "python -m tests.regression.regenerate and commit the reviewed diff",
-                    pytrace=False)
+        pytest.fail(
+            "REGENERATE_GOLDEN=1 is refused in CI: regenerate locally with "
+            "python -m tests.regression.regenerate and commit the reviewed diff",
+            pytrace=False,
+        )
     regenerate.write(computed)
-    pytest.fail(f"regenerated {regenerate.GOLDEN}; review its diff, then rerun without "
-                "REGENERATE_GOLDEN", pytrace=False)
+    pytest.fail(
+        f"regenerated {regenerate.GOLDEN}; review its diff, then rerun without REGENERATE_GOLDEN",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +69,7 @@ def test_every_reference_scenario_has_a_golden_summary() -> None:
     ],
     ids=["locally-rewrites-then-fails", "in-ci-refuses"],
 )
-def test_regenerate_mode_never_passes(monkeypatch, env: dict, writes: bool,
-                                      message: str) -> None:
+def test_regenerate_mode_never_passes(monkeypatch, env: dict, writes: bool, message: str) -> None:
     written: list[dict] = []
     monkeypatch.setattr(regenerate, "write", written.append)
     with pytest.raises(pytest.fail.Exception, match=message):
@@ -107,10 +110,12 @@ def test_ningbo_joint_centre_orders_police_sooner_than_relay(current, incident_i
     assert joint < relay
 
 
-@pytest.mark.parametrize("incident_id", ["workshop_fire", "gas_smell", "wage_dispute",
-                                         "main_burst"])
+@pytest.mark.parametrize(
+    "incident_id", ["workshop_fire", "gas_smell", "wage_dispute", "main_burst"]
+)
 def test_longgang_whistle_orders_police_before_the_report_reaches_the_district(
-        current, incident_id) -> None:
+    current, incident_id
+) -> None:
     ordered = _median(current, "longgang_whistle", incident_id, "ordered:police")
     district = _median(current, "longgang_whistle", incident_id, "report:district")
 

@@ -53,12 +53,15 @@ def test_sum_difference_and_from_time():
     assert late.at(20.0) == total.at(20.0)
 
 
-@pytest.mark.parametrize("t0, rate, cap, start", [
-    (0.1, 0.7, 0.3, 0.1),
-    (7.0, 1500 / 1440, 100.0, 7.0),
-    (7.0, 1500 / 1440, 100.0, 33.3),  # opened after the demand started
-    (3.3, 1 / 3, 2.2, 5.0),
-])
+@pytest.mark.parametrize(
+    "t0, rate, cap, start",
+    [
+        (0.1, 0.7, 0.3, 0.1),
+        (7.0, 1500 / 1440, 100.0, 7.0),
+        (7.0, 1500 / 1440, 100.0, 33.3),  # opened after the demand started
+        (3.3, 1 / 3, 2.2, 5.0),
+    ],
+)
 def test_cap_crossing_is_exact(t0, rate, cap, start):
     """Constant demand r from t0 reaches q at exactly t0 + q / r, however the curve was cut."""
     demand = Curve.rate(t0, rate) + Curve.step(1000.0, 0.0)  # an unrelated knot later
@@ -134,7 +137,9 @@ def test_compose():
 
 knot_lists = st.lists(
     st.tuples(st.floats(0, 100), st.floats(0, 50), st.floats(0, 5)),
-    min_size=1, max_size=6, unique_by=lambda k: k[0],
+    min_size=1,
+    max_size=6,
+    unique_by=lambda k: k[0],
 )
 
 

@@ -38,9 +38,19 @@ SEC = "community_secretary@c1"
 SEC2 = "community_secretary@c2"
 DUTY = "township_duty_officer@t1"
 
-CALL_KINDS = (K.CALL_DIALLED, K.CALL_CONNECTED, K.CALL_BUSY, K.CALL_ABANDONED,
-              K.CALL_ANSWERED, K.CALL_UNANSWERED, K.CALL_FAILED, K.RETRY_DUE, K.FALLBACK,
-              K.MESSAGE_DELIVERED, K.MESSAGE_LOST)
+CALL_KINDS = (
+    K.CALL_DIALLED,
+    K.CALL_CONNECTED,
+    K.CALL_BUSY,
+    K.CALL_ABANDONED,
+    K.CALL_ANSWERED,
+    K.CALL_UNANSWERED,
+    K.CALL_FAILED,
+    K.RETRY_DUE,
+    K.FALLBACK,
+    K.MESSAGE_DELIVERED,
+    K.MESSAGE_LOST,
+)
 
 
 def _dead_mobile(*, fallback: bool, **mobile) -> dict:
@@ -131,8 +141,7 @@ def _two_communities(second_detection: str, **duty) -> dict:
     """
     data = minimal_scenario()
     township(data)["communities"].append(community("c2"))
-    data["incidents"] = [incident("A", "c1"),
-                         incident("B", "c2", detection_delay=second_detection)]
+    data["incidents"] = [incident("A", "c1"), incident("B", "c2", detection_delay=second_detection)]
     plan(data)["report_up_to"] = "township"
     role(data, "township_duty_officer").update(duty)
     return data
@@ -171,8 +180,10 @@ def test_held_call_is_taken_before_the_duty_officer_decides_on_the_first() -> No
         ("task_started", DUTY, None, b_delivered + d),  # B's decision, after A's
         ("decision_made", DUTY, None, b_delivered + 2 * d),
     ]
-    assert [e.incident for e in trace.events if e.kind is K.DECISION_MADE and e.actor == DUTY] \
-        == ["A", "B"]
+    assert [e.incident for e in trace.events if e.kind is K.DECISION_MADE and e.actor == DUTY] == [
+        "A",
+        "B",
+    ]
 
 
 def test_call_back_gives_a_busy_tone_and_the_caller_retries() -> None:
@@ -230,11 +241,13 @@ def test_overlapping_incidents_compete_for_the_duty_officer() -> None:
     # through; the other holds for exactly the first call's ring and talk.
     trace = simulate_replication(build(_two_communities("5m")), 0)
 
-    dials = {e.incident: e for e in trace.events
-             if e.kind is K.CALL_DIALLED and e.subject == DUTY}
+    dials = {e.incident: e for e in trace.events if e.kind is K.CALL_DIALLED and e.subject == DUTY}
     assert {e.time for e in dials.values()} == {A_DIALS}
-    connected = {trace[e.cause].incident: e.time - trace[e.cause].time
-                 for e in trace.events if e.kind is K.CALL_CONNECTED}
+    connected = {
+        trace[e.cause].incident: e.time - trace[e.cause].time
+        for e in trace.events
+        if e.kind is K.CALL_CONNECTED
+    }
     assert list(connected.values()) == [g + t]  # exactly one caller held, for 2.25
     waited = next(iter(connected))
     other = ({"A", "B"} - {waited}).pop()
@@ -263,7 +276,8 @@ def test_a_shift_handover_holds_callers_until_it_is_over() -> None:
 
     data = minimal_scenario()
     role(data, "community_secretary").update(
-        on_duty=[{"from": "10:02", "to": "18:00"}], handover="5m")
+        on_duty=[{"from": "10:02", "to": "18:00"}], handover="5m"
+    )
     trace = simulate_replication(build(data), 0)
     handovers = [e for e in trace.events if e.kind is EventKind.SHIFT_HANDOVER]
     assert [(e.time, e.actor) for e in handovers] == [(6.0, "community_secretary@c1")]

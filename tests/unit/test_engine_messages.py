@@ -14,17 +14,31 @@ from tests.builders import build, first, link, minimal_scenario, role, story
 
 GRID = "grid_worker@c1/grid1"
 SEC = "community_secretary@c1"
-KINDS = (K.MESSAGE_POSTED, K.MESSAGE_DELIVERED, K.MESSAGE_UNCONFIRMED, K.FALLBACK,
-         K.CALL_DIALLED, K.CALL_ANSWERED, K.MESSAGE_LOST)
+KINDS = (
+    K.MESSAGE_POSTED,
+    K.MESSAGE_DELIVERED,
+    K.MESSAGE_UNCONFIRMED,
+    K.FALLBACK,
+    K.CALL_DIALLED,
+    K.CALL_ANSWERED,
+    K.MESSAGE_LOST,
+)
 POSTED = 6.5
 GIVEN_UP = POSTED + 30.0
 
 
 def _group(read_delay: str, never_read_share: float, fallback: list[str]) -> dict:
     data = minimal_scenario()
-    data["channels"].append({"id": "wechat", "kind": "group_message", "post_time": "30s",
-                             "read_delay": read_delay, "never_read_share": never_read_share,
-                             "confirm_within": "30m"})
+    data["channels"].append(
+        {
+            "id": "wechat",
+            "kind": "group_message",
+            "post_time": "30s",
+            "read_delay": read_delay,
+            "never_read_share": never_read_share,
+            "confirm_within": "30m",
+        }
+    )
     link(data, "grid_worker")["channel"] = "wechat"
     role(data, "grid_worker")["fallback"] = fallback
     return data
@@ -45,8 +59,11 @@ def test_a_post_read_in_time_is_delivered_after_the_read_delay() -> None:
 def test_the_writer_holds_a_line_only_while_writing() -> None:
     trace = simulate_replication(build(_group("4m", 0.0, ["phone"])), 0)
 
-    lines = [(e.kind.value, e.time) for e in trace.events
-             if e.actor == GRID and e.kind in (K.LINE_SEIZED, K.LINE_RELEASED)]
+    lines = [
+        (e.kind.value, e.time)
+        for e in trace.events
+        if e.actor == GRID and e.kind in (K.LINE_SEIZED, K.LINE_RELEASED)
+    ]
     assert lines[-2:] == [("line_seized", 6.0), ("line_released", POSTED)]
 
 
@@ -72,7 +89,11 @@ def test_following_up_on_another_channel_is_recorded_as_a_fallback() -> None:
     unconfirmed = first(trace, K.MESSAGE_UNCONFIRMED)
     fallback = first(trace, K.FALLBACK)
     assert (fallback.actor, fallback.subject, fallback.time, fallback.channel) == (
-        GRID, SEC, GIVEN_UP, "phone")
+        GRID,
+        SEC,
+        GIVEN_UP,
+        "phone",
+    )
     assert fallback.cause == unconfirmed.id
     dialled = first(trace, K.CALL_DIALLED, actor=GRID)
     assert dialled.cause == fallback.id
@@ -83,8 +104,11 @@ def test_a_late_read_after_the_follow_up_changes_nothing() -> None:
     # and the secretary acts on the report once.
     trace = simulate_replication(build(_group("40m", 0.0, ["phone"])), 0)
 
-    deliveries = [(e.channel, e.time) for e in trace.events
-                  if e.kind is K.MESSAGE_DELIVERED and e.actor == GRID]
+    deliveries = [
+        (e.channel, e.time)
+        for e in trace.events
+        if e.kind is K.MESSAGE_DELIVERED and e.actor == GRID
+    ]
     assert deliveries == [("phone", GIVEN_UP + 2.25), ("wechat", POSTED + 40.0)]
     tasks = [e for e in trace.events if e.kind is K.TASK_STARTED and e.actor == SEC]
     assert len(tasks) == 1

@@ -35,21 +35,34 @@ DUTY = "township_duty_officer@t1"
 STATION = "police_station@t1"
 LIAISON = "liaison_police@t1"
 
-ORDER_KINDS = (K.WHISTLE_BLOWN, K.CENTRE_ACTIVATION_STARTED, K.CENTRE_ACTIVE,
-               K.CALL_DIALLED, K.CALL_ANSWERED, K.MESSAGE_DELIVERED, K.DECISION_MADE,
-               K.DEPARTMENT_ORDERED, K.DEPARTMENT_REPORTED_IN)
+ORDER_KINDS = (
+    K.WHISTLE_BLOWN,
+    K.CENTRE_ACTIVATION_STARTED,
+    K.CENTRE_ACTIVE,
+    K.CALL_DIALLED,
+    K.CALL_ANSWERED,
+    K.MESSAGE_DELIVERED,
+    K.DECISION_MADE,
+    K.DEPARTMENT_ORDERED,
+    K.DEPARTMENT_REPORTED_IN,
+)
 
 
 def _order_receivers(trace) -> list[str]:
-    return [e.subject for e in trace.events
-            if e.kind is K.MESSAGE_DELIVERED and e.info == "order:police"]
+    return [
+        e.subject
+        for e in trace.events
+        if e.kind is K.MESSAGE_DELIVERED and e.info == "order:police"
+    ]
 
 
 def test_siloed_order_goes_up_to_the_district_and_down_the_police_chain() -> None:
     trace = simulate_replication(build(minimal_scenario()), 0)
 
     assert _order_receivers(trace) == [
-        "district_office@district", "district_police@district", STATION,
+        "district_office@district",
+        "district_police@district",
+        STATION,
     ]
     ordered = first(trace, K.DEPARTMENT_ORDERED)
     assert (ordered.actor, ordered.info, ordered.time) == (STATION, "police", 28.75)
@@ -59,8 +72,11 @@ def test_whistle_summons_the_police_station_directly() -> None:
     trace = simulate_replication(build(whistle(minimal_scenario())), 0)
 
     secretary_decides = D + 2 * d + (g + t)  # 9.25
-    rows = [row for row in story(trace, ORDER_KINDS)
-            if row[1] in (SEC, STATION) and row[3] >= secretary_decides]
+    rows = [
+        row
+        for row in story(trace, ORDER_KINDS)
+        if row[1] in (SEC, STATION) and row[3] >= secretary_decides
+    ]
     assert rows[:9] == [
         ("decision_made", SEC, None, secretary_decides),
         ("whistle_blown", SEC, None, secretary_decides),
@@ -92,10 +108,18 @@ def test_joint_centre_convenes_then_the_liaison_radios_the_station() -> None:
 
     duty_decides = D + 3 * d + 2 * (g + t)  # 12.5
     active = duty_decides + 10.0
-    rows = [row for row in story(trace, ORDER_KINDS)
-            if row[0] in ("centre_activation_started", "centre_active", "department_ordered",
-                          "department_reported_in")
-            or LIAISON in (row[1], row[2])]
+    rows = [
+        row
+        for row in story(trace, ORDER_KINDS)
+        if row[0]
+        in (
+            "centre_activation_started",
+            "centre_active",
+            "department_ordered",
+            "department_reported_in",
+        )
+        or LIAISON in (row[1], row[2])
+    ]
     assert rows == [
         ("centre_activation_started", None, None, duty_decides),
         ("centre_active", None, None, active),  # 22.5
@@ -114,8 +138,9 @@ def test_joint_centre_convenes_then_the_liaison_radios_the_station() -> None:
 
 
 def test_joint_centre_takes_its_night_activation_time_at_night() -> None:
-    data = joint_centre(minimal_scenario(start=NIGHT_START),
-                        activation_time={"day": "10m", "night": "40m"})
+    data = joint_centre(
+        minimal_scenario(start=NIGHT_START), activation_time={"day": "10m", "night": "40m"}
+    )
 
     trace = simulate_replication(build(data), 0)
 
@@ -141,6 +166,10 @@ def test_overlapping_incidents_share_one_centre() -> None:
     assert active["A"].time == active["B"].time == 24.75
     joined_cause = trace[active["B"].cause]
     assert (joined_cause.kind, joined_cause.incident, joined_cause.actor, joined_cause.time) == (
-        K.DECISION_MADE, "B", DUTY, 15.75)
+        K.DECISION_MADE,
+        "B",
+        DUTY,
+        15.75,
+    )
     ordered = {e.incident for e in trace.events if e.kind is K.DEPARTMENT_ORDERED}
     assert ordered == {"A", "B"}

@@ -29,8 +29,16 @@ DUTY = "township_duty_officer@t1"
 HEAD = "township_head@t1"
 OFFICE = "district_office@district"
 
-KEY = (K.INCIDENT_STARTED, K.INCIDENT_DETECTED, K.TASK_STARTED, K.DECISION_MADE,
-       K.CALL_DIALLED, K.CALL_ANSWERED, K.MESSAGE_DELIVERED, K.PLAN_ACTIVATED)
+KEY = (
+    K.INCIDENT_STARTED,
+    K.INCIDENT_DETECTED,
+    K.TASK_STARTED,
+    K.DECISION_MADE,
+    K.CALL_DIALLED,
+    K.CALL_ANSWERED,
+    K.MESSAGE_DELIVERED,
+    K.PLAN_ACTIVATED,
+)
 
 
 def _until(rows, kind: str):
@@ -87,8 +95,9 @@ def test_siloed_order_holds_while_the_district_office_decides_on_the_report() ->
     # exactly one decision time.
     trace = simulate_replication(build(minimal_scenario()), 0)
 
-    rows = story(trace, (K.CALL_DIALLED, K.CALL_CONNECTED, K.CALL_ANSWERED,
-                         K.MESSAGE_DELIVERED), actor=HEAD)
+    rows = story(
+        trace, (K.CALL_DIALLED, K.CALL_CONNECTED, K.CALL_ANSWERED, K.MESSAGE_DELIVERED), actor=HEAD
+    )
 
     reported = D + 4 * d + 4 * (g + t)  # 18.0
     assert rows[-4:] == [
@@ -132,8 +141,9 @@ def test_night_answer_probability_is_used_at_night() -> None:
 
     trace = simulate_replication(build(data), 0)
 
-    rows = story(trace, (K.CALL_DIALLED, K.CALL_UNANSWERED, K.RETRY_DUE, K.MESSAGE_LOST),
-                 actor=GRID)
+    rows = story(
+        trace, (K.CALL_DIALLED, K.CALL_UNANSWERED, K.RETRY_DUE, K.MESSAGE_LOST), actor=GRID
+    )
     w, r = CONSTANTS["no_answer"], CONSTANTS["retry"]
     start = D + d
     assert rows == [

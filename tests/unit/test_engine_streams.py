@@ -10,8 +10,7 @@ from preparedness.engine.streams import Streams, stable_hash
 
 
 def test_stable_hash_is_blake2b_64_bits_big_endian() -> None:
-    expected = int.from_bytes(hashlib.blake2b(b"phone:a>b:answer", digest_size=8).digest(),
-                              "big")
+    expected = int.from_bytes(hashlib.blake2b(b"phone:a>b:answer", digest_size=8).digest(), "big")
     assert stable_hash("phone:a>b:answer") == expected
     assert 0 <= stable_hash("x") < 2**64
     assert stable_hash("a") != stable_hash("b")

@@ -48,8 +48,9 @@ def _stochastic_two_incidents(mode: str) -> dict:
 def _traces() -> list[tuple[str, Trace]]:
     traces = []
     for mode in MODES:
-        traces.append((f"minimal/{mode}", simulate_replication(build(with_mode(
-            minimal_scenario(), mode)), 0)))
+        traces.append(
+            (f"minimal/{mode}", simulate_replication(build(with_mode(minimal_scenario(), mode)), 0))
+        )
         scenario = build(_stochastic_two_incidents(mode))
         traces += [(f"two/{mode}/{k}", simulate_replication(scenario, k)) for k in range(5)]
     for name in REFERENCES:
@@ -83,8 +84,14 @@ def test_only_an_incident_start_has_no_cause() -> None:
     # for a start: an incident's, or a shift's (a handover is nobody's doing).
     # Collected over every trace so one missing cause is one failure.
     roots = (K.INCIDENT_STARTED, K.SHIFT_HANDOVER)
-    uncaused = sorted({e.kind.value for _, trace in TRACES for e in trace.events
-                       if e.cause is None and e.kind not in roots})
+    uncaused = sorted(
+        {
+            e.kind.value
+            for _, trace in TRACES
+            for e in trace.events
+            if e.cause is None and e.kind not in roots
+        }
+    )
     assert uncaused == []
 
 

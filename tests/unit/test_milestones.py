@@ -30,35 +30,68 @@ def _trace() -> tuple[Trace, dict[str, int]]:
     a0 = trace.emit(10.0, K.INCIDENT_STARTED, "A", None)
     ids["A.detected"] = trace.emit(15.0, K.INCIDENT_DETECTED, "A", "gw@c1/grid1", cause=a0)
     trace.emit(15.0, K.LINE_RELEASED, None, "gw@c1/grid1")  # no incident: ignored
-    ids["A.community"] = trace.emit(18.0, K.MESSAGE_DELIVERED, "A", "gw@c1/grid1", "sec@c1",
-                                    ids["A.detected"], "phone", "report")
+    ids["A.community"] = trace.emit(
+        18.0,
+        K.MESSAGE_DELIVERED,
+        "A",
+        "gw@c1/grid1",
+        "sec@c1",
+        ids["A.detected"],
+        "phone",
+        "report",
+    )
     b0 = trace.emit(20.0, K.INCIDENT_STARTED, "B", None)
     ids["B.detected"] = trace.emit(21.0, K.INCIDENT_DETECTED, "B", "sec@c2", cause=b0)
     # A's order reaches a district post before any report does: not a report milestone.
-    trace.emit(22.0, K.MESSAGE_DELIVERED, "A", "duty@t1", "office@d", ids["A.community"],
-               "phone", "order:police")
+    trace.emit(
+        22.0,
+        K.MESSAGE_DELIVERED,
+        "A",
+        "duty@t1",
+        "office@d",
+        ids["A.community"],
+        "phone",
+        "order:police",
+    )
     # An unconfirmed report does not count as reaching the township.
-    trace.emit(23.0, K.MESSAGE_UNCONFIRMED, "A", "sec@c1", "duty@t1", ids["A.community"],
-               "wechat", "report")
-    ids["A.township"] = trace.emit(25.0, K.MESSAGE_DELIVERED, "A", "sec@c1", "duty@t1",
-                                   ids["A.community"], "phone", "report")
+    trace.emit(
+        23.0,
+        K.MESSAGE_UNCONFIRMED,
+        "A",
+        "sec@c1",
+        "duty@t1",
+        ids["A.community"],
+        "wechat",
+        "report",
+    )
+    ids["A.township"] = trace.emit(
+        25.0, K.MESSAGE_DELIVERED, "A", "sec@c1", "duty@t1", ids["A.community"], "phone", "report"
+    )
     # A second, later report to the same level (another community) does not move it.
-    trace.emit(26.0, K.MESSAGE_DELIVERED, "A", "sec@c2", "duty@t1", ids["A.community"],
-               "phone", "report")
-    ids["B.township"] = trace.emit(27.0, K.MESSAGE_DELIVERED, "B", "sec@c2", "duty@t1",
-                                   ids["B.detected"], "phone", "report")
-    ids["A.activated"] = trace.emit(30.0, K.PLAN_ACTIVATED, "A", "duty@t1",
-                                    cause=ids["A.township"], info="flood_plan")
-    ids["A.centre"] = trace.emit(36.0, K.CENTRE_ACTIVE, "A", None, cause=ids["A.activated"],
-                                 info="t1")
-    ids["A.district"] = trace.emit(40.0, K.MESSAGE_DELIVERED, "A", "duty@t1", "office@d",
-                                   ids["A.township"], "phone", "report")
-    ids["A.ordered"] = trace.emit(45.0, K.DEPARTMENT_ORDERED, "A", "station@t1",
-                                  cause=ids["A.centre"], info="police")
-    trace.emit(50.0, K.DEPARTMENT_ORDERED, "A", "station@t1", cause=ids["A.centre"],
-               info="police")  # a second order of the same department: ignored
-    ids["A.reported_in"] = trace.emit(60.0, K.DEPARTMENT_REPORTED_IN, "A", "station@t1",
-                                      cause=ids["A.ordered"], info="police")
+    trace.emit(
+        26.0, K.MESSAGE_DELIVERED, "A", "sec@c2", "duty@t1", ids["A.community"], "phone", "report"
+    )
+    ids["B.township"] = trace.emit(
+        27.0, K.MESSAGE_DELIVERED, "B", "sec@c2", "duty@t1", ids["B.detected"], "phone", "report"
+    )
+    ids["A.activated"] = trace.emit(
+        30.0, K.PLAN_ACTIVATED, "A", "duty@t1", cause=ids["A.township"], info="flood_plan"
+    )
+    ids["A.centre"] = trace.emit(
+        36.0, K.CENTRE_ACTIVE, "A", None, cause=ids["A.activated"], info="t1"
+    )
+    ids["A.district"] = trace.emit(
+        40.0, K.MESSAGE_DELIVERED, "A", "duty@t1", "office@d", ids["A.township"], "phone", "report"
+    )
+    ids["A.ordered"] = trace.emit(
+        45.0, K.DEPARTMENT_ORDERED, "A", "station@t1", cause=ids["A.centre"], info="police"
+    )
+    trace.emit(
+        50.0, K.DEPARTMENT_ORDERED, "A", "station@t1", cause=ids["A.centre"], info="police"
+    )  # a second order of the same department: ignored
+    ids["A.reported_in"] = trace.emit(
+        60.0, K.DEPARTMENT_REPORTED_IN, "A", "station@t1", cause=ids["A.ordered"], info="police"
+    )
     return trace, ids
 
 
@@ -119,7 +152,9 @@ def test_report_levels_of_the_minimal_chain() -> None:
     scenario = build(minimal_scenario())
 
     assert report_levels(scenario, scenario.incidents[0]) == [
-        Level.community, Level.township, Level.district,
+        Level.community,
+        Level.township,
+        Level.district,
     ]
 
 
@@ -130,7 +165,9 @@ def test_report_levels_stop_at_report_up_to_and_include_a_deadline_on_the_own_le
     scenario = build(data)
 
     assert report_levels(scenario, scenario.incidents[0]) == [
-        Level.grid, Level.community, Level.township,
+        Level.grid,
+        Level.community,
+        Level.township,
     ]
 
 
@@ -139,15 +176,23 @@ def test_milestone_definitions_carry_the_plan_deadlines() -> None:
     plan(data).update(
         activate_within="30m",
         notify=[{"level": "township", "within": "20m"}],
-        departments=[{"department": "police", "ordered_within": "45m",
-                      "report_in_within": "1h30m"}],
+        departments=[
+            {"department": "police", "ordered_within": "45m", "report_in_within": "1h30m"}
+        ],
     )
     scenario = build(data)
 
     defs = {m.id: m for m in milestone_definitions(scenario, scenario.incidents[0])}
 
-    assert list(defs) == ["detected", "report:community", "report:township", "report:district",
-                          "plan_activated", "ordered:police", "reported_in:police"]
+    assert list(defs) == [
+        "detected",
+        "report:community",
+        "report:township",
+        "report:district",
+        "plan_activated",
+        "ordered:police",
+        "reported_in:police",
+    ]
     assert defs["report:township"].deadline == 20.0
     assert defs["report:community"].deadline is None
     assert defs["plan_activated"].deadline == 30.0
@@ -156,8 +201,11 @@ def test_milestone_definitions_carry_the_plan_deadlines() -> None:
 
 
 def test_only_a_joint_centre_scenario_has_a_centre_milestone() -> None:
-    for data, expected in ((minimal_scenario(), False), (whistle(minimal_scenario()), False),
-                           (joint_centre(minimal_scenario()), True)):
+    for data, expected in (
+        (minimal_scenario(), False),
+        (whistle(minimal_scenario()), False),
+        (joint_centre(minimal_scenario()), True),
+    ):
         scenario = build(data)
         ids = [m.id for m in milestone_definitions(scenario, scenario.incidents[0])]
         assert ("centre_active" in ids) is expected

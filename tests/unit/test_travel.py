@@ -89,8 +89,13 @@ def test_graph_is_built_once_per_scenario() -> None:
 
 
 def test_register_road_cuts_from_the_incident_start() -> None:
-    world = _world(ROADS, cuts=[{"from": "j1", "to": "c1", "after": "10m", "duration": "1h"},
-                                {"from": "c2", "to": "c1"}])
+    world = _world(
+        ROADS,
+        cuts=[
+            {"from": "j1", "to": "c1", "after": "10m", "duration": "1h"},
+            {"from": "c2", "to": "c1"},
+        ],
+    )
     register_road_cuts(world, world.scenario.incidents[0], 5.0)
     assert world.road_cuts == [(15.0, 75.0, "j1", "c1"), (5.0, math.inf, "c2", "c1")]
 
@@ -108,15 +113,21 @@ def test_a_cut_reroutes_and_the_short_route_returns_when_it_ends() -> None:
 
 def test_cutting_every_road_in_leaves_no_open_road() -> None:
     world = _world(ROADS)
-    world.road_cuts += [(0.0, math.inf, "j1", "c1"), (0.0, math.inf, "c2", "c1"),
-                        (0.0, math.inf, "t1", "c1")]
+    world.road_cuts += [
+        (0.0, math.inf, "j1", "c1"),
+        (0.0, math.inf, "c2", "c1"),
+        (0.0, math.inf, "t1", "c1"),
+    ]
     assert travel_time(world, "c2", "c1", 1.0) == math.inf
 
 
 def test_a_cut_closes_only_the_direction_of_a_one_way_road() -> None:
-    roads = [{"from": "c1", "to": "c2", "time": "3m", "one_way": True},
-             {"from": "c2", "to": "c1", "time": "4m", "one_way": True},
-             {"from": "c1", "to": "j1", "time": "10m"}, {"from": "j1", "to": "c2", "time": "10m"}]
+    roads = [
+        {"from": "c1", "to": "c2", "time": "3m", "one_way": True},
+        {"from": "c2", "to": "c1", "time": "4m", "one_way": True},
+        {"from": "c1", "to": "j1", "time": "10m"},
+        {"from": "j1", "to": "c2", "time": "10m"},
+    ]
     world = _world(roads)
     world.road_cuts.append((0.0, math.inf, "c1", "c2"))
     assert travel_time(world, "c1", "c2", 0.0) == pytest.approx(20.0)

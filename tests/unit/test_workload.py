@@ -52,17 +52,31 @@ def test_a_post_that_never_worked_has_zero_load() -> None:
     load = post_loads(trace)["idle@t1"]
 
     assert (load.staff, load.calls, load.time_held, load.busy, load.utilisation) == (
-        3, 0, 0.0, 0.0, 0.0)
+        3,
+        0,
+        0.0,
+        0.0,
+        0.0,
+    )
 
 
 def test_time_held_sums_waits_until_connected_or_abandoned_at_the_callee() -> None:
     trace = _trace(horizon=30.0)
     first = trace.emit(2.0, K.CALL_DIALLED, "A", "sec@c1", "desk@t1", cause=0, channel="phone")
     trace.emit(5.0, K.CALL_CONNECTED, "A", "sec@c1", "desk@t1", cause=first, channel="phone")
-    answered = trace.emit(5.25, K.CALL_ANSWERED, "A", "sec@c1", "desk@t1", cause=first,
-                          channel="phone")
-    trace.emit(7.25, K.MESSAGE_DELIVERED, "A", "sec@c1", "desk@t1", cause=answered,
-               channel="phone", info="report")
+    answered = trace.emit(
+        5.25, K.CALL_ANSWERED, "A", "sec@c1", "desk@t1", cause=first, channel="phone"
+    )
+    trace.emit(
+        7.25,
+        K.MESSAGE_DELIVERED,
+        "A",
+        "sec@c1",
+        "desk@t1",
+        cause=answered,
+        channel="phone",
+        info="report",
+    )
     second = trace.emit(8.0, K.CALL_DIALLED, "B", "sec@c1", "desk@t1", cause=0, channel="phone")
     trace.emit(9.5, K.CALL_ABANDONED, "B", "sec@c1", "desk@t1", cause=second, channel="phone")
     third = trace.emit(10.0, K.CALL_DIALLED, "B", "sec@c1", "desk@t1", cause=0, channel="phone")
@@ -78,23 +92,33 @@ def test_time_held_sums_waits_until_connected_or_abandoned_at_the_callee() -> No
 
 def test_link_loads_count_attempts_and_each_kind_of_failure() -> None:
     trace = _trace(horizon=100.0)
-    for minute, outcome in ((1.0, K.CALL_UNANSWERED), (3.0, K.CALL_FAILED),
-                            (5.0, K.CALL_ABANDONED), (7.0, K.CALL_BUSY), (9.0, None)):
-        dialled = trace.emit(minute, K.CALL_DIALLED, "A", "sec@c1", "desk@t1", cause=0,
-                             channel="phone")
+    for minute, outcome in (
+        (1.0, K.CALL_UNANSWERED),
+        (3.0, K.CALL_FAILED),
+        (5.0, K.CALL_ABANDONED),
+        (7.0, K.CALL_BUSY),
+        (9.0, None),
+    ):
+        dialled = trace.emit(
+            minute, K.CALL_DIALLED, "A", "sec@c1", "desk@t1", cause=0, channel="phone"
+        )
         if outcome is not None:
-            trace.emit(minute + 0.5, outcome, "A", "sec@c1", "desk@t1", cause=dialled,
-                       channel="phone")
-    posted = trace.emit(20.0, K.MESSAGE_POSTED, "A", "sec@c1", "desk@t1", cause=0,
-                        channel="wechat")
-    trace.emit(50.0, K.MESSAGE_UNCONFIRMED, "A", "sec@c1", "desk@t1", cause=posted,
-               channel="wechat")
+            trace.emit(
+                minute + 0.5, outcome, "A", "sec@c1", "desk@t1", cause=dialled, channel="phone"
+            )
+    posted = trace.emit(20.0, K.MESSAGE_POSTED, "A", "sec@c1", "desk@t1", cause=0, channel="wechat")
+    trace.emit(
+        50.0, K.MESSAGE_UNCONFIRMED, "A", "sec@c1", "desk@t1", cause=posted, channel="wechat"
+    )
     trace.emit(60.0, K.CALL_DIALLED, "A", "desk@t1", "sec@c1", cause=0, channel="phone")
 
     loads = link_loads(trace)
 
-    assert set(loads) == {("sec@c1", "desk@t1", "phone"), ("sec@c1", "desk@t1", "wechat"),
-                          ("desk@t1", "sec@c1", "phone")}
+    assert set(loads) == {
+        ("sec@c1", "desk@t1", "phone"),
+        ("sec@c1", "desk@t1", "wechat"),
+        ("desk@t1", "sec@c1", "phone"),
+    }
     phone = loads[("sec@c1", "desk@t1", "phone")]
     assert (phone.attempts, phone.failures) == (5, 4)
     wechat = loads[("sec@c1", "desk@t1", "wechat")]

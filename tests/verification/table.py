@@ -51,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.perf_counter()
     rows = collect(args.long)
     print(render(rows))
-    print(f"\n{len(rows)} checks, {sum(not r.holds for r in rows)} outside their interval; "
-          f"{time.perf_counter() - clock:.1f} s")
+    print(
+        f"\n{len(rows)} checks, {sum(not r.holds for r in rows)} outside their interval; "
+        f"{time.perf_counter() - clock:.1f} s"
+    )
     return 0 if all(row.holds for row in rows) else 1
 
 

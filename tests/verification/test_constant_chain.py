@@ -101,9 +101,9 @@ def test_constant_chain_milestones_equal_the_hand_computed_sums(mode: str) -> No
 def test_whistle_beats_joint_centre_beats_siloed_relay_with_equal_constants() -> None:
     ordered = {
         mode: milestone_times(simulate_replication(_scenario(mode), 0))["flood"][
-            "ordered:police"].time
+            "ordered:police"
+        ].time
         for mode in EXPECTED
     }
 
-    assert ordered["whistle_and_report"] < ordered["joint_command_centre"] < ordered[
-        "siloed_relay"]
+    assert ordered["whistle_and_report"] < ordered["joint_command_centre"] < ordered["siloed_relay"]

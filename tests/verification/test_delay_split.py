@@ -42,13 +42,15 @@ def test_constant_chain_gives_the_hand_computed_split():
     # grid worker -> secretary -> duty officer -> head -> district: 4 calls, 4 decisions
     # before the district has it (the grid worker decides before its first call).
     split = _split(minimal_scenario(), "report:district")
-    assert split.by_cause == pytest.approx({
-        "detection": C["detection"],
-        "queued": 0.0,
-        "decision": 4 * C["decision"],
-        "answer_wait": 4 * C["ring"],
-        "talk": 4 * C["talk"],
-    })
+    assert split.by_cause == pytest.approx(
+        {
+            "detection": C["detection"],
+            "queued": 0.0,
+            "decision": 4 * C["decision"],
+            "answer_wait": 4 * C["ring"],
+            "talk": 4 * C["talk"],
+        }
+    )
     assert split.latency == pytest.approx(C["detection"] + 4 * (C["decision"] + CALL))
 
 

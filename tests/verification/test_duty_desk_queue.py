@@ -46,12 +46,17 @@ def _duty_desk(staff: int):
     data = minimal_scenario(seed=20260714, horizon="60h")
     township(data)["communities"] = [community(f"c{i}") for i in range(CALLS)]
     data["incidents"] = [
-        incident(f"call{i}", f"c{i}", detected_by="community_secretary",
-                 detection_delay={"uniform": {"min": "0m", "max": f"{SPAN:g}m"}})
+        incident(
+            f"call{i}",
+            f"c{i}",
+            detected_by="community_secretary",
+            detection_delay={"uniform": {"min": "0m", "max": f"{SPAN:g}m"}},
+        )
         for i in range(CALLS)
     ]
-    data["channels"][0].update(ring_time="0s", talk_time={"exponential": {"mean": "4m"}},
-                               hold_patience="1000h")
+    data["channels"][0].update(
+        ring_time="0s", talk_time={"exponential": {"mean": "4m"}}, hold_patience="1000h"
+    )
     for item in data["roles"]:
         item["decision_time"] = "0s"
     role(data, "township_duty_officer")["staff"] = staff
@@ -60,8 +65,7 @@ def _duty_desk(staff: int):
 
 
 def _waits(trace) -> list[float]:
-    dials = {e.id: e.time for e in trace.events
-             if e.kind is K.CALL_DIALLED and e.subject == DUTY}
+    dials = {e.id: e.time for e in trace.events if e.kind is K.CALL_DIALLED and e.subject == DUTY}
     waits = dict.fromkeys(dials, 0.0)
     for event in trace.events:
         if event.kind is K.CALL_CONNECTED and event.cause in dials:
@@ -72,8 +76,9 @@ def _waits(trace) -> list[float]:
 
 
 @pytest.mark.parametrize("staff,replications,max_half_width", [(1, 30, 0.6), (2, 20, 0.08)])
-def test_duty_desk_waits_match_erlang_c(staff: int, replications: int,
-                                        max_half_width: float) -> None:
+def test_duty_desk_waits_match_erlang_c(
+    staff: int, replications: int, max_half_width: float
+) -> None:
     scenario = _duty_desk(staff)
     load = RATE * HOLDING
     mean_waits, waited_shares, held = [], [], []

@@ -34,14 +34,17 @@ def ningbo():
     relay = load_scenario(SCENARIOS / "ningbo_relay.yaml").scenario
     joint = load_scenario(SCENARIOS / "ningbo_joint_centre.yaml").scenario
     assert relay.seed == joint.seed
-    return (run_replications(relay, REPLICATIONS, relay.seed),
-            run_replications(joint, REPLICATIONS, joint.seed))
+    return (
+        run_replications(relay, REPLICATIONS, relay.seed),
+        run_replications(joint, REPLICATIONS, joint.seed),
+    )
 
 
 @pytest.mark.parametrize("incident", ["flash_flood", "landslide"])
 @pytest.mark.parametrize("department", ["police", "fire"])
 def test_ningbo_joint_centre_orders_departments_sooner_than_the_relay(
-        ningbo, incident: str, department: str) -> None:
+    ningbo, incident: str, department: str
+) -> None:
     relay, joint = ningbo
     key = f"ordered:{department}"
 

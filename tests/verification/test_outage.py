@@ -28,7 +28,8 @@ def test_total_outage_moves_every_call_to_the_fallback():
 def test_outage_limited_to_another_community_changes_nothing():
     data = minimal_scenario()
     data["places"]["townships"][0]["communities"].append(
-        {**data["places"]["townships"][0]["communities"][0], "id": "c2", "name": "C2"})
+        {**data["places"]["townships"][0]["communities"][0], "id": "c2", "name": "C2"}
+    )
     baseline = simulate_replication(build(data), 0)
     channel(data, "phone")["outages"] = [{"duration": "12h", "communities": ["c2"]}]
     role(data, "grid_worker")["fallback"] = []

@@ -36,9 +36,14 @@ RECEIVER = "community_secretary@c1"
 
 def _scenario(max_attempts: int):
     data = minimal_scenario(seed=SEED)
-    data["channels"][0].update(answer_probability=P, no_answer_timeout="30s",
-                               retry_interval="1m", ring_time="15s", talk_time="2m",
-                               max_attempts=max_attempts)
+    data["channels"][0].update(
+        answer_probability=P,
+        no_answer_timeout="30s",
+        retry_interval="1m",
+        ring_time="15s",
+        talk_time="2m",
+        max_attempts=max_attempts,
+    )
     plan(data)["report_up_to"] = "community"
     return build(data)
 
@@ -75,8 +80,7 @@ def test_mean_dial_to_delivery_matches_the_closed_form(unlimited) -> None:
     assert high - low < 0.4
 
 
-def test_every_delay_is_a_whole_number_of_failed_attempts_plus_one_answered_call(
-        unlimited) -> None:
+def test_every_delay_is_a_whole_number_of_failed_attempts_plus_one_answered_call(unlimited) -> None:
     for delay in unlimited:
         failures = (delay - G - T) / (W + RETRY)
         assert failures == pytest.approx(round(failures), abs=1e-9)

@@ -113,8 +113,8 @@ def t_interval(values: Sequence[float]) -> tuple[float, float, float]:
     """Mean and two-sided Student-t interval at ``CONFIDENCE`` over independent estimates."""
     data = np.asarray(values, dtype=float)
     mean = float(data.mean())
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, len(data) - 1) * data.std(ddof=1) / math.sqrt(
-        len(data)
+    half = (
+        stats.t.ppf(0.5 + CONFIDENCE / 2, len(data) - 1) * data.std(ddof=1) / math.sqrt(len(data))
     )
     return mean, mean - half, mean + half
 
@@ -142,18 +142,37 @@ def desk_scenario(staff: int, talk_minutes: float, when_busy: str) -> Scenario:
     hold patience of 10,000 days; a single attempt per call (no retry, no fallback).
     """
     data = minimal_scenario()
-    data["channels"].append({
-        "id": LINE, "kind": "phone", "answer_probability": 1.0, "ring_time": "0s",
-        "no_answer_timeout": "30s", "retry_interval": "1m", "max_attempts": 1,
-        "talk_time": {"exponential": {"mean": f"{talk_minutes:g}m"}},
-        "hold_patience": "10000d", "failure_probability": 0.0,
-    })
+    data["channels"].append(
+        {
+            "id": LINE,
+            "kind": "phone",
+            "answer_probability": 1.0,
+            "ring_time": "0s",
+            "no_answer_timeout": "30s",
+            "retry_interval": "1m",
+            "max_attempts": 1,
+            "talk_time": {"exponential": {"mean": f"{talk_minutes:g}m"}},
+            "hold_patience": "10000d",
+            "failure_probability": 0.0,
+        }
+    )
     data["roles"] += [
-        {"id": DESK, "name": "duty desk", "level": "district", "staff": staff,
-         "when_busy": when_busy, "decision_time": "0s"},
+        {
+            "id": DESK,
+            "name": "duty desk",
+            "level": "district",
+            "staff": staff,
+            "when_busy": when_busy,
+            "decision_time": "0s",
+        },
         # Enough lines that a caller never waits for its own line.
-        {"id": CALLERS, "name": "callers", "level": "district", "staff": 10_000,
-         "decision_time": "0s"},
+        {
+            "id": CALLERS,
+            "name": "callers",
+            "level": "district",
+            "staff": 10_000,
+            "decision_time": "0s",
+        },
     ]
     return build(data)
 
@@ -180,8 +199,14 @@ class DeskRun:
         return self.busy / self.calls
 
 
-def run_desk(scenario: Scenario, calls_per_minute: float, run_minutes: float,
-             warmup_minutes: float, seed: int, replication: int) -> DeskRun:
+def run_desk(
+    scenario: Scenario,
+    calls_per_minute: float,
+    run_minutes: float,
+    warmup_minutes: float,
+    seed: int,
+    replication: int,
+) -> DeskRun:
     """Poisson calls to the desk through ``channels.send`` until ``run_minutes``, then drain."""
     world = World.build(scenario, Streams(seed, replication))
     env = world.env
@@ -196,15 +221,22 @@ def run_desk(scenario: Scenario, calls_per_minute: float, run_minutes: float,
             if env.now >= run_minutes:
                 return
             k += 1
-            env.process(send(world, callers, desk, [LINE], "calls", None, lambda _id: None,
-                             f"call{k}"))
+            env.process(
+                send(world, callers, desk, [LINE], "calls", None, lambda _id: None, f"call{k}")
+            )
 
     env.process(source())
     env.run()  # arrivals stop at run_minutes; every call already made is served
-    dialled = {e.id: e.time for e in world.trace.events
-               if e.kind is K.CALL_DIALLED and e.time >= warmup_minutes}
-    waits = [e.time - dialled[e.cause] for e in world.trace.events
-             if e.kind is K.CALL_CONNECTED and e.cause in dialled]
+    dialled = {
+        e.id: e.time
+        for e in world.trace.events
+        if e.kind is K.CALL_DIALLED and e.time >= warmup_minutes
+    }
+    waits = [
+        e.time - dialled[e.cause]
+        for e in world.trace.events
+        if e.kind is K.CALL_CONNECTED and e.cause in dialled
+    ]
     busy = sum(1 for e in world.trace.events if e.kind is K.CALL_BUSY and e.cause in dialled)
     return DeskRun(len(dialled), len(waits), busy, math.fsum(waits))
 
@@ -229,23 +261,52 @@ class DeskCase:
 
 
 ERLANG_C_CASES = [
-    DeskCase("township duty room, 6 calls/h, 4 min, 1 officer", 1, 6, 4, "queue", 10,
-             seed=SEED + 1),
-    DeskCase("township duty room, 12 calls/h, 4 min, 2 officers", 2, 12, 4, "queue", 8,
-             seed=SEED + 2),
-    DeskCase("hand-checked Erlang C, A = 10 E, N = 12, AHT 5 min", 12, 120, 5, "queue", 2,
-             replications=10, warmup_minutes=120, seed=SEED + 3),
+    DeskCase(
+        "township duty room, 6 calls/h, 4 min, 1 officer", 1, 6, 4, "queue", 10, seed=SEED + 1
+    ),
+    DeskCase(
+        "township duty room, 12 calls/h, 4 min, 2 officers", 2, 12, 4, "queue", 8, seed=SEED + 2
+    ),
+    DeskCase(
+        "hand-checked Erlang C, A = 10 E, N = 12, AHT 5 min",
+        12,
+        120,
+        5,
+        "queue",
+        2,
+        replications=10,
+        warmup_minutes=120,
+        seed=SEED + 3,
+    ),
 ]
 ERLANG_B_CASES = [
-    DeskCase("Erlang B table, A = 2 E, N = 5", 5, 30, 4, "call_back", 3, warmup_minutes=60,
-             seed=SEED + 4),
-    DeskCase("Erlang B table, A = 5 E, N = 10", 10, 75, 4, "call_back", 2, warmup_minutes=60,
-             seed=SEED + 5),
+    DeskCase(
+        "Erlang B table, A = 2 E, N = 5", 5, 30, 4, "call_back", 3, warmup_minutes=60, seed=SEED + 4
+    ),
+    DeskCase(
+        "Erlang B table, A = 5 E, N = 10",
+        10,
+        75,
+        4,
+        "call_back",
+        2,
+        warmup_minutes=60,
+        seed=SEED + 5,
+    ),
 ]
 #: Slow but classic (occupancy 0.8): only ``python -m tests.verification.table --long``.
 LONG_CASES = [
-    DeskCase("township duty room, 12 calls/h, 4 min, 1 officer", 1, 12, 4, "queue", 40,
-             replications=10, warmup_minutes=1440, seed=SEED + 6),
+    DeskCase(
+        "township duty room, 12 calls/h, 4 min, 1 officer",
+        1,
+        12,
+        4,
+        "queue",
+        40,
+        replications=10,
+        warmup_minutes=1440,
+        seed=SEED + 6,
+    ),
 ]
 
 
@@ -253,8 +314,14 @@ LONG_CASES = [
 def desk_runs(case: DeskCase) -> tuple[DeskRun, ...]:
     scenario = desk_scenario(case.staff, case.talk_minutes, case.when_busy)
     return tuple(
-        run_desk(scenario, case.calls_per_hour / 60, case.run_days * 1440, case.warmup_minutes,
-                 case.seed, r)
+        run_desk(
+            scenario,
+            case.calls_per_hour / 60,
+            case.run_days * 1440,
+            case.warmup_minutes,
+            case.seed,
+            r,
+        )
         for r in range(case.replications)
     )
 
@@ -265,11 +332,20 @@ def erlang_c_checks(case: DeskCase) -> list[Check]:
     n = sum(run.calls for run in runs)
     note = f"({case.replications} runs, {n:,} calls)"
     return [
-        Check(mechanism, "P(wait)", erlang_c(case.staff, case.load),
-              *t_interval([run.p_wait for run in runs]), note),
-        Check(mechanism, "mean wait W_q (min)",
-              erlang_c_mean_wait(case.staff, case.load, case.talk_minutes),
-              *t_interval([run.mean_wait for run in runs]), note),
+        Check(
+            mechanism,
+            "P(wait)",
+            erlang_c(case.staff, case.load),
+            *t_interval([run.p_wait for run in runs]),
+            note,
+        ),
+        Check(
+            mechanism,
+            "mean wait W_q (min)",
+            erlang_c_mean_wait(case.staff, case.load, case.talk_minutes),
+            *t_interval([run.mean_wait for run in runs]),
+            note,
+        ),
     ]
 
 
@@ -277,9 +353,13 @@ def erlang_b_checks(case: DeskCase) -> list[Check]:
     runs = desk_runs(case)
     n = sum(run.calls for run in runs)
     return [
-        Check(f"Erlang B: {case.name}", "P(busy tone)", erlang_b(case.staff, case.load),
-              *t_interval([run.p_busy for run in runs]),
-              f"({case.replications} runs, {n:,} calls)"),
+        Check(
+            f"Erlang B: {case.name}",
+            "P(busy tone)",
+            erlang_b(case.staff, case.load),
+            *t_interval([run.p_busy for run in runs]),
+            f"({case.replications} runs, {n:,} calls)",
+        ),
     ]
 
 
@@ -311,8 +391,13 @@ def test_closed_forms_reproduce_the_worked_examples() -> None:
     # agrees exactly).
     assert erlang_b(12, 10) == pytest.approx(0.119741, abs=5e-6)
     assert erlang_c(12, 10) == pytest.approx(0.44939, abs=5e-6)
-    for servers, load, blocking in [(5, 2, 0.0367), (14, 10, 0.0568), (10, 5, 0.0184),
-                                    (1, 1, 0.5), (30, 25, 0.0526)]:
+    for servers, load, blocking in [
+        (5, 2, 0.0367),
+        (14, 10, 0.0568),
+        (10, 5, 0.0184),
+        (1, 1, 0.5),
+        (30, 25, 0.0526),
+    ]:
         assert erlang_b(servers, load) == pytest.approx(blocking, abs=5e-5)
     assert erlang_b(15, 8.108) == pytest.approx(0.0100, abs=5e-5)
     assert erlang_c(5, 3) == pytest.approx(0.2362, abs=5e-4)
@@ -320,9 +405,13 @@ def test_closed_forms_reproduce_the_worked_examples() -> None:
     # Township duty-room illustrations, computed with the Erlang C formula and rounded by
     # hand: (calls/h, officers) -> (P(wait), W_q in minutes). The figures round loosely:
     # 12 calls/h with 3 officers has W_q = 0.0946, shown as 0.10.
-    for per_hour, officers, p_wait, w_q in [(6, 1, 0.40, 2.67), (6, 2, 0.067, 0.17),
-                                            (12, 1, 0.80, 16), (12, 2, 0.229, 0.76),
-                                            (12, 3, 0.052, 0.10)]:
+    for per_hour, officers, p_wait, w_q in [
+        (6, 1, 0.40, 2.67),
+        (6, 2, 0.067, 0.17),
+        (12, 1, 0.80, 16),
+        (12, 2, 0.229, 0.76),
+        (12, 3, 0.052, 0.10),
+    ]:
         load = per_hour / 60 * 4
         assert erlang_c(officers, load) == pytest.approx(p_wait, abs=5e-3)
         assert erlang_c_mean_wait(officers, load, 4) == pytest.approx(w_q, abs=6e-3)
@@ -352,8 +441,14 @@ def sequential_scenario() -> Scenario:
     }
     for k, mean in enumerate(SEQUENTIAL_TALK_MEANS[1:], start=2):
         add_phone(data, f"p{k}", talk_time={"exponential": {"mean": f"{mean:g}m"}})
-        data["roles"].append({"id": f"officer{k}", "name": f"officer {k}", "level": "township",
-                              "decision_time": "1m"})
+        data["roles"].append(
+            {
+                "id": f"officer{k}",
+                "name": f"officer {k}",
+                "level": "township",
+                "decision_time": "1m",
+            }
+        )
         data["command"]["links"].append(
             {"from": "community_secretary", "to": f"officer{k}", "channel": f"p{k}"}
         )
@@ -367,10 +462,14 @@ def sequential_times() -> tuple[float, ...]:
     times = []
     for r in range(SEQUENTIAL_REPLICATIONS):
         trace = simulate_replication(scenario, r, SEED + 7)
-        decided = next(e for e in trace.events
-                       if e.kind is K.DECISION_MADE and e.actor == SECRETARY)
-        delivered = [e for e in trace.events if e.kind is K.MESSAGE_DELIVERED
-                     and e.actor == SECRETARY and e.info == "report"]
+        decided = next(
+            e for e in trace.events if e.kind is K.DECISION_MADE and e.actor == SECRETARY
+        )
+        delivered = [
+            e
+            for e in trace.events
+            if e.kind is K.MESSAGE_DELIVERED and e.actor == SECRETARY and e.info == "report"
+        ]
         assert len(delivered) == len(SEQUENTIAL_TALK_MEANS)
         times.append(delivered[-1].time - decided.time)
     return tuple(times)
@@ -380,14 +479,21 @@ def sequential_checks() -> list[Check]:
     times = sequential_times()
     shift = RING * len(SEQUENTIAL_TALK_MEANS)
     mechanism = "sequential calls to 4 superiors (ring 15 s + Exp talk 1, 2, 3, 4 min)"
-    ks = stats.kstest(np.asarray(times) - shift,
-                      lambda t: hypoexponential_cdf(t, SEQUENTIAL_TALK_MEANS))
+    ks = stats.kstest(
+        np.asarray(times) - shift, lambda t: hypoexponential_cdf(t, SEQUENTIAL_TALK_MEANS)
+    )
     note = f"({len(times)} runs; KS vs hypoexponential D = {ks.statistic:.3f}, p = {ks.pvalue:.2f})"
     return [
-        Check(mechanism, "mean (min)", shift + sum(SEQUENTIAL_TALK_MEANS),
-              *t_interval(times), note),
-        Check(mechanism, "variance (min²)", sum(m * m for m in SEQUENTIAL_TALK_MEANS),
-              *bootstrap_variance_interval(times, SEED), "(bootstrap CI)"),
+        Check(
+            mechanism, "mean (min)", shift + sum(SEQUENTIAL_TALK_MEANS), *t_interval(times), note
+        ),
+        Check(
+            mechanism,
+            "variance (min²)",
+            sum(m * m for m in SEQUENTIAL_TALK_MEANS),
+            *bootstrap_variance_interval(times, SEED),
+            "(bootstrap CI)",
+        ),
     ]
 
 
@@ -427,11 +533,17 @@ def cascade_scenario(sms_hop: bool) -> Scenario:
     for role_id, mean in CASCADE_DECISIONS.items():
         role(data, role_id)["decision_time"] = {"exponential": {"mean": f"{mean:g}m"}}
     if sms_hop:
-        data["channels"].append({
-            "id": "sms", "kind": "sms", "post_time": "30s",
-            "read_delay": {"exponential": {"mean": f"{SMS_READ:g}m"}},
-            "never_read_share": 0.0, "confirm_within": "1d", "failure_probability": 0.0,
-        })
+        data["channels"].append(
+            {
+                "id": "sms",
+                "kind": "sms",
+                "post_time": "30s",
+                "read_delay": {"exponential": {"mean": f"{SMS_READ:g}m"}},
+                "never_read_share": 0.0,
+                "confirm_within": "1d",
+                "failure_probability": 0.0,
+            }
+        )
         link(data, "community_secretary")["channel"] = "sms"
     return build(data)
 
@@ -470,8 +582,13 @@ def cascade_checks(sms_hop: bool) -> list[Check]:
     note = f"({len(times)} runs; KS D = {ks.statistic:.3f}, p = {ks.pvalue:.2f})"
     return [
         Check(mechanism, "mean (min)", mean, *t_interval(times), note),
-        Check(mechanism, "variance (min²)", variance,
-              *bootstrap_variance_interval(times, SEED), "(bootstrap CI)"),
+        Check(
+            mechanism,
+            "variance (min²)",
+            variance,
+            *bootstrap_variance_interval(times, SEED),
+            "(bootstrap CI)",
+        ),
     ]
 
 

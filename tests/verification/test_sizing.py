@@ -29,13 +29,27 @@ def _two_depots_two_items() -> dict[str, Any]:
     data = minimal_scenario(horizon="6h")
     add_depots(data, community_stock=0, township_stock=0, restock="3h")
     data["incidents"][0]["affected"] = {"people": 144, "growth_per_hour": 0.1}
-    add_team(data, task={"name": "wall", "size": 100, "unit": "m",
-                         "duration": {"lognormal": {"median": "2h", "p90": "4h"}}})
+    add_team(
+        data,
+        task={
+            "name": "wall",
+            "size": 100,
+            "unit": "m",
+            "duration": {"lognormal": {"median": "2h", "p90": "4h"}},
+        },
+    )
     data["items"][0]["pack_size"] = 50
-    data["items"].append({"id": "masks", "name": "masks", "unit": "piece", "unit_cost": 2.0,
-                          "pack_size": 2, "shelf_life": "180d"})
-    plan(data)["supplies"].append({"item": "masks", "per_responder_per_shift": 1,
-                                   "shift": "1h"})
+    data["items"].append(
+        {
+            "id": "masks",
+            "name": "masks",
+            "unit": "piece",
+            "unit_cost": 2.0,
+            "pack_size": 2,
+            "shelf_life": "180d",
+        }
+    )
+    plan(data)["supplies"].append({"item": "masks", "per_responder_per_shift": 1, "shift": "1h"})
     return stochastic(data)
 
 
@@ -55,8 +69,12 @@ def test_sizing_equals_brute_force(small):
     depots = ("c1_depot", "t1_depot")
     packs = {"water": 50, "masks": 2}
     cost = {"water": 1.0, "masks": 2.0}
-    bound = {item: math.ceil(max(replay(scenario, f).incidents[("flood", item)].demand
-                                 for f in frames) / packs[item]) for item in packs}
+    bound = {
+        item: math.ceil(
+            max(replay(scenario, f).incidents[("flood", item)].demand for f in frames) / packs[item]
+        )
+        for item in packs
+    }
     # No stock-out counts per (item, c1 packs, t1 packs). Items are replayed independently,
     # so one table per item gives every joint combination.
     ok: dict[tuple[str, int, int], bool] = {}
@@ -73,8 +91,11 @@ def test_sizing_equals_brute_force(small):
     grid = [itertools.product(range(bound[i] + 1), repeat=2) for i in packs]
     for (wa, wb), (ma, mb) in itertools.product(*grid):
         if ok[("water", wa, wb)] and ok[("masks", ma, mb)]:
-            best = min(best, (wa + wb) * packs["water"] * cost["water"]
-                       + (ma + mb) * packs["masks"] * cost["masks"])
+            best = min(
+                best,
+                (wa + wb) * packs["water"] * cost["water"]
+                + (ma + mb) * packs["masks"] * cost["masks"],
+            )
 
     sizing = size_stockpiles(scenario, frames, level)
     assert sizing.total_cost == best
@@ -101,11 +122,11 @@ def test_resimulation_meets_the_service_level_within_its_ci():
 
 def test_with_stock_replaces_the_sized_lots_and_validates_again():
     data = _two_depots_two_items()
-    data["depots"][1]["stock"].append({"item": "masks", "quantity": 7,
-                                       "stocked_on": "2026-07-01"})
+    data["depots"][1]["stock"].append({"item": "masks", "quantity": 7, "stocked_on": "2026-07-01"})
     stocked = with_stock(build(data), {"c1_depot": {"water": 300}})
-    lots = {d.id: [(lot.item, lot.quantity, lot.stocked_on) for lot in d.stock]
-            for d in stocked.depots}
+    lots = {
+        d.id: [(lot.item, lot.quantity, lot.stocked_on) for lot in d.stock] for d in stocked.depots
+    }
     # Water is sized: c1 holds the recommendation, fresh; t1, left out, holds none. Masks
     # are not sized, so t1 keeps its lot as it was.
     assert lots["c1_depot"] == [("water", 300, None)]
@@ -165,11 +186,12 @@ def test_opening_after_the_stock_expired_is_not_reachable():
 def test_rotation_plan():
     data = minimal_scenario()
     add_depots(data)
-    data["items"].append({"id": "masks", "name": "masks", "unit": "piece",
-                          "shelf_life": "30d"})
+    data["items"].append({"id": "masks", "name": "masks", "unit": "piece", "shelf_life": "30d"})
     depot = data["depots"][0]  # c1_depot
-    depot["stock"] += [{"item": "masks", "quantity": 40, "stocked_on": "2026-05-01"},
-                       {"item": "masks", "quantity": 30, "stocked_on": "2026-06-15"}]
+    depot["stock"] += [
+        {"item": "masks", "quantity": 40, "stocked_on": "2026-05-01"},
+        {"item": "masks", "quantity": 30, "stocked_on": "2026-06-15"},
+    ]
     plan(data)["supplies"].append({"item": "masks", "per_person_per_day": 1.0})
     scenario = build(data)
     trace = Trace(horizon=720.0)
@@ -192,9 +214,15 @@ def test_service_level_must_be_a_share(small):
         size_stockpiles(scenario, frames, 1.5)
 
 
-@pytest.mark.parametrize("minutes, words", [
-    (1095 * 1440, "3 years"), (365 * 1440, "1 year"), (30 * 1440, "30 days"),
-    (1440, "1 day"), (120, "2h"),
-])
+@pytest.mark.parametrize(
+    "minutes, words",
+    [
+        (1095 * 1440, "3 years"),
+        (365 * 1440, "1 year"),
+        (30 * 1440, "30 days"),
+        (1440, "1 day"),
+        (120, "2h"),
+    ],
+)
 def test_shelf_lives_read_as_planners_write_them(minutes, words):
     assert describe_span(minutes) == words

@@ -37,8 +37,9 @@ from tests.builders import (
 H = 720.0  # the tiny township's horizon, 12 h
 
 
-def _trace(*events: tuple[float, K, str], starts: dict[str, float] | None = None,
-           horizon: float = H) -> tuple[Trace, dict[str, int]]:
+def _trace(
+    *events: tuple[float, K, str], starts: dict[str, float] | None = None, horizon: float = H
+) -> tuple[Trace, dict[str, int]]:
     """A trace of (time, kind, info) supply events; returns it and the event ids by info."""
     trace = Trace(horizon=horizon)
     trace.incident_starts = dict(starts or {"flood": 0.0})
@@ -48,19 +49,34 @@ def _trace(*events: tuple[float, K, str], starts: dict[str, float] | None = None
     return trace, ids
 
 
-def _depot(depot_id: str, level: str, place: str, stock: list[dict[str, Any]],
-           **extra: Any) -> dict[str, Any]:
+def _depot(
+    depot_id: str, level: str, place: str, stock: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
     keeper = "township_keeper" if level == "township" else "community_keeper"
-    data = {"id": depot_id, "name": depot_id, "level": level, "place": place,
-            "keepers": [keeper], "keeper_channel": "phone", "loading_time": "30m",
-            "stock": stock}
+    data = {
+        "id": depot_id,
+        "name": depot_id,
+        "level": level,
+        "place": place,
+        "keepers": [keeper],
+        "keeper_channel": "phone",
+        "loading_time": "30m",
+        "stock": stock,
+    }
     data.update(extra)
     return data
 
 
-def _township(c1: list | None, c2: list | None = None, t1: list | None = None, *,
-              incidents: tuple[str, ...] = ("c1",), items: list | None = None,
-              supplies: list | None = None, **depot_extra: Any) -> dict[str, Any]:
+def _township(
+    c1: list | None,
+    c2: list | None = None,
+    t1: list | None = None,
+    *,
+    incidents: tuple[str, ...] = ("c1",),
+    items: list | None = None,
+    supplies: list | None = None,
+    **depot_extra: Any,
+) -> dict[str, Any]:
     """Communities c1, c2, c3 under township t1; a depot wherever a stock list is given (None:
     no depot); an incident at the start in each of ``incidents``, 144 people each."""
     d = minimal_scenario()
@@ -71,12 +87,15 @@ def _township(c1: list | None, c2: list | None = None, t1: list | None = None, *
     d["roles"] += [_role("community_keeper", "community"), _role("township_keeper", "township")]
     d["items"] = items or [{"id": "water", "name": "water", "unit": "L", "unit_cost": 1.0}]
     d["depots"] = []
-    for depot_id, level, place, stock in (("c1_depot", "community", "c1", c1),
-                                          ("c2_depot", "community", "c2", c2),
-                                          ("t1_depot", "township", "t1", t1)):
+    for depot_id, level, place, stock in (
+        ("c1_depot", "community", "c1", c1),
+        ("c2_depot", "community", "c2", c2),
+        ("t1_depot", "township", "t1", t1),
+    ):
         if stock is not None:
-            d["depots"].append(_depot(depot_id, level, place, stock,
-                                      **depot_extra.get(depot_id, {})))
+            d["depots"].append(
+                _depot(depot_id, level, place, stock, **depot_extra.get(depot_id, {}))
+            )
     plan(d)["supplies"] = supplies or [{"item": "water", "per_person_per_day": 15.0}]
     return d
 
@@ -88,19 +107,25 @@ def water(quantity: int, **extra: Any) -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------- depletion
 
 
-@pytest.mark.parametrize("start, opened, q, people", [
-    (7.0, 33.3, 100, 100),  # r = 1500/1440, not a round number
-    (0.0, 0.0, 250, 144),
-    (120.0, 150.0, 37, 77),
-])
+@pytest.mark.parametrize(
+    "start, opened, q, people",
+    [
+        (7.0, 33.3, 100, 100),  # r = 1500/1440, not a round number
+        (0.0, 0.0, 250, 144),
+        (120.0, 150.0, 37, 77),
+    ],
+)
 def test_constant_demand_runs_out_at_exactly_t0_plus_q_over_r(start, opened, q, people):
     d = _township(water(q), t1=water(10_000))
     d["incidents"][0]["affected"] = {"people": people}
     d["incidents"][0]["start_after"] = f"{start:g}m"
     scenario = build(d)
-    trace, _ = _trace((opened, K.DEPOT_OPENED, "c1_depot"), (opened, K.DEPOT_OPENED, "t1_depot"),
-                      (700.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
-                      starts={"flood": start})
+    trace, _ = _trace(
+        (opened, K.DEPOT_OPENED, "c1_depot"),
+        (opened, K.DEPOT_OPENED, "t1_depot"),
+        (700.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
+        starts={"flood": start},
+    )
     r = people * 15.0 / 1440.0
     stock = replay(scenario, trace).depots[("c1_depot", "water")]
     assert stock.first_stockout == start + q / r
@@ -113,8 +138,9 @@ def test_constant_demand_runs_out_at_exactly_t0_plus_q_over_r(start, opened, q, 
 
 def test_depot_opening_after_depletion_point_is_out_at_once():
     scenario = build(_township(water(60), t1=water(10_000)))
-    trace, _ = _trace((50.0, K.DEPOT_OPENED, "c1_depot"),
-                      (200.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"))
+    trace, _ = _trace(
+        (50.0, K.DEPOT_OPENED, "c1_depot"), (200.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot")
+    )
     stock = replay(scenario, trace).depots[("c1_depot", "water")]
     # 75 L wait at the opening and 60 are there: short from the moment it opens.
     assert stock.stockouts == ((50.0, 200.0),)
@@ -123,12 +149,14 @@ def test_depot_opening_after_depletion_point_is_out_at_once():
 
 def test_an_empty_depot_is_short_only_once_demand_comes():
     """Per-task demand starts when the team arrives at 30, after the empty depot opened."""
-    d = _township(water(0), t1=water(1000),
-                  supplies=[{"item": "water", "per_task_unit": 1}])
+    d = _township(water(0), t1=water(1000), supplies=[{"item": "water", "per_task_unit": 1}])
     add_team(d, task={"name": "wall", "duration": "1h", "size": 60, "unit": "m"})
     scenario = build(d)
-    trace, _ = _trace((10.0, K.DEPOT_OPENED, "c1_depot"), (10.0, K.DEPOT_OPENED, "t1_depot"),
-                      (45.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"))
+    trace, _ = _trace(
+        (10.0, K.DEPOT_OPENED, "c1_depot"),
+        (10.0, K.DEPOT_OPENED, "t1_depot"),
+        (45.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
+    )
     trace.tasks[("flood", "volunteers")] = (30.0, 90.0)
     stock = replay(scenario, trace).depots[("c1_depot", "water")]
     assert stock.stockouts == ((30.0, 45.0),)
@@ -159,36 +187,61 @@ def _whole_township() -> dict[str, Any]:
     township depot restocks. Masks expire: an old lot before the start, one mid-run."""
     d = minimal_scenario(horizon="24h")
     township(d)["communities"] = [community(c) for c in ("c1", "c2", "c3", "c4")]
-    d["incidents"] = [incident("flood", "c1"), incident("flood3", "c3", start_after="1h"),
-                      incident("flood4", "c4", start_after="30m")]
+    d["incidents"] = [
+        incident("flood", "c1"),
+        incident("flood3", "c3", start_after="1h"),
+        incident("flood4", "c4", start_after="30m"),
+    ]
     for item in d["incidents"]:
         item["affected"] = {"people": 200, "growth_per_hour": 0.05, "max_people": 400}
     d["roles"] += [_role("community_keeper", "community"), _role("township_keeper", "township")]
     add_team(d, task={"name": "wall", "duration": "3h", "size": 150, "unit": "m"})
     d["items"] = [
         {"id": "water", "name": "water", "unit": "L", "unit_cost": 1.0},
-        {"id": "masks", "name": "masks", "unit": "piece", "unit_cost": 2.0,
-         "shelf_life": "30d"},
+        {"id": "masks", "name": "masks", "unit": "piece", "unit_cost": 2.0, "shelf_life": "30d"},
         {"id": "sandbags", "name": "sandbags", "unit": "bag", "unit_cost": 3.0},
     ]
     d["depots"] = [
-        _depot("c1_depot", "community", "c1", [
-            {"item": "water", "quantity": 300},
-            {"item": "masks", "quantity": 40, "stocked_on": "2026-05-01"},  # expired
-            {"item": "masks", "quantity": 30, "stocked_on": "2026-06-15"},  # expires at 14 h
-            {"item": "sandbags", "quantity": 100}]),
-        _depot("c2_depot", "community", "c2", [
-            {"item": "water", "quantity": 500}, {"item": "masks", "quantity": 50},
-            {"item": "sandbags", "quantity": 80}]),
+        _depot(
+            "c1_depot",
+            "community",
+            "c1",
+            [
+                {"item": "water", "quantity": 300},
+                {"item": "masks", "quantity": 40, "stocked_on": "2026-05-01"},  # expired
+                {"item": "masks", "quantity": 30, "stocked_on": "2026-06-15"},  # expires at 14 h
+                {"item": "sandbags", "quantity": 100},
+            ],
+        ),
+        _depot(
+            "c2_depot",
+            "community",
+            "c2",
+            [
+                {"item": "water", "quantity": 500},
+                {"item": "masks", "quantity": 50},
+                {"item": "sandbags", "quantity": 80},
+            ],
+        ),
         _depot("c4_depot", "community", "c4", [{"item": "water", "quantity": 100}]),
-        _depot("t1_depot", "township", "t1", [
-            {"item": "water", "quantity": 3000},
-            {"item": "masks", "quantity": 200, "stocked_on": "2026-06-20"},
-            {"item": "sandbags", "quantity": 150}], loading_time="2h", restock_lead_time="8h"),
+        _depot(
+            "t1_depot",
+            "township",
+            "t1",
+            [
+                {"item": "water", "quantity": 3000},
+                {"item": "masks", "quantity": 200, "stocked_on": "2026-06-20"},
+                {"item": "sandbags", "quantity": 150},
+            ],
+            loading_time="2h",
+            restock_lead_time="8h",
+        ),
     ]
-    plan(d)["supplies"] = [{"item": "water", "per_person_per_day": "sphere_water"},
-                           {"item": "masks", "per_responder_per_shift": 1, "shift": "4h"},
-                           {"item": "sandbags", "per_task_unit": 2}]
+    plan(d)["supplies"] = [
+        {"item": "water", "per_person_per_day": "sphere_water"},
+        {"item": "masks", "per_responder_per_shift": 1, "shift": "4h"},
+        {"item": "sandbags", "per_task_unit": 2},
+    ]
     return stochastic(d)
 
 
@@ -201,8 +254,9 @@ def test_stock_is_conserved_in_every_replication():
             ledger = stock.ledger
             scale = ledger.initial + ledger.received
             assert abs(ledger.imbalance) <= 1e-9 * max(1.0, scale), (index, depot, item)
-            assert min(ledger.used, ledger.transferred_out, ledger.expired,
-                       ledger.remaining) >= -1e-9
+            assert (
+                min(ledger.used, ledger.transferred_out, ledger.expired, ledger.remaining) >= -1e-9
+            )
             seen["lateral"] += ledger.transferred_out > 0
             seen["expired mid-run"] += stock.expiring_within_horizon > 0
             seen["expired at start"] += stock.expired_at_start > 0
@@ -211,8 +265,9 @@ def test_stock_is_conserved_in_every_replication():
         # than it asked for.
         for item in ("water", "masks", "sandbags"):
             used = math.fsum(s.ledger.used for (_, i), s in result.depots.items() if i == item)
-            delivered = math.fsum(x.delivered for (_, i), x in result.incidents.items()
-                                  if i == item)
+            delivered = math.fsum(
+                x.delivered for (_, i), x in result.incidents.items() if i == item
+            )
             assert delivered == pytest.approx(used, rel=1e-9, abs=1e-6), (index, item)
         for supply in result.incidents.values():
             assert supply.delivered <= supply.demand * (1 + 1e-9) + 1e-9
@@ -236,8 +291,9 @@ def test_restock_arrives_exactly_after_its_lead_time():
         stock = replay(scenario, trace).depots[("t1_depot", "water")]
         assert stock.ledger.received == 1000
         # The level jumps by the whole holding at the restock's arrival (no backlog then).
-        assert stock.level.at(arrived.time) - stock.level.left(arrived.time) == \
-            pytest.approx(1000.0)
+        assert stock.level.at(arrived.time) - stock.level.left(arrived.time) == pytest.approx(
+            1000.0
+        )
 
 
 def test_restock_lot_refills_a_parentless_depot_and_later_stockouts_count():
@@ -245,9 +301,11 @@ def test_restock_lot_refills_a_parentless_depot_and_later_stockouts_count():
     then 1.5 L/min). 300 L last until t = 200; the restock of 300 L at 300 clears the 150 L
     backlog and lasts until 1.5 t = 600, t = 400; nothing comes after."""
     scenario = build(_township(None, t1=water(300), **{"t1_depot": {"restock_lead_time": "5h"}}))
-    trace, ids = _trace((0.0, K.DEPOT_OPENED, "t1_depot"),
-                        (40.0, K.TRANSFER_ARRIVED, "t1_depot>c1"),
-                        (300.0, K.RESTOCK_ARRIVED, "t1_depot"))
+    trace, ids = _trace(
+        (0.0, K.DEPOT_OPENED, "t1_depot"),
+        (40.0, K.TRANSFER_ARRIVED, "t1_depot>c1"),
+        (300.0, K.RESTOCK_ARRIVED, "t1_depot"),
+    )
     result = replay(scenario, trace)
     stock = result.depots[("t1_depot", "water")]
     assert stock.stockouts == ((200.0, 300.0), (400.0, H))
@@ -263,16 +321,26 @@ def test_restock_lot_refills_a_parentless_depot_and_later_stockouts_count():
 # ----------------------------------------------------------------------------- lateral
 
 
-def _lateral_case(c1: int, c2: int = 500, *, lateral_at: float = 60.0, resupply: float = 200.0,
-                  incidents: tuple[str, ...] = ("c1",), flag: bool = True):
+def _lateral_case(
+    c1: int,
+    c2: int = 500,
+    *,
+    lateral_at: float = 60.0,
+    resupply: float = 200.0,
+    incidents: tuple[str, ...] = ("c1",),
+    flag: bool = True,
+):
     extra = {"c2_depot": {"lateral": flag}}
     scenario = build(_township(water(c1), water(c2), water(5000), incidents=incidents, **extra))
-    trace, ids = _trace((10.0, K.DEPOT_OPENED, "c1_depot"), (10.0, K.DEPOT_OPENED, "c2_depot"),
-                        (10.0, K.DEPOT_OPENED, "t1_depot"),
-                        (lateral_at, K.TRANSFER_ARRIVED, "c2_depot>c1_depot"),
-                        (resupply, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
-                        (resupply, K.TRANSFER_ARRIVED, "t1_depot>c2_depot"),
-                        starts={f"flood_{c}" if c != "c1" else "flood": 0.0 for c in incidents})
+    trace, ids = _trace(
+        (10.0, K.DEPOT_OPENED, "c1_depot"),
+        (10.0, K.DEPOT_OPENED, "c2_depot"),
+        (10.0, K.DEPOT_OPENED, "t1_depot"),
+        (lateral_at, K.TRANSFER_ARRIVED, "c2_depot>c1_depot"),
+        (resupply, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
+        (resupply, K.TRANSFER_ARRIVED, "t1_depot>c2_depot"),
+        starts={f"flood_{c}" if c != "c1" else "flood": 0.0 for c in incidents},
+    )
     return scenario, trace, ids
 
 
@@ -290,12 +358,15 @@ def test_lateral_transfer_sends_the_neighbours_whole_stock_when_short():
     assert unaided.ledger.received == 0
 
 
-@pytest.mark.parametrize("case", [
-    dict(c1=1000),  # would last until the truck: no need
-    dict(c1=50, lateral_at=250.0),  # arrives after the resupply
-    dict(c1=50, incidents=("c1", "c2")),  # the neighbour has demand of its own
-    dict(c1=50, flag=False),  # the neighbour may not send
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(c1=1000),  # would last until the truck: no need
+        dict(c1=50, lateral_at=250.0),  # arrives after the resupply
+        dict(c1=50, incidents=("c1", "c2")),  # the neighbour has demand of its own
+        dict(c1=50, flag=False),  # the neighbour may not send
+    ],
+)
 def test_no_lateral_transfer(case):
     scenario, trace, _ = _lateral_case(**case)
     result = replay(scenario, trace)
@@ -311,12 +382,10 @@ def test_first_delivery_names_the_event_that_made_it_possible():
     # An empty depot helped by its neighbour: the lateral transfer.
     scenario, trace, ids = _lateral_case(0)
     supply = replay(scenario, trace).incidents[("flood", "water")]
-    assert (supply.first_delivery, supply.first_delivery_event) == \
-        (60.0, ids["c2_depot>c1_depot"])
+    assert (supply.first_delivery, supply.first_delivery_event) == (60.0, ids["c2_depot>c1_depot"])
     # Without it: the township's truck.
     supply = replay(scenario, trace, lateral=False).incidents[("flood", "water")]
-    assert (supply.first_delivery, supply.first_delivery_event) == \
-        (200.0, ids["t1_depot>c1_depot"])
+    assert (supply.first_delivery, supply.first_delivery_event) == (200.0, ids["t1_depot>c1_depot"])
     assert supply.since_start == 200.0
 
 
@@ -338,14 +407,16 @@ def test_child_overflow_reaches_the_parent_from_the_resupply_arrival():
     """c1 holds 100 L, opens at 30 and is out at 100 / 1.5; the township's truck at 120 takes
     over the backlog (1.5 x 120 - 100 = 80 L at once) and then the flow of 1.5 L/min."""
     scenario = build(_township(water(100), t1=water(1000)))
-    trace, _ = _trace((30.0, K.DEPOT_OPENED, "c1_depot"), (40.0, K.DEPOT_OPENED, "t1_depot"),
-                      (120.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"))
+    trace, _ = _trace(
+        (30.0, K.DEPOT_OPENED, "c1_depot"),
+        (40.0, K.DEPOT_OPENED, "t1_depot"),
+        (120.0, K.TRANSFER_ARRIVED, "t1_depot>c1_depot"),
+    )
     result = replay(scenario, trace)
     child, parent = result.depots[("c1_depot", "water")], result.depots[("t1_depot", "water")]
     assert child.stockouts == ((100 / 1.5, 120.0),)  # later backlog is the parent's to serve
     assert child.shortfall == pytest.approx(80.0)
-    assert parent.level_at([119.0, 120.0, 200.0]).tolist() == pytest.approx(
-        [1000.0, 920.0, 800.0])
+    assert parent.level_at([119.0, 120.0, 200.0]).tolist() == pytest.approx([1000.0, 920.0, 800.0])
     assert parent.presented == pytest.approx(1.5 * H - 100)
     assert parent.first_stockout is None
     assert parent.days_of_supply == pytest.approx(1000 / ((1.5 * H - 100) / 0.5))
@@ -356,11 +427,15 @@ def test_child_overflow_reaches_the_parent_from_the_resupply_arrival():
 def test_expiry_first_expiry_first_out_and_write_offs():
     """A lot expired before the start (40), one expiring 14 h after the 10:00 start (30) and
     one stocked at the start (100); 0.01 L/min from the start, the depot open at 0."""
-    d = _township([{"item": "water", "quantity": 40, "stocked_on": "2026-05-01"},
-                   {"item": "water", "quantity": 30, "stocked_on": "2026-06-15"},
-                   {"item": "water", "quantity": 100}],
-                  items=[{"id": "water", "name": "water", "unit": "L", "shelf_life": "30d"}],
-                  supplies=[{"item": "water", "per_person_per_day": 0.1}])
+    d = _township(
+        [
+            {"item": "water", "quantity": 40, "stocked_on": "2026-05-01"},
+            {"item": "water", "quantity": 30, "stocked_on": "2026-06-15"},
+            {"item": "water", "quantity": 100},
+        ],
+        items=[{"id": "water", "name": "water", "unit": "L", "shelf_life": "30d"}],
+        supplies=[{"item": "water", "per_person_per_day": 0.1}],
+    )
     d["horizon"] = "24h"
     scenario = build(d)
     trace, _ = _trace((0.0, K.DEPOT_OPENED, "c1_depot"), horizon=1440.0)
@@ -372,7 +447,8 @@ def test_expiry_first_expiry_first_out_and_write_offs():
     assert stock.ledger.used == pytest.approx(rate * 1440.0)
     assert stock.ledger.remaining == pytest.approx(100 - rate * 600.0)
     assert stock.level_at([0.0, 839.0, 840.0]).tolist() == pytest.approx(
-        [130.0, 130 - rate * 839.0, 100.0])
+        [130.0, 130 - rate * 839.0, 100.0]
+    )
     assert abs(stock.ledger.imbalance) < 1e-9
 
 
@@ -411,17 +487,16 @@ def test_standards_convert_to_the_items_units():
     kit = Item(id="kit", name="food kit", unit="kit", contains=Content(amount=2100, of="kcal"))
     assert daily_amount(SupplyRule(item="kit", per_person_per_day="sphere_food"), kit) == 1.0
     litre = Item(id="water", name="water", unit="L")
-    assert daily_amount(SupplyRule(item="water", per_person_per_day="sphere_water"),
-                        litre) == 15.0
-    assert daily_amount(SupplyRule(item="water", per_person_per_day="fema_water"),
-                        litre) == 3.8
+    assert daily_amount(SupplyRule(item="water", per_person_per_day="sphere_water"), litre) == 15.0
+    assert daily_amount(SupplyRule(item="water", per_person_per_day="fema_water"), litre) == 3.8
     with pytest.raises(ValueError, match="contains"):
         daily_amount(SupplyRule(item="kit", per_person_per_day="sphere_water"), kit)
 
 
 def test_per_responder_and_per_task_demand_follow_the_teams():
-    d = _township(water(1), supplies=[{"item": "water", "per_responder_per_shift": 1,
-                                       "shift": "4h"}])
+    d = _township(
+        water(1), supplies=[{"item": "water", "per_responder_per_shift": 1, "shift": "4h"}]
+    )
     add_team(d, task={"name": "wall", "duration": "3h", "size": 150, "unit": "m"})
     trace, _ = _trace()
     trace.tasks[("flood", "volunteers")] = (30.0, 210.0)

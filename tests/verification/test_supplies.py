@@ -18,22 +18,26 @@ RING, TALK, DECIDE = CONSTANTS["ring"], CONSTANTS["talk"], CONSTANTS["decision"]
 NO_ANSWER, RETRY = CONSTANTS["no_answer"], CONSTANTS["retry"]
 
 
-def _scenario(*, keeper_unreachable: bool = False, community_only: bool = False,
-              **depot_options):
+def _scenario(*, keeper_unreachable: bool = False, community_only: bool = False, **depot_options):
     data = minimal_scenario()
     add_depots(data, **depot_options)
     if community_only:  # the head then has only one keeper to call, with no other call between
         data["depots"] = [d for d in data["depots"] if d["id"] == "c1_depot"]
-    data["roles"].append({"id": "backup_keeper", "name": "backup keeper", "level": "community",
-                          "decision_time": "1m"})
+    data["roles"].append(
+        {
+            "id": "backup_keeper",
+            "name": "backup keeper",
+            "level": "community",
+            "decision_time": "1m",
+        }
+    )
     for depot in data["depots"]:
         if depot["id"] == "c1_depot":
             depot["keepers"] = ["community_keeper", "backup_keeper"]
     if keeper_unreachable:
         # Off duty all day with the phone off: the keeper never answers.
         role(data, "community_keeper")["on_duty"] = [{"from": "20:00", "to": "21:00"}]
-        role(data, "community_keeper")["off_duty"] = {"answer_factor": 0.0,
-                                                     "response_delay": "0m"}
+        role(data, "community_keeper")["off_duty"] = {"answer_factor": 0.0, "response_delay": "0m"}
     return data
 
 
@@ -44,7 +48,8 @@ def _opened(trace, depot: str):
 def test_an_unreachable_keeper_delays_the_release_by_the_time_to_reach_the_backup():
     reachable = simulate_replication(build(_scenario(community_only=True)), 0)
     unreachable = simulate_replication(
-        build(_scenario(keeper_unreachable=True, community_only=True)), 0)
+        build(_scenario(keeper_unreachable=True, community_only=True)), 0
+    )
     # Three unanswered attempts with two retry waits, then the backup is called like the keeper.
     giving_up = 3 * NO_ANSWER + 2 * RETRY
     before, after = _opened(reachable, "c1_depot"), _opened(unreachable, "c1_depot")
@@ -53,10 +58,12 @@ def test_an_unreachable_keeper_delays_the_release_by_the_time_to_reach_the_backu
     split_before = split_delay(reachable, before.id)
     split_after = split_delay(unreachable, after.id)
     assert split_after.by_cause["keeper"] - split_before.by_cause["keeper"] == pytest.approx(
-        giving_up, abs=1e-9)
+        giving_up, abs=1e-9
+    )
     for cause in set(split_before.by_cause) - {"keeper"}:
         assert split_after.by_cause.get(cause, 0.0) == pytest.approx(
-            split_before.by_cause[cause], abs=1e-9)
+            split_before.by_cause[cause], abs=1e-9
+        )
     assert sum(split_after.by_cause.values()) == pytest.approx(split_after.latency, abs=1e-9)
 
 

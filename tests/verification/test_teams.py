@@ -36,8 +36,15 @@ CALLED = 18.0  # the head, free after reporting up, dials the leader
 ACTIVATED = CALLED + 2.25 + 1  # ring and talk, the leader decides
 DRIVE = 5 * 1.2 / 30 * 60  # c2 -> c1, 12 minutes
 TEAM = "team:volunteers"
-TEAM_KINDS = (K.TEAM_ACTIVATED, K.TEAM_ASSIGNED, K.TEAM_MUSTERED, K.TEAM_ON_SCENE,
-              K.TEAM_STRANDED, K.TASK_COMPLETED, K.INCIDENT_CONTROLLED)
+TEAM_KINDS = (
+    K.TEAM_ACTIVATED,
+    K.TEAM_ASSIGNED,
+    K.TEAM_MUSTERED,
+    K.TEAM_ON_SCENE,
+    K.TEAM_STRANDED,
+    K.TASK_COMPLETED,
+    K.INCIDENT_CONTROLLED,
+)
 
 
 def _data(**team) -> dict:
@@ -77,14 +84,22 @@ def test_constant_muster_and_travel_give_the_hand_computed_times() -> None:
     assert trace.team_members[("flood", "volunteers")] == 4
     info = trace.posts[TEAM]
     assert (info.role, info.role_name, info.level, info.unit, info.staff) == (
-        "volunteers", "Team volunteers", "community", "c2", 4)
+        "volunteers",
+        "Team volunteers",
+        "community",
+        "c2",
+        4,
+    )
 
 
 def test_activator_with_the_authority_calls_the_leader_directly() -> None:
     trace = _run(_data())
     dialled = first(trace, K.CALL_DIALLED, info="team:volunteers:1;attempt=1")
-    assert (dialled.actor, dialled.subject, dialled.time) == ("township_head@t1",
-                                                              "team_leader@c2", CALLED)
+    assert (dialled.actor, dialled.subject, dialled.time) == (
+        "township_head@t1",
+        "team_leader@c2",
+        CALLED,
+    )
 
 
 def test_activation_climbs_to_the_nearest_role_that_may_activate() -> None:
@@ -92,10 +107,15 @@ def test_activation_climbs_to_the_nearest_role_that_may_activate() -> None:
     data = _data()
     data["teams"][0]["activated_by"] = ["district_office", "grid_worker"]
     trace = _run(data)
-    calls = [(e.actor, e.subject) for e in trace.events
-             if e.kind is K.MESSAGE_DELIVERED and e.info == "team:volunteers:1"]
-    assert calls == [("township_head@t1", "district_office@district"),
-                     ("district_office@district", "team_leader@c2")]
+    calls = [
+        (e.actor, e.subject)
+        for e in trace.events
+        if e.kind is K.MESSAGE_DELIVERED and e.info == "team:volunteers:1"
+    ]
+    assert calls == [
+        ("township_head@t1", "district_office@district"),
+        ("district_office@district", "team_leader@c2"),
+    ]
     # The office hears the report at 18 and decides on it by 19 (one line); the head's call
     # about the team rings through then: heard at 21.25, decided 22.25, the leader called.
     assert first(trace, K.TEAM_ACTIVATED).time == pytest.approx(22.25 + 2.25 + 1)
@@ -109,8 +129,9 @@ def test_a_task_less_team_stays_on_scene_until_the_horizon() -> None:
 
 
 def test_nobody_reachable_strands_the_team_after_the_longest_muster_wait() -> None:
-    trace = _run(_data(reachable=0.0, max_muster_wait="1h",
-                       task={"name": "flood wall", "duration": "30m"}))
+    trace = _run(
+        _data(reachable=0.0, max_muster_wait="1h", task={"name": "flood wall", "duration": "30m"})
+    )
     assert story(trace, TEAM_KINDS) == [
         ("team_activated", "team_leader@c2", "volunteers", pytest.approx(ACTIVATED)),
         ("team_stranded", TEAM, "volunteers", pytest.approx(ACTIVATED + 60)),
@@ -157,10 +178,12 @@ def test_mean_muster_matches_the_exponential_order_statistic() -> None:
     m, n, k = 15.0, 8, 6  # departs_with 0.75 of 8
     data = _data(members=(n,), muster={"exponential": {"mean": "15m"}}, departs_with=0.75)
     scenario = build(data)
-    waits = np.array([
-        first(trace, K.TEAM_MUSTERED).time - ACTIVATED
-        for trace in (simulate_replication(scenario, r) for r in range(400))
-    ])
+    waits = np.array(
+        [
+            first(trace, K.TEAM_MUSTERED).time - ACTIVATED
+            for trace in (simulate_replication(scenario, r) for r in range(400))
+        ]
+    )
     expected = m * sum(1 / (n - i) for i in range(k))
     half_width = 3.29 * waits.std(ddof=1) / math.sqrt(waits.size)  # 99.9% interval
     assert abs(waits.mean() - expected) < half_width
@@ -169,14 +192,23 @@ def test_mean_muster_matches_the_exponential_order_statistic() -> None:
 def test_level_two_adds_members_and_calls_out_the_levels_teams() -> None:
     data = _data(members=(4, 3), level=2, muster="10m")
     data["teams"][0]["levels"][1]["teams"] = ["medics"]
-    medics = {"id": "medics", "name": "Medics", "kind": "professional", "base": "c2",
-              "leader": "team_leader", "activated_by": ["township_head"], "channel": "phone",
-              "levels": [{"members": 2}, {"members": 5}], "muster_time": "20m"}
+    medics = {
+        "id": "medics",
+        "name": "Medics",
+        "kind": "professional",
+        "base": "c2",
+        "leader": "team_leader",
+        "activated_by": ["township_head"],
+        "channel": "phone",
+        "levels": [{"members": 2}, {"members": 5}],
+        "muster_time": "20m",
+    }
     data["teams"].append(medics)
     trace = _run(data)
     assert first(trace, K.TEAM_MUSTERED, subject="volunteers").info == "7"
     assert first(trace, K.CALL_DIALLED, info="team:medics:1;attempt=1").actor == (
-        "township_head@t1")
+        "township_head@t1"
+    )
     # The head's second call, at 20.25, is on hold while the leader decides on the first
     # (one line); it connects at 21.25, then ring and talk, and the leader decides.
     medics_activated = first(trace, K.TEAM_ACTIVATED, subject="medics").time
@@ -221,8 +253,14 @@ def _one_place_at_a_time(trace) -> None:
 
 
 def test_one_place_at_a_time_holds_in_random_runs() -> None:
-    data = stochastic(_two_incidents(muster={"lognormal": {"median": "15m", "p90": "40m"}},
-                                     reachable=0.8, departs_with=0.5, members=(6,)))
+    data = stochastic(
+        _two_incidents(
+            muster={"lognormal": {"median": "15m", "p90": "40m"}},
+            reachable=0.8,
+            departs_with=0.5,
+            members=(6,),
+        )
+    )
     data["plans"][0]["teams"][0]["task"]["duration"] = {"exponential": {"mean": "40m"}}
     scenario = build(data)
     waited = 0
@@ -261,16 +299,21 @@ def test_a_road_cut_at_the_incident_reroutes() -> None:
 
 
 def test_a_cut_with_no_way_round_strands_the_team() -> None:
-    trace = _run(_road_data([{"from": "j1", "to": "c1"}, {"from": "c2", "to": "c1"}],
-                            task={"name": "flood wall", "duration": "30m"}))
+    trace = _run(
+        _road_data(
+            [{"from": "j1", "to": "c1"}, {"from": "c2", "to": "c1"}],
+            task={"name": "flood wall", "duration": "30m"},
+        )
+    )
     stranded = first(trace, K.TEAM_STRANDED)
     assert (stranded.time, stranded.info) == (pytest.approx(ACTIVATED + 10), "no open road")
     assert not [e for e in trace.events if e.kind in (K.TEAM_ON_SCENE, K.INCIDENT_CONTROLLED)]
 
 
 def test_a_stranded_team_drives_the_short_way_once_the_cut_ends() -> None:
-    trace = _run(_road_data([{"from": "j1", "to": "c1", "duration": "1h"},
-                             {"from": "c2", "to": "c1"}]))
+    trace = _run(
+        _road_data([{"from": "j1", "to": "c1", "duration": "1h"}, {"from": "c2", "to": "c1"}])
+    )
     stranded = first(trace, K.TEAM_STRANDED)
     arrived = first(trace, K.TEAM_ON_SCENE)
     assert arrived.time == pytest.approx(60 + 11)  # the cut ends an hour after the start
@@ -287,8 +330,15 @@ def test_after_a_cut_ends_the_short_route_is_used_again() -> None:
 
 
 def test_same_seed_same_trace() -> None:
-    data = stochastic(_two_incidents(muster={"lognormal": {"median": "15m", "p90": "40m"}},
-                                     reachable=0.8, departs_with=0.5, members=(6, 4), level=2))
+    data = stochastic(
+        _two_incidents(
+            muster={"lognormal": {"median": "15m", "p90": "40m"}},
+            reachable=0.8,
+            departs_with=0.5,
+            members=(6, 4),
+            level=2,
+        )
+    )
     scenario = build(data)
     once, again = simulate_replication(scenario, 3), simulate_replication(build(data), 3)
     assert once.events == again.events

@@ -14,12 +14,18 @@ from preparedness.experiment.replicate import run_replication
 from tests.builders import build, minimal_scenario, plan, role
 
 
-def _warning_scenario(*, households=60, buildings=6, knocking=None, group=None, staff=1,
-                      grid_cells=1):
+def _warning_scenario(
+    *, households=60, buildings=6, knocking=None, group=None, staff=1, grid_cells=1
+):
     data = minimal_scenario()
     community = data["places"]["townships"][0]["communities"][0]
-    community.update(households=households, population=households * 3, buildings=buildings,
-                     grid_cells=grid_cells, share_without_smartphone=0.5)
+    community.update(
+        households=households,
+        population=households * 3,
+        buildings=buildings,
+        grid_cells=grid_cells,
+        share_without_smartphone=0.5,
+    )
     warns = {}
     if knocking:
         warns["door_knocking"] = knocking
@@ -34,8 +40,9 @@ def _warning_scenario(*, households=60, buildings=6, knocking=None, group=None, 
 
 def test_door_knocking_with_constant_times_follows_the_closed_form():
     knock, walk = 3.0, 2.0
-    data = _warning_scenario(knocking={"time_per_household": "3m", "walk_between_buildings": "2m",
-                                       "nobody_home": 0.0})
+    data = _warning_scenario(
+        knocking={"time_per_household": "3m", "walk_between_buildings": "2m", "nobody_home": 0.0}
+    )
     scenario = build(data)
     trace = simulate_replication(scenario, 0)
     batches = [b for b in trace.warnings if b.method == "door_knocking"]
@@ -49,13 +56,15 @@ def test_door_knocking_with_constant_times_follows_the_closed_form():
 
 
 def test_two_knockers_split_the_list_and_each_follows_the_closed_form():
-    data = _warning_scenario(knocking={"time_per_household": "3m", "walk_between_buildings": "0s",
-                                       "nobody_home": 0.0})
+    data = _warning_scenario(
+        knocking={"time_per_household": "3m", "walk_between_buildings": "0s", "nobody_home": 0.0}
+    )
     data["roles"] = [r for r in data["roles"]]
     role(data, "grid_worker").update(staff=2)
     trace = simulate_replication(build(data), 0)
-    batches = sorted((b for b in trace.warnings if b.method == "door_knocking"),
-                     key=lambda b: b.start)
+    batches = sorted(
+        (b for b in trace.warnings if b.method == "door_knocking"), key=lambda b: b.start
+    )
     assert [b.start for b in batches] == [0, 15]
     for batch in batches:
         start = trace[batch.cause].time
@@ -63,9 +72,16 @@ def test_two_knockers_split_the_list_and_each_follows_the_closed_form():
 
 
 def test_group_message_coverage_matches_the_read_delay_distribution():
-    data = _warning_scenario(households=4000, buildings=40, group={
-        "read_delay": {"exponential": {"mean": "20m"}}, "never_read_share": 0.1,
-        "post_time": "0s", "confirm_within": "1h"})
+    data = _warning_scenario(
+        households=4000,
+        buildings=40,
+        group={
+            "read_delay": {"exponential": {"mean": "20m"}},
+            "never_read_share": 0.1,
+            "post_time": "0s",
+            "confirm_within": "1h",
+        },
+    )
     trace = simulate_replication(build(data), 0)
     batch = next(b for b in trace.warnings if b.method == "group_message")
     posted = trace[batch.cause].time
@@ -89,8 +105,11 @@ def _t90(data, replications=12):
 
 
 def test_more_grid_workers_never_make_t90_later():
-    knocking = {"time_per_household": {"lognormal": {"median": "3m", "p90": "6m"}},
-                "walk_between_buildings": "2m", "nobody_home": 0.0}
+    knocking = {
+        "time_per_household": {"lognormal": {"median": "3m", "p90": "6m"}},
+        "walk_between_buildings": "2m",
+        "nobody_home": 0.0,
+    }
     base = _warning_scenario(households=200, buildings=10, knocking=knocking)
     base["places"]["townships"][0]["communities"][0]["share_without_smartphone"] = 1.0
     fewer = _t90(base)
@@ -101,9 +120,16 @@ def test_more_grid_workers_never_make_t90_later():
 
 
 def test_coverage_counts_every_household_once():
-    data = _warning_scenario(households=100, buildings=5, knocking={
-        "time_per_household": "1m", "walk_between_buildings": "0s", "nobody_home": 0.0,
-        "cohorts": "all"})
+    data = _warning_scenario(
+        households=100,
+        buildings=5,
+        knocking={
+            "time_per_household": "1m",
+            "walk_between_buildings": "0s",
+            "nobody_home": 0.0,
+            "cohorts": "all",
+        },
+    )
     trace = simulate_replication(build(data), 0)
     coverage = warning_coverage(trace, "flood")
     assert coverage.households == {"smartphone": 50, "without_smartphone": 50}
@@ -112,8 +138,14 @@ def test_coverage_counts_every_household_once():
 
 
 def test_forwarding_reaches_a_share_of_those_who_never_read():
-    group = {"read_delay": "10m", "never_read_share": 0.5, "post_time": "0s",
-             "confirm_within": "1h", "forwarded_share": 0.4, "forward_delay": "30m"}
+    group = {
+        "read_delay": "10m",
+        "never_read_share": 0.5,
+        "post_time": "0s",
+        "confirm_within": "1h",
+        "forwarded_share": 0.4,
+        "forward_delay": "30m",
+    }
     data = _warning_scenario(households=4000, buildings=40, group=group)
     trace = simulate_replication(build(data), 0)
     batch = next(b for b in trace.warnings if b.method == "group_message")
@@ -135,19 +167,31 @@ def test_forwarding_reaches_a_share_of_those_who_never_read():
 def _area_scenario(area, *, leaders=False):
     """Two communities of 4 grid cells and 8 buildings; grid workers (or building leaders)
     knock on every door of their own cell (or building) in one minute each."""
-    knocking = {"time_per_household": "1m", "walk_between_buildings": "0s",
-                "nobody_home": 0.0, "cohorts": "all"}
+    knocking = {
+        "time_per_household": "1m",
+        "walk_between_buildings": "0s",
+        "nobody_home": 0.0,
+        "cohorts": "all",
+    }
     data = _warning_scenario(households=80, buildings=8, grid_cells=4, knocking=knocking)
     township = data["places"]["townships"][0]
-    township["communities"].append({**township["communities"][0], "id": "c2",
-                                    "name": "Community c2"})
+    township["communities"].append(
+        {**township["communities"][0], "id": "c2", "name": "Community c2"}
+    )
     if leaders:
         role(data, "grid_worker").pop("warns_households")
-        data["roles"].append({"id": "building_leader", "name": "building leader",
-                              "level": "building", "decision_time": "1m",
-                              "warns_households": {"door_knocking": knocking}})
+        data["roles"].append(
+            {
+                "id": "building_leader",
+                "name": "building leader",
+                "level": "building",
+                "decision_time": "1m",
+                "warns_households": {"door_knocking": knocking},
+            }
+        )
         data["command"]["links"].append(
-            {"from": "building_leader", "to": "grid_worker", "channel": "phone"})
+            {"from": "building_leader", "to": "grid_worker", "channel": "phone"}
+        )
     plan(data)["warn"] = {"area": area, "coverage": 0.9}
     return data
 
@@ -157,14 +201,14 @@ def test_a_list_of_communities_warns_exactly_those_communities():
     coverage = warning_coverage(trace, "flood")
     assert coverage.households == {"smartphone": 40, "without_smartphone": 40}
     assert {b.community for b in trace.warnings} == {"c2"}
-    both = warning_coverage(simulate_replication(build(_area_scenario(["c1", "c2"])), 0),
-                            "flood")
+    both = warning_coverage(simulate_replication(build(_area_scenario(["c1", "c2"])), 0), "flood")
     assert both.households == {"smartphone": 80, "without_smartphone": 80}
 
 
 def test_grid_cells_warn_only_their_households_and_only_their_grid_workers_are_called():
     trace = simulate_replication(
-        build(_area_scenario([{"community": "c1", "grid_cells": [2, 4]}])), 0)
+        build(_area_scenario([{"community": "c1", "grid_cells": [2, 4]}])), 0
+    )
     coverage = warning_coverage(trace, "flood")
     # Cells 2 and 4 of 4 hold half of each cohort's list: 20 + 20 of 40 each.
     assert coverage.households == {"smartphone": 20, "without_smartphone": 20}
@@ -172,13 +216,18 @@ def test_grid_cells_warn_only_their_households_and_only_their_grid_workers_are_c
     knockers = {b.warner for b in trace.warnings}
     assert knockers == {"grid_worker@c1/grid2", "grid_worker@c1/grid4"}
     starts = sorted({(b.cohort, b.start) for b in trace.warnings})
-    assert starts == [("smartphone", 10), ("smartphone", 30),
-                      ("without_smartphone", 10), ("without_smartphone", 30)]
+    assert starts == [
+        ("smartphone", 10),
+        ("smartphone", 30),
+        ("without_smartphone", 10),
+        ("without_smartphone", 30),
+    ]
 
 
 def test_single_buildings_are_warned_by_their_own_building_leader():
     trace = simulate_replication(
-        build(_area_scenario([{"community": "c1", "buildings": [3]}], leaders=True)), 0)
+        build(_area_scenario([{"community": "c1", "buildings": [3]}], leaders=True)), 0
+    )
     coverage = warning_coverage(trace, "flood")
     assert coverage.households == {"smartphone": 5, "without_smartphone": 5}
     assert coverage.reached == coverage.households
@@ -188,8 +237,11 @@ def test_single_buildings_are_warned_by_their_own_building_leader():
 
 
 def test_more_building_leaders_never_make_t90_later():
-    knocking = {"time_per_household": {"lognormal": {"median": "3m", "p90": "6m"}},
-                "walk_between_buildings": "1m", "nobody_home": 0.0}
+    knocking = {
+        "time_per_household": {"lognormal": {"median": "3m", "p90": "6m"}},
+        "walk_between_buildings": "1m",
+        "nobody_home": 0.0,
+    }
     base = _area_scenario("incident_community", leaders=True)
     role(base, "building_leader")["warns_households"] = {"door_knocking": knocking}
     base["places"]["townships"][0]["communities"][0]["share_without_smartphone"] = 1.0
