@@ -32,16 +32,20 @@ class Outage(Model):
     start_after: Duration = "0m"
     """From the scenario's start."""
     duration: PositiveDuration
+    """How long the channel stays down."""
     communities: list[Identifier] = []
     """Communities whose people cannot use the channel meanwhile; empty means everywhere."""
 
 
 class _ChannelBase(Model):
     id: Identifier
+    """Id that links, fallbacks and warnings use to name the channel."""
     name: str | None = None
+    """A readable name for the channel (optional)."""
     failure_probability: Probability = 0.0
     """Chance that one attempt fails outright on this channel (network down, line dead)."""
     outages: list[Outage] = []
+    """Times the channel goes down during the incident, e.g. a flooded base station."""
 
 
 class PhoneChannel(_ChannelBase):
@@ -53,6 +57,7 @@ class PhoneChannel(_ChannelBase):
     """
 
     kind: Literal["phone"]
+    """Written ``kind: phone``."""
     answer_probability: DayNightProbability = 0.85
     """Chance that an attempt is answered by an on-duty person, by day and by night."""
     ring_time: DurationDistribution = "15s"
@@ -73,25 +78,36 @@ class RadioChannel(_ChannelBase):
     """Two-way radio: no dialling, answered when the receiver has the set on (on duty)."""
 
     kind: Literal["radio"]
+    """Written ``kind: radio``."""
     answer_probability: DayNightProbability = 0.95
+    """Chance that a call is answered by an on-duty person, by day and by night
+    (a planning assumption: the set is on while on duty)."""
     retry_interval: Duration = "1m"
+    """Pause between attempts."""
     max_attempts: int = Field(default=5, ge=1, le=100)
+    """Attempts before the caller falls back to another channel."""
     talk_time: DurationDistribution = "30s"
+    """Length of the exchange once answered."""
     no_answer_timeout: PositiveDuration = "20s"
+    """How long the caller keeps calling before giving up the attempt."""
     hold_patience: PositiveDuration = "2m"
+    """How long a caller waits when the receiver is busy on another call."""
 
 
 class InPersonChannel(_ChannelBase):
     """Face to face, for people sitting together (the joint duty room)."""
 
     kind: Literal["in_person"]
+    """Written ``kind: in_person``."""
     talk_time: DurationDistribution = "1m"
+    """Length of the conversation."""
 
 
 class GroupMessageChannel(_ChannelBase):
     """A WeChat-style group: one post, read by each member after a delay, never by some."""
 
     kind: Literal["group_message"]
+    """Written ``kind: group_message``."""
     post_time: DurationDistribution = "30s"
     """Time the sender spends writing the post."""
     read_delay: DayNightDistribution = {"lognormal": {"median": "5m", "p90": "30m"}}
@@ -111,10 +127,15 @@ class SmsChannel(_ChannelBase):
     """Text message: delivered within seconds, read after a delay."""
 
     kind: Literal["sms"]
+    """Written ``kind: sms``."""
     post_time: DurationDistribution = "30s"
+    """Time the sender spends writing the message."""
     read_delay: DayNightDistribution = {"lognormal": {"median": "3m", "p90": "20m"}}
+    """Delay from sending to the recipient reading it."""
     never_read_share: Share = 0.05
+    """Share of recipients who never read the message."""
     confirm_within: PositiveDuration = "20m"
+    """If no reply by then, the sender treats the message as failed and falls back."""
 
 
 class PlatformChannel(_ChannelBase):
@@ -122,7 +143,9 @@ class PlatformChannel(_ChannelBase):
     in the Hangzhou Yuhang grassroots-governance case study)."""
 
     kind: Literal["platform"]
+    """Written ``kind: platform``."""
     post_time: DurationDistribution = "10s"
+    """Time the sender spends writing the push."""
     read_delay: DayNightDistribution = {"lognormal": {"median": "1m", "p90": "5m"}}
     """Delay from push to acknowledgement by a recipient who uses the platform."""
     adoption_share: Share = 0.9

@@ -28,13 +28,16 @@ class Link(Model):
     target: Identifier = Field(alias="to")
     """Role reported to."""
     channel: Identifier
+    """Channel used on the link, for reports up and instructions down."""
 
 
 class Department(Model):
     """A functional department (police, fire, health, ...) with its own vertical chain."""
 
     id: Identifier
+    """Id that plans use to order the department."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     chain: list[Identifier] = Field(min_length=1)
     """Roles of the department's chain, top first; the last is the unit that acts locally."""
     answers_to: Identifier
@@ -51,6 +54,7 @@ class Whistle(Model):
     by: Identifier
     """Role that blows the whistle (usually the community secretary)."""
     channel: Identifier
+    """Channel the whistle reaches each department's local unit on."""
 
 
 class JointCentre(Model):
@@ -75,9 +79,16 @@ class Command(Model):
     """Who reports to whom, and how department orders are routed."""
 
     mode: CommandModeName
+    """How department orders are routed: ``siloed_relay`` (up the government chain and
+    down each department's own chain), ``whistle_and_report`` (the community summons the
+    departments' local units directly) or ``joint_command_centre`` (department liaisons on
+    joint duty receive the order at once)."""
     links: list[Link] = Field(min_length=1)
+    """The reports-to links of the whole organisation."""
     whistle: Whistle | None = None
+    """The whistle; needed in ``whistle_and_report`` mode."""
     joint_centre: JointCentre | None = None
+    """The joint command centre; needed in ``joint_command_centre`` mode."""
 
     @model_validator(mode="after")
     def _mode_settings_present(self) -> Command:

@@ -60,7 +60,9 @@ class HouseholdWarning(Model):
     """A group-message, SMS or platform channel used to post the warning to the area's
     smartphone users (each reads it after the channel's read delay, or never)."""
     loudspeaker: Loudspeaker | None = None
+    """A loudspeaker round through the area's buildings; left out, none."""
     door_knocking: DoorKnocking | None = None
+    """Door knocking through the area's households; left out, none."""
 
 
 class Authority(Model):
@@ -79,8 +81,11 @@ class Role(Model):
     """
 
     id: Identifier
+    """Id that links, departments, plans, teams and depots use to name the role."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     level: Level
+    """Level the role sits at; it has one post per place of that level."""
     staff: int = Field(default=1, ge=1, le=10_000)
     """People per post; they share the post's calls (a duty desk with several lines)."""
     per_1000_residents: float | None = Field(default=None, gt=0, le=1000)
@@ -91,6 +96,7 @@ class Role(Model):
     """At the start of each shift, time the outgoing and incoming staff spend handing over;
     the post takes no calls meanwhile (only with shifts)."""
     off_duty: OffDuty = OffDuty()
+    """How people in this role behave when called outside their shifts."""
     decision_time: DayNightDistribution = {"lognormal": {"median": "2m", "p90": "8m"}}
     """Time to decide what to do with a message before acting on it."""
     when_busy: Literal["queue", "call_back"] = "queue"
@@ -98,6 +104,7 @@ class Role(Model):
     fallback: list[Identifier] = []
     """Channels this person tries, in order, when a link's own channel fails."""
     authority: Authority = Authority()
+    """What the role may do on its own authority (the plans it may activate)."""
     warns_households: HouseholdWarning | None = None
     """How this role warns households when a warning reaches it (None: passes it on only)."""
 
