@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Identifier, Model, Probability, Share
+from .base import Identifier, Model, Probability, Share, as_written
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -29,7 +29,7 @@ class Outage(Model):
 
     probability: Probability = 1.0
     """Chance that the outage happens at all in a replication."""
-    start_after: Duration = "0m"
+    start_after: Duration = as_written("0m")
     """From the scenario's start."""
     duration: PositiveDuration
     """How long the channel stays down."""
@@ -58,19 +58,19 @@ class PhoneChannel(_ChannelBase):
 
     kind: Literal["phone"]
     """Written ``kind: phone``."""
-    answer_probability: DayNightProbability = 0.85
+    answer_probability: DayNightProbability = as_written(0.85)
     """Chance that an attempt is answered by an on-duty person, by day and by night."""
-    ring_time: DurationDistribution = "15s"
+    ring_time: DurationDistribution = as_written("15s")
     """Time from dialling to pick-up when the call is answered."""
-    no_answer_timeout: PositiveDuration = "30s"
+    no_answer_timeout: PositiveDuration = as_written("30s")
     """How long the caller lets it ring before giving up the attempt."""
-    retry_interval: Duration = "2m"
+    retry_interval: Duration = as_written("2m")
     """Pause between attempts."""
     max_attempts: int = Field(default=3, ge=1, le=100)
     """Attempts before the caller falls back to another channel."""
-    talk_time: DurationDistribution = {"lognormal": {"median": "1m30s", "p90": "4m"}}
+    talk_time: DurationDistribution = as_written({"lognormal": {"median": "1m30s", "p90": "4m"}})
     """Length of the conversation once answered."""
-    hold_patience: PositiveDuration = "3m"
+    hold_patience: PositiveDuration = as_written("3m")
     """How long a caller stays on hold when the callee is on another call."""
 
 
@@ -79,18 +79,18 @@ class RadioChannel(_ChannelBase):
 
     kind: Literal["radio"]
     """Written ``kind: radio``."""
-    answer_probability: DayNightProbability = 0.95
+    answer_probability: DayNightProbability = as_written(0.95)
     """Chance that a call is answered by an on-duty person, by day and by night
     (a planning assumption: the set is on while on duty)."""
-    retry_interval: Duration = "1m"
+    retry_interval: Duration = as_written("1m")
     """Pause between attempts."""
     max_attempts: int = Field(default=5, ge=1, le=100)
     """Attempts before the caller falls back to another channel."""
-    talk_time: DurationDistribution = "30s"
+    talk_time: DurationDistribution = as_written("30s")
     """Length of the exchange once answered."""
-    no_answer_timeout: PositiveDuration = "20s"
+    no_answer_timeout: PositiveDuration = as_written("20s")
     """How long the caller keeps calling before giving up the attempt."""
-    hold_patience: PositiveDuration = "2m"
+    hold_patience: PositiveDuration = as_written("2m")
     """How long a caller waits when the receiver is busy on another call."""
 
 
@@ -99,7 +99,7 @@ class InPersonChannel(_ChannelBase):
 
     kind: Literal["in_person"]
     """Written ``kind: in_person``."""
-    talk_time: DurationDistribution = "1m"
+    talk_time: DurationDistribution = as_written("1m")
     """Length of the conversation."""
 
 
@@ -108,18 +108,18 @@ class GroupMessageChannel(_ChannelBase):
 
     kind: Literal["group_message"]
     """Written ``kind: group_message``."""
-    post_time: DurationDistribution = "30s"
+    post_time: DurationDistribution = as_written("30s")
     """Time the sender spends writing the post."""
-    read_delay: DayNightDistribution = {"lognormal": {"median": "5m", "p90": "30m"}}
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "5m", "p90": "30m"}})
     """Delay from posting to a member reading it."""
     never_read_share: Share = 0.1
     """Share of members who never read the post."""
-    confirm_within: PositiveDuration = "30m"
+    confirm_within: PositiveDuration = as_written("30m")
     """If no reply by then, the sender treats the message as failed and falls back."""
     forwarded_share: Share = 0.0
     """Of the households that never read a warning posted here, the share that hear it anyway
     because a member who read it forwards it or tells them (a neighbour, a relative's group)."""
-    forward_delay: DurationDistribution = {"lognormal": {"median": "30m", "p90": "2h"}}
+    forward_delay: DurationDistribution = as_written({"lognormal": {"median": "30m", "p90": "2h"}})
     """From a reader reading the warning to the household it was forwarded to hearing it."""
 
 
@@ -128,13 +128,13 @@ class SmsChannel(_ChannelBase):
 
     kind: Literal["sms"]
     """Written ``kind: sms``."""
-    post_time: DurationDistribution = "30s"
+    post_time: DurationDistribution = as_written("30s")
     """Time the sender spends writing the message."""
-    read_delay: DayNightDistribution = {"lognormal": {"median": "3m", "p90": "20m"}}
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "3m", "p90": "20m"}})
     """Delay from sending to the recipient reading it."""
     never_read_share: Share = 0.05
     """Share of recipients who never read the message."""
-    confirm_within: PositiveDuration = "20m"
+    confirm_within: PositiveDuration = as_written("20m")
     """If no reply by then, the sender treats the message as failed and falls back."""
 
 
@@ -144,13 +144,13 @@ class PlatformChannel(_ChannelBase):
 
     kind: Literal["platform"]
     """Written ``kind: platform``."""
-    post_time: DurationDistribution = "10s"
+    post_time: DurationDistribution = as_written("10s")
     """Time the sender spends writing the push."""
-    read_delay: DayNightDistribution = {"lognormal": {"median": "1m", "p90": "5m"}}
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "1m", "p90": "5m"}})
     """Delay from push to acknowledgement by a recipient who uses the platform."""
     adoption_share: Share = 0.9
     """Share of recipients who use the platform at all."""
-    confirm_within: PositiveDuration = "10m"
+    confirm_within: PositiveDuration = as_written("10m")
     """Unacknowledged pushes are followed up on the fallback channel after this."""
 
     @property

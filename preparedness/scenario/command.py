@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Identifier, Model
+from .base import Identifier, Model, as_written
 from .distributions import DayNightDistribution, DurationDistribution
 
 __all__ = [
@@ -44,7 +44,9 @@ class Department(Model):
     """Government role whose instruction the chain's top obeys (siloed relay goes through it)."""
     channel: Identifier
     """Channel used along the department's own chain and from ``answers_to``."""
-    report_in_time: DurationDistribution = {"pert": {"min": "10m", "mode": "20m", "max": "1h"}}
+    report_in_time: DurationDistribution = as_written(
+        {"pert": {"min": "10m", "mode": "20m", "max": "1h"}}
+    )
     """From the local unit being ordered to reporting in at the scene."""
 
 
@@ -64,11 +66,11 @@ class JointCentre(Model):
     commanded_by: Identifier
     """Role that runs the centre: when it has the report the centre convenes, and its orders
     reach every department liaison at once."""
-    activation_time: DayNightDistribution = {"day": "10m", "night": "40m"}
+    activation_time: DayNightDistribution = as_written({"day": "10m", "night": "40m"})
     """Time to convene the centre once its commanding post has the report (longer at night)."""
     liaison_channel: Identifier
     """Channel a liaison uses to instruct their department's local unit."""
-    liaison_decision_time: DayNightDistribution = "1m"
+    liaison_decision_time: DayNightDistribution = as_written("1m")
     """Time a liaison takes to pass an order on to their own unit."""
 
 

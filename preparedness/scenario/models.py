@@ -26,6 +26,7 @@ from .base import (  # noqa: F401 - re-exported
     Severity,
     Share,
     Shift,
+    as_written,
 )
 from .changes import (  # noqa: F401 - re-exported
     CHANGE_KINDS,
@@ -99,7 +100,7 @@ class Scenario(Model):
     """Wall-clock start, with time zone (e.g. 2026-07-14T02:10:00+08:00): night matters."""
     seed: int = Field(default=1, ge=0, le=2**63 - 1)
     """Root seed: one seed decides every draw of an experiment."""
-    horizon: PositiveDuration = "24h"
+    horizon: PositiveDuration = as_written("24h")
     """Every replication stops here; milestones not reached by then count as not reached."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Default number of replications."""

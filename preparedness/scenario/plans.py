@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share
+from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share, as_written
 from .distributions import DurationDistribution
 from .durations import Duration, PositiveDuration
 from .resources import Affected, RoadCut, SupplyRule, TeamRule
@@ -117,13 +117,15 @@ class Incident(Model):
     chooses the plan."""
     level: Severity | None = None
     """I-IV; social-security events carry no level (Emergency Response Law, Art. 3)."""
-    start_after: Duration = "0m"
+    start_after: Duration = as_written("0m")
     """Time from the scenario start to the incident."""
     community: Identifier
     """Community where the incident happens."""
     detected_by: Identifier
     """Role that notices the incident first and starts the report."""
-    detection_delay: DurationDistribution = {"lognormal": {"median": "5m", "p90": "20m"}}
+    detection_delay: DurationDistribution = as_written(
+        {"lognormal": {"median": "5m", "p90": "20m"}}
+    )
     """From the incident's start to ``detected_by`` noticing it and starting the
     report."""
     plan: Identifier | None = None

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import Identifier, Level, Model, Probability, Share, Shift
+from .base import Identifier, Level, Model, Probability, Share, Shift, as_written
 from .distributions import DayNightDistribution, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -26,7 +26,9 @@ class OffDuty(Model):
 
     answer_factor: Probability = 0.6
     """Multiplies the channel's answer probability (phone on silent, asleep)."""
-    response_delay: DurationDistribution = {"lognormal": {"median": "10m", "p90": "30m"}}
+    response_delay: DurationDistribution = as_written(
+        {"lognormal": {"median": "10m", "p90": "30m"}}
+    )
     """Extra time before acting (getting dressed, getting to the office)."""
 
 
@@ -34,9 +36,11 @@ class DoorKnocking(Model):
     """Going door to door through a list of households, one at a time (敲门行动, as in Beijing's
     community COVID-19 mobilisation)."""
 
-    time_per_household: DurationDistribution = {"lognormal": {"median": "2m", "p90": "5m"}}
+    time_per_household: DurationDistribution = as_written(
+        {"lognormal": {"median": "2m", "p90": "5m"}}
+    )
     """Knocking, explaining and checking that the household understood."""
-    walk_between_buildings: DurationDistribution = "2m"
+    walk_between_buildings: DurationDistribution = as_written("2m")
     """Walking to the next building (or up the next stairwell)."""
     nobody_home: Share = 0.1
     """Share of knocks nobody answers; those households are not warned by this knock."""
@@ -47,7 +51,7 @@ class DoorKnocking(Model):
 class Loudspeaker(Model):
     """A loudspeaker or broadcast vehicle driving past the area's buildings in turn."""
 
-    time_per_building: PositiveDuration = "1m"
+    time_per_building: PositiveDuration = as_written("1m")
     """Driving from one building (or lane) to the next while broadcasting."""
     heard_share: Share = 0.6
     """Share of households that hear and understand the broadcast."""
@@ -92,12 +96,12 @@ class Role(Model):
     """Only at grid level: staff each community's post by this many people per 1,000 residents."""
     on_duty: Literal["always"] | list[Shift] = "always"
     """'always' (24-hour duty) or the daily shifts during which the post is staffed."""
-    handover: Duration = "0m"
+    handover: Duration = as_written("0m")
     """At the start of each shift, time the outgoing and incoming staff spend handing over;
     the post takes no calls meanwhile (only with shifts)."""
     off_duty: OffDuty = OffDuty()
     """How people in this role behave when called outside their shifts."""
-    decision_time: DayNightDistribution = {"lognormal": {"median": "2m", "p90": "8m"}}
+    decision_time: DayNightDistribution = as_written({"lognormal": {"median": "2m", "p90": "8m"}})
     """Time to decide what to do with a message before acting on it."""
     when_busy: Literal["queue", "call_back"] = "queue"
     """Callers who find the post busy hold ('queue') or get a busy tone and retry later."""
