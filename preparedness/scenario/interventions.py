@@ -20,10 +20,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from .crosscheck import cross_check
 from .diagnostics import (
@@ -150,8 +151,10 @@ def load_variants(
             raise ScenarioError(
                 diagnostics_from_validation_error(error, extra.file, extra.root)
             ) from None
+        # Validated above, so the data is a mapping with an ``interventions`` list.
+        raw_interventions = cast(dict[str, list[Any]], data)["interventions"]
         for i, (intervention, raw) in enumerate(
-            zip(parsed.interventions, data["interventions"], strict=True)
+            zip(parsed.interventions, raw_interventions, strict=True)
         ):
             sources.append(InterventionSource(intervention, raw, extra.file, extra.root,
                                               ("interventions", i)))
@@ -244,7 +247,8 @@ def apply(document: YamlDocument, source: InterventionSource,
     A road graph read from a GraphML file by the loader is carried over from ``base`` as
     inline roads, so the file is read once and every variant drives the same roads.
     """
-    data = {k: v for k, v in document.data.items()
+    written = cast(dict[str, Any], document.data)  # a mapping: the document loaded
+    data = {k: v for k, v in written.items()
             if k != "interventions" and not str(k).startswith(EXTENSION_PREFIX)}
     travel = data.get("travel")
     if base is not None and isinstance(travel, dict) and base.travel.road_graph is not None:
@@ -275,13 +279,13 @@ def _validate(draft: _Draft, source: InterventionSource) -> Scenario:
             problems.append((tuple(item["loc"]), _pydantic_message(error, item)))
     if scenario is not None:
         problems.extend(cross_check(scenario))
-    if not problems:
+    if scenario is not None and not problems:
         return scenario
     raise ScenarioError([_locate_problem(draft, source, loc, message)
                          for loc, message in problems])
 
 
-def _pydantic_message(error: ValidationError, item: dict) -> str:
+def _pydantic_message(error: ValidationError, item: ErrorDetails) -> str:
     """pydantic's error in the loader's own plain words (one error rebuilt on its own)."""
     try:
         single = ValidationError.from_exception_data(error.title, [item])  # type: ignore[list-item]
@@ -435,7 +439,10 @@ def _resolve(data: Any, text: str) -> Iterator[Any]:
     node = data
     parts = text.split(".")
     for n, part in enumerate(parts):
-        name, brackets = _SEGMENT.fullmatch(part).groups()  # the schema pattern guarantees it
+        match = _SEGMENT.fullmatch(part)
+        if match is None:  # the schema's pattern for ``path`` already refuses this
+            raise _Problem(("path",), f"'{part}' is not a key or a key with [...] after it")
+        name, brackets = match.groups()
         last = n == len(parts) - 1 and not brackets
         if not isinstance(node, dict) or (name not in node and not last):
             raise _Problem(("path",), f"'{name}' is not in the scenario at this point of the path")
