@@ -73,7 +73,12 @@ class Level(str, Enum):
 
 
 _LEVEL_ORDER = [
-    Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city
+    Level.building,
+    Level.grid,
+    Level.community,
+    Level.township,
+    Level.district,
+    Level.city,
 ]
 
 
@@ -111,8 +116,6 @@ class Shift(Model):
     """Clock time the shift begins."""
     end: ClockTime = Field(alias="to")
     """Clock time the shift ends; earlier than ``from`` means the next day."""
-
-
 
 
 class Location(Model):

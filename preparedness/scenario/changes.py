@@ -106,7 +106,8 @@ class SetChange(Model):
     """Last resort: set one field by its path, e.g. ``roles[grid_worker].staff``."""
 
     path: str = Field(
-        min_length=1, max_length=300,
+        min_length=1,
+        max_length=300,
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_\-]+\])*"
         r"(\.[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_\-]+\])*)*$",
     )
@@ -115,8 +116,15 @@ class SetChange(Model):
     """The new value, written as in a scenario file; the result is validated again."""
 
 
-CHANGE_KINDS = ("command_mode", "link_channel", "staff", "duty_hours", "add_channel",
-                "add_platform", "set")
+CHANGE_KINDS = (
+    "command_mode",
+    "link_channel",
+    "staff",
+    "duty_hours",
+    "add_channel",
+    "add_platform",
+    "set",
+)
 
 
 class Change(Model):
@@ -163,4 +171,3 @@ class Intervention(Model):
     """What the intervention means, in free text."""
     changes: list[Change] = Field(min_length=1)
     """The changes, applied in order to the scenario as written."""
-

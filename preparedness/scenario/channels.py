@@ -159,11 +159,14 @@ class PlatformChannel(_ChannelBase):
 
 
 Channel = Annotated[
-    PhoneChannel | RadioChannel | InPersonChannel | GroupMessageChannel | SmsChannel
+    PhoneChannel
+    | RadioChannel
+    | InPersonChannel
+    | GroupMessageChannel
+    | SmsChannel
     | PlatformChannel,
     Field(discriminator="kind"),
 ]
 
 
 SYNCHRONOUS_KINDS = ("phone", "radio", "in_person")
-

@@ -175,16 +175,21 @@ def check_warning_areas(s: Scenario) -> Iterator[Problem]:
             name = part if isinstance(part, str) else part.community
             community = communities.get(name)
             if community is None:
-                yield (loc if isinstance(part, str) else (*loc, "community"),
-                       f"no community '{name}'{did_you_mean(name, set(communities))}")
+                yield (
+                    loc if isinstance(part, str) else (*loc, "community"),
+                    f"no community '{name}'{did_you_mean(name, set(communities))}",
+                )
                 continue
             if isinstance(part, str):
                 continue
-            for field, count in (("grid_cells", community.grid_cells),
-                                 ("buildings", community.buildings)):
+            for field, count in (
+                ("grid_cells", community.grid_cells),
+                ("buildings", community.buildings),
+            ):
                 for k, number in enumerate(getattr(part, field) or []):
                     if number > count:
-                        yield ((*loc, field, k),
-                               f"{community.id} has {count} {field.replace('_', ' ')}; "
-                               f"there is no number {number}")
-
+                        yield (
+                            (*loc, field, k),
+                            f"{community.id} has {count} {field.replace('_', ' ')}; "
+                            f"there is no number {number}",
+                        )

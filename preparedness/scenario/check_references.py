@@ -123,9 +123,7 @@ def check_references(s: Scenario) -> Iterator[Problem]:
         for j, ch in enumerate(role.fallback):
             yield from _need(ch, channels, "channel", ("roles", i, "fallback", j))
         for j, plan_id in enumerate(role.authority.activate_plans):
-            yield from _need(
-                plan_id, plans, "plan", ("roles", i, "authority", "activate_plans", j)
-            )
+            yield from _need(plan_id, plans, "plan", ("roles", i, "authority", "activate_plans", j))
     for i, dept in enumerate(s.departments):
         for j, role_id in enumerate(dept.chain):
             yield from _need(role_id, roles, "role", ("departments", i, "chain", j))
@@ -216,4 +214,3 @@ def check_resource_references(s: Scenario) -> Iterator[Problem]:
         yield from _need(depot.supplied_by, depots, "depot", ("depots", i, "supplied_by"))
         for j, lot in enumerate(depot.stock):
             yield from _need(lot.item, items, "item", ("depots", i, "stock", j, "item"))
-

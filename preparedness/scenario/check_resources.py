@@ -242,4 +242,3 @@ def _top(network: SupplyNetwork, point: str) -> str:
     while (up := network.parent.get(seen[-1])) is not None and up not in seen:
         seen.append(up)
     return seen[-1]
-

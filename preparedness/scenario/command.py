@@ -99,4 +99,3 @@ class Command(Model):
         if self.mode == "joint_command_centre" and self.joint_centre is None:
             raise ValueError("command mode 'joint_command_centre' needs a 'joint_centre:' block")
         return self
-

@@ -47,9 +47,7 @@ class Community(Model):
     def _households_fit(cls, households: int, info: ValidationInfo) -> int:
         population = info.data.get("population")
         if population is not None and households > population:
-            raise ValueError(
-                f"households ({households}) cannot exceed population ({population})"
-            )
+            raise ValueError(f"households ({households}) cannot exceed population ({population})")
         return households
 
 
@@ -82,4 +80,3 @@ class Places(Model):
     """The district above the townships."""
     townships: list[Township] = Field(min_length=1)
     """The townships or sub-districts, each with its communities."""
-

@@ -50,10 +50,12 @@ class AreaPart(Model):
     community: Identifier
     """Community of which a part is warned."""
     grid_cells: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
-        default=None, min_length=1)
+        default=None, min_length=1
+    )
     """Grid cells by number (1 is the first), or left out for the whole community."""
     buildings: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
-        default=None, min_length=1)
+        default=None, min_length=1
+    )
     """Buildings by number (1 is the first), or left out for the whole community."""
 
     @model_validator(mode="after")
@@ -151,4 +153,3 @@ class Incident(Model):
         if self.category is not Category.social_security and self.level is None:
             raise ValueError("this incident needs a 'level' (I, II, III or IV)")
         return self
-

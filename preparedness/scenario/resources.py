@@ -186,7 +186,10 @@ class TeamRule(Model):
 STANDARDS: dict[str, tuple[float, str, str]] = {
     "sphere_water": (15.0, "L", "Sphere Handbook, water supply standard 1: 15 L/person/day"),
     "sphere_drinking_water": (
-        3.0, "L", "Sphere 2011: drinking and food 2.5-3 L/person/day (upper figure)"),
+        3.0,
+        "L",
+        "Sphere 2011: drinking and food 2.5-3 L/person/day (upper figure)",
+    ),
     "fema_water": (3.8, "L", "FEMA/Ready.gov: 1 gallon (3.8 L) per person per day"),
     "sphere_food": (2100.0, "kcal", "Sphere food-transfer standard 1: 2,100 kcal/person/day"),
 }
@@ -289,16 +292,15 @@ class SupplyRule(Model):
     @model_validator(mode="after")
     def _one_rule(self) -> SupplyRule:
         given = [
-            name for name in ("per_person_per_day", "per_responder_per_shift", "per_task_unit")
+            name
+            for name in ("per_person_per_day", "per_responder_per_shift", "per_task_unit")
             if getattr(self, name) is not None
         ]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of per_person_per_day, per_responder_per_shift, per_task_unit"
             )
-        if isinstance(self.per_person_per_day, float) and not (
-            0 < self.per_person_per_day <= 1e6
-        ):
+        if isinstance(self.per_person_per_day, float) and not (0 < self.per_person_per_day <= 1e6):
             raise ValueError("per_person_per_day must be more than 0 and at most 1000000")
         return self
 
@@ -331,6 +333,19 @@ class Affected(Model):
 
 
 __all__ = [
-    "Affected", "Content", "Depot", "Item", "Lot", "MobilisationLevel", "Road", "RoadCut",
-    "STANDARDS", "SupplyRule", "Task", "Team", "TeamKind", "TeamRule", "Travel",
+    "Affected",
+    "Content",
+    "Depot",
+    "Item",
+    "Lot",
+    "MobilisationLevel",
+    "Road",
+    "RoadCut",
+    "STANDARDS",
+    "SupplyRule",
+    "Task",
+    "Team",
+    "TeamKind",
+    "TeamRule",
+    "Travel",
 ]

@@ -119,4 +119,3 @@ class Role(Model):
         if ratio is not None and level is not None and level is not Level.grid:
             raise ValueError("per_1000_residents is only allowed for roles at grid level")
         return ratio
-

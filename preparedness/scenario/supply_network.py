@@ -44,8 +44,11 @@ class SupplyNetwork:
         up = self.parent.get(point)
         if up is None:
             return []
-        return [p for p in self.children[up] if p != point and self.depot[p] is not None
-                and self.level[p] == "community"]
+        return [
+            p
+            for p in self.children[up]
+            if p != point and self.depot[p] is not None and self.level[p] == "community"
+        ]
 
 
 def supply_network(scenario: Scenario) -> SupplyNetwork:
@@ -89,8 +92,11 @@ def _build(scenario: Scenario) -> SupplyNetwork:
     for d in scenario.depots:
         township_id = township_of.get(d.place) if d.level == "community" else d.place
         parent[d.id] = (
-            d.supplied_by if d.supplied_by is not None
-            else default_parent(d.level, township_id) if d.level != "district" else None
+            d.supplied_by
+            if d.supplied_by is not None
+            else default_parent(d.level, township_id)
+            if d.level != "district"
+            else None
         )
         depot[d.id] = d.id
         place[d.id] = d.id
