@@ -31,7 +31,7 @@ from .world import Places, Post, World, post_level_unit
 Contact = tuple[Post, str, int]
 #: Builds the callback that starts the receiver's handling (``incidents.deliver``).
 Deliver = Callable[..., OnDelivered]
-#: A way of working a list; returns the contacts given up on, with the last event of each.
+#: A way of working a list; returns the contacts given up on, with the CONTACT_UNREACHED event.
 Policy = Callable[..., Generator[simpy.Event, object, list[tuple[Post, str, int]]]]
 
 
@@ -110,17 +110,7 @@ def act_on_callout(
     while contacts:
         unreached = yield from policy(world, state, caller, contacts, deliver)
         contacts = []
-        for contact, channel, last in unreached:
-            given_up = world.trace.emit(
-                world.env.now,
-                EventKind.CONTACT_UNREACHED,
-                state.incident.id,
-                caller.id,
-                contact.id,
-                last,
-                channel,
-                "callout",
-            )
+        for contact, channel, given_up in unreached:
             if rules.unreached != "skip_level":
                 continue
             if rules.backup is not None:
@@ -168,6 +158,21 @@ def _lost(world: World) -> int:
     return last
 
 
+def _give_up(world: World, state, caller: Post, contact: Post, channel: str, last: int):
+    """Record that ``caller`` gave up on ``contact``; returns (contact, channel, event id)."""
+    given_up = world.trace.emit(
+        world.env.now,
+        EventKind.CONTACT_UNREACHED,
+        state.incident.id,
+        caller.id,
+        contact.id,
+        last,
+        channel,
+        "callout",
+    )
+    return contact, channel, given_up
+
+
 def wait_and_redial(world: World, state, caller: Post, contacts: list[Contact], deliver):
     """Each contact in turn, redialled after the retry interval until the attempts run out."""
     unreached = []
@@ -186,7 +191,7 @@ def wait_and_redial(world: World, state, caller: Post, contacts: list[Contact], 
             "callout",
         )
         if not delivered:
-            unreached.append((contact, channel, _lost(world)))
+            unreached.append(_give_up(world, state, caller, contact, channel, _lost(world)))
     return unreached
 
 
@@ -221,7 +226,8 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
                     "callout",
                 )
                 if not delivered:
-                    unreached.append((contact, channel_id, _lost(world)))
+                    lost = _lost(world)
+                    unreached.append(_give_up(world, state, caller, contact, channel_id, lost))
                 continue
             if number > 1:
                 cause = trace.emit(
@@ -264,7 +270,7 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
             if delivered:
                 continue
             last = _lost(world)
-        unreached.append((contact, channel_id, last))
+        unreached.append(_give_up(world, state, caller, contact, channel_id, last))
     return unreached
 
 
