@@ -28,7 +28,8 @@ def _csv(header: list[str], rows) -> str:
 
 
 def replications_csv(scenario, replication_results) -> str:
-    """One row per replication, incident and milestone; empty minutes = not reached."""
+    """One row per replication, incident and milestone; empty minutes = not reached, and then
+    ``reason`` says why (``analysis/missed.py``: ``reason`` or ``reason:link-or-post``)."""
     from ..analysis.milestones import milestone_definitions
 
     definitions = {
@@ -44,10 +45,14 @@ def replications_csv(scenario, replication_results) -> str:
                     met = "" if definition.deadline is None else (
                         value is not None and value <= definition.deadline + 1e-9
                     )
+                    miss = result.missed.milestones.get(incident.id, {}).get(definition.id)
+                    reason = "" if miss is None else (
+                        f"{miss.reason}:{miss.where}" if miss.where else miss.reason)
                     yield [result.replication, incident.id, definition.id,
-                           "" if value is None else f"{value:.4f}", met]
+                           "" if value is None else f"{value:.4f}", met, reason]
 
-    return _csv(["replication", "incident", "milestone", "minutes", "deadline_met"], rows())
+    return _csv(["replication", "incident", "milestone", "minutes", "deadline_met", "reason"],
+                rows())
 
 
 def trace_csv(trace: Trace) -> str:
@@ -109,7 +114,11 @@ def variants_csv(experiments) -> str:
                     reached = result.milestones.get(incident.id, {})
                     for definition in milestone_definitions(scenario, incident):
                         value = reached.get(definition.id)
+                        met = "" if definition.deadline is None else (
+                            value is not None and value <= definition.deadline + 1e-9
+                        )
                         yield [name, result.replication, incident.id, definition.id,
-                               "" if value is None else f"{value:.4f}"]
+                               "" if value is None else f"{value:.4f}", met]
 
-    return _csv(["variant", "replication", "incident", "milestone", "minutes"], rows())
+    return _csv(["variant", "replication", "incident", "milestone", "minutes", "deadline_met"],
+                rows())
