@@ -49,8 +49,10 @@ __all__ = [
     "Summary",
     "BOOTSTRAP_T_RESAMPLES",
     "SKEW_LIMIT",
+    "PairedShareChange",
     "half_width",
     "mean_intervals",
+    "paired_share_change",
     "quantile_ci_ranks",
     "paired_difference",
     "replications_needed",
@@ -274,6 +276,79 @@ def share_with_ci(successes: int, n: int, confidence: float = 0.95) -> ShareEsti
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
     return ShareEstimate(p, (low, high))
+
+
+@dataclass(frozen=True)
+class PairedShareChange:
+    """How the share of runs with a yes (reached, met its deadline) changes, alt − base.
+
+    ``both``, ``only_alt``, ``only_base`` and ``neither`` count the replications by their
+    pair of outcomes; ``ci`` is Newcombe's hybrid score interval for a difference of paired
+    proportions (None when there were no replications).
+    """
+
+    n: int
+    base: int
+    alt: int
+    both: int
+    only_alt: int
+    only_base: int
+    neither: int
+    change: float | None
+    ci: Interval | None
+
+
+def paired_share_change(
+    base: Sequence[bool], alt: Sequence[bool], confidence: float = 0.95
+) -> PairedShareChange:
+    """Change in the share of yes outcomes between paired runs, with Newcombe's interval.
+
+    Method 10 of Newcombe (1998), "Improved confidence intervals for the difference between
+    binomial proportions based on paired data", *Statistics in Medicine* 17, 2635–2650: the
+    Wilson intervals (l1, u1) of the alternative's share p1 and (l2, u2) of the base's p2
+    are combined as
+
+        L = θ − √((p1 − l1)² − 2φ(p1 − l1)(u2 − p2) + (u2 − p2)²)
+        U = θ + √((p2 − l2)² − 2φ(p2 − l2)(u1 − p1) + (u1 − p1)²)
+
+    with θ = p1 − p2 and φ the correlation of the paired outcomes, (AD − BC)/√(EFGH) over
+    the 2×2 table's cells and margins, where AD − BC is replaced by max(AD − BC − N/2, 0)
+    when positive, and φ = 0 when a margin is empty. Common random numbers make the
+    outcomes of a pair strongly correlated, so this interval is much narrower than one for
+    two independent shares.
+    """
+    _check_confidence(confidence)
+    if len(base) != len(alt):
+        raise ValueError(
+            f"paired runs need the same number of replications, got {len(base)} and {len(alt)}"
+        )
+    n = len(base)
+    a = sum(1 for b, x in zip(base, alt, strict=True) if b and x)
+    only_alt = sum(1 for b, x in zip(base, alt, strict=True) if x and not b)
+    only_base = sum(1 for b, x in zip(base, alt, strict=True) if b and not x)
+    d = n - a - only_alt - only_base
+    if n == 0:
+        return PairedShareChange(0, 0, 0, 0, 0, 0, 0, None, None)
+    alt_yes, base_yes = a + only_alt, a + only_base
+    p1, p2 = alt_yes / n, base_yes / n
+    ci1, ci2 = share_with_ci(alt_yes, n, confidence).ci, share_with_ci(base_yes, n, confidence).ci
+    assert ci1 is not None and ci2 is not None
+    (l1, u1), (l2, u2) = ci1, ci2
+    # Cells: A = both yes, B = alt yes only, C = base yes only, D = neither.
+    margins = (a + only_alt) * (only_base + d) * (a + only_base) * (only_alt + d)
+    phi = 0.0
+    if margins > 0:
+        cross = a * d - only_alt * only_base
+        if cross > 0:
+            cross = max(cross - n / 2, 0.0)
+        phi = cross / math.sqrt(margins)
+    theta = p1 - p2
+    low = theta - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2)
+                                + (u2 - p2) ** 2))
+    high = theta + math.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1)
+                                 + (u1 - p1) ** 2))
+    return PairedShareChange(n, base_yes, alt_yes, a, only_alt, only_base, d, theta,
+                             (max(-1.0, low), min(1.0, high)))
 
 
 def half_width(summary: Summary) -> float | None:

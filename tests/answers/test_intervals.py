@@ -10,6 +10,7 @@ import pytest
 from preparedness.analysis.stats import (
     SHARE_BOUNDS,
     mean_intervals,
+    paired_share_change,
     quantile_ci_ranks,
     summarise,
 )
@@ -79,3 +80,36 @@ def test_many_ties_fall_back_to_the_percentile_bootstrap() -> None:
     assert s.ci_method in {"bootstrap-t", "percentile-bootstrap"}
     assert s.ci_mean is not None and all(math.isfinite(x) for x in s.ci_mean)
     assert s.ci_mean[0] >= 0.0
+
+
+# --- paired shares: Newcombe (1998) method 10 ------------------------------------------------
+
+
+def _table(a: int, b: int, c: int, d: int) -> tuple[list[bool], list[bool]]:
+    """Paired outcomes (base, alt) with a both-yes, b alt-only, c base-only, d neither."""
+    alt = [True] * a + [True] * b + [False] * c + [False] * d
+    base = [True] * a + [False] * b + [True] * c + [False] * d
+    return base, alt
+
+
+def test_newcombe_paired_interval_reproduces_the_papers_worked_example() -> None:
+    # Newcombe 1998, Statistics in Medicine 17:2635, Table II, example (a):
+    # a, b, c, d = 36, 12, 2, 0; θ = 0.2; method 10 gives 0.0569 to 0.3404.
+    change = paired_share_change(*_table(36, 12, 2, 0))
+    assert change.change == pytest.approx(0.2)
+    assert change.ci == pytest.approx((0.0569, 0.3404), abs=5e-5)
+
+
+def test_newcombe_paired_interval_with_a_positive_correlation() -> None:
+    # Altman, Machin, Bryant & Gardner, Statistics with Confidence (2000), Table 6.2:
+    # 14, 5, 0, 22 of 41 pairs; difference 0.122, Newcombe's interval 0.011 to 0.226.
+    change = paired_share_change(*_table(14, 5, 0, 22))
+    assert change.change == pytest.approx(5 / 41)
+    assert change.ci == pytest.approx((0.0115, 0.2265), abs=5e-4)
+    assert (change.base, change.alt, change.only_alt, change.only_base) == (14, 19, 5, 0)
+
+
+def test_no_change_gives_an_interval_around_zero_within_minus_one_and_one() -> None:
+    change = paired_share_change([True] * 10, [True] * 10)
+    assert change.change == 0.0
+    assert change.ci is not None and -1.0 <= change.ci[0] < 0.0 < change.ci[1] <= 1.0
