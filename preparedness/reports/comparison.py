@@ -155,7 +155,7 @@ def change_sentence(name: str, label: str, row: dict) -> str:
                 f"against {_num(alt)} minutes; 95% CI of the change {_signed_range(ci)} min)")
     text += share_tail
     unpaired = row["only_base_reached"] + row["only_alt_reached"]
-    if unpaired:
+    if unpaired and not (row.get("reached") or {}).get("clear"):
         text += (f"; {unpaired} run{'s' if unpaired != 1 else ''} reached it in one variant only"
                  f" ({row['only_base_reached']} base only, {row['only_alt_reached']} with it)")
     text += faster + "."
