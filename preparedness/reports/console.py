@@ -28,6 +28,7 @@ def compact_table(title: str) -> Table:
         show_edge=False,
         pad_edge=False,
         padding=(0, 1),
+        collapse_padding=True,
     )
 
 
