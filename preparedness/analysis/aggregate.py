@@ -249,8 +249,8 @@ def post_label(scenario: Scenario, post_id: str) -> str:
             names[community.id] = community.name
     departments = {f"liaison_{d.id}": f"{d.name} liaison" for d in scenario.departments}
     role_name = roles.get(role_id) or departments.get(role_id, role_id)
-    community, _, cell = unit.partition("/")
-    place = names.get(community, community) + (f" {cell}" if cell else "")
+    where, _, cell = unit.partition("/")
+    place = names.get(where, where) + (f" {cell}" if cell else "")
     return f"{role_name} ({place})"
 
 

@@ -26,8 +26,9 @@ Which interval (``ci_method`` names it; the README's results.json section lists 
   and the Student-t interval, which keeps its coverage on the right-skewed delays a
   response chain produces where Student-t and the percentile and BCa bootstraps fall
   short with 20 runs (Efron & Tibshirani, *An Introduction to the Bootstrap*, 1993,
-  ch. 12 and 14; the coverage test in tests/answers/test_intervals.py). A time's interval is clipped to its
-  natural bounds (never below 0 for a time, within 0–1 for a share: ``bounds``).
+  ch. 12 and 14; the coverage test in tests/answers/test_intervals.py). A time's
+  interval is clipped to its natural bounds (never below 0 for a time, within 0–1 for a
+  share: ``bounds``).
 * median and p90: distribution-free order-statistic intervals (Conover, *Practical
   Nonparametric Statistics*, 3rd ed., §3.2).
 * shares: Wilson score interval.
@@ -338,7 +339,7 @@ def paired_share_change(
     margins = (a + only_alt) * (only_base + d) * (a + only_base) * (only_alt + d)
     phi = 0.0
     if margins > 0:
-        cross = a * d - only_alt * only_base
+        cross: float = a * d - only_alt * only_base
         if cross > 0:
             cross = max(cross - n / 2, 0.0)
         phi = cross / math.sqrt(margins)

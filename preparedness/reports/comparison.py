@@ -9,7 +9,6 @@ clear difference and gives the interval, so a planner never reads noise as a fin
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .escape import md_cell, terminal_text
@@ -377,8 +376,8 @@ def print_comparison(console: Console, results: dict) -> None:
                     continue
                 if row["n_pairs"]:
                     medians = f"{_num(row['base']['median'])}→{_num(row['alt']['median'])}"
-                    low, high = row["median_change_ci95"] or (None, None)
-                    ci = "—" if low is None else f"{_signed(low)}…{_signed(high)}"
+                    bounds = row["median_change_ci95"]
+                    ci = "—" if bounds is None else f"{_signed(bounds[0])}…{_signed(bounds[1])}"
                     change = f"{_signed(row['median_change'])} ({ci})"
                     faster = share(row["prob_faster"])
                 else:

@@ -239,8 +239,8 @@ def _stock_section(results: dict) -> list[str]:
         if row["presented_mean"] <= 0 and row["initial"] <= 0:
             continue
         ran_out = 1.0 - row["no_stockout_share"]
-        low, high = row["no_stockout_ci95"] or (None, None)
-        ci = (f"{share(1.0 - high)}–{share(1.0 - low)}" if low is not None else "—")
+        bounds = row["no_stockout_ci95"]
+        ci = (f"{share(1.0 - bounds[1])}–{share(1.0 - bounds[0])}" if bounds else "—")
         unit = md_cell(row["unit"])
         first = _hours(row["first_stockout_median"]) if row["stockout_runs"] else "—"
         expiring = row["expiring_within_horizon"] + row["expired_at_start"]
