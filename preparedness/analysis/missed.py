@@ -9,8 +9,10 @@ Each unreached milestone gets one reason, most specific first:
    ("3 unanswered calls on phone", or "10 failed attempts on phone" when they failed in
    different ways).
 2. ``cohort_unreachable``: (warning milestones) the warning reached a community's warners,
-   but no channel of the plan reached one cohort of its households at all (never-read group
-   messages and nobody knocking on those doors).
+   but so many households were reached by no channel at all (a group message never read
+   and nobody knocking on those doors, nobody at home, no channel for their cohort) that
+   the milestone's share was out of reach; ``where`` is the community and cohort with the
+   most of them.
 3. ``not_started``: the incident had not started when the run ended.
 4. ``deadline_after_run``: the milestone has a deadline that falls after the end of the run.
 5. ``post_not_ready``: a post on the chain had the message but was still queued for a free
@@ -189,9 +191,28 @@ def _one(trace: Trace, incident: str, milestone: str, deadline: float | None,
     return Miss("run_ended")
 
 
+_METHOD_WORDS = {
+    "group_message": "never read the group message",
+    "door_knocking": "were not at home when their door was knocked",
+    "loudspeaker": "did not hear the loudspeaker",
+}
+
+
+def _never_words(methods: set[str]) -> str:
+    """How the households no channel reached were missed, e.g. "never read the group
+    message, and nobody knocked on their doors"."""
+    if not methods:
+        return "no channel of the warning plan reaches them"
+    words = [_METHOD_WORDS[m] for m in _METHOD_WORDS if m in methods]
+    if "door_knocking" not in methods:
+        words.append("nobody knocked on their doors")
+    return ", and ".join(words)
+
+
 def _unreachable_cohort(trace: Trace, incident: str, milestone: str) -> Miss | None:
-    """A cohort of a warned community that no household of got the warning, when that alone
-    keeps the milestone's share out of reach."""
+    """Households no channel reached at all (never read, nobody home, no channel for their
+    cohort), when they alone keep the milestone's share out of reach. ``where`` names the
+    community and cohort with the most of them."""
     area = trace.warning_area.get(incident)
     if not area:
         return None
@@ -200,24 +221,32 @@ def _unreachable_cohort(trace: Trace, incident: str, milestone: str) -> Miss | N
     only = parts[2] if len(parts) > 2 else None
     batches = [b for b in trace.warnings if b.incident == incident]
     warned_communities = {b.community for b in batches}
-    finite: dict[tuple[str, str], int] = {}
+    reachable: dict[tuple[str, str], set[int]] = {}
+    methods: dict[tuple[str, str], set[str]] = {}
     for batch in batches:
-        count = int(np.isfinite(np.asarray(batch.times, dtype=float)).sum())
         key = (batch.community, batch.cohort)
-        finite[key] = finite.get(key, 0) + count
-    total = sum(n for cohorts in area.values() for c, n in cohorts.items()
-                if only is None or c == only)
+        finite = np.flatnonzero(np.isfinite(np.asarray(batch.times, dtype=float)))
+        reachable.setdefault(key, set()).update((finite + batch.start).tolist())
+        methods.setdefault(key, set()).add(batch.method)
+    total = never_total = 0
+    worst: tuple[int, str, str] | None = None
     for community, cohorts in area.items():
-        if community not in warned_communities:
-            continue
         for cohort, households in cohorts.items():
             if only is not None and cohort != only:
                 continue
-            if households > 0 and finite.get((community, cohort), 0) == 0 \
-                    and households > total * (1 - percent / 100) + 1e-9:
-                return Miss("cohort_unreachable", f"{community}/{cohort}",
-                            f"{households} households", "warning")
-    return None
+            total += households
+            if community not in warned_communities:
+                continue  # the warning never got there: a message or a post, not the cohort
+            never = max(0, households - len(reachable.get((community, cohort), ())))
+            never_total += never
+            if never and (worst is None or never > worst[0]):
+                worst = (never, community, cohort)
+    needed = percent / 100 * total
+    if worst is None or total - never_total >= needed - 1e-9:
+        return None
+    _, community, cohort = worst
+    return Miss("cohort_unreachable", f"{community}/{cohort}",
+                _never_words(methods.get((community, cohort), set())), "warning")
 
 
 def missed_in_replication(trace: Trace, scenario: Scenario,

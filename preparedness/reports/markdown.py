@@ -104,8 +104,8 @@ def miss_words(row: dict) -> str:
     if reason == "cohort_unreachable":
         cohort = row["cohort"]
         words = _COHORT_WORDS.get(cohort["cohort"], cohort["cohort"])
-        return (f"no channel of the warning plan reaches the {words} of "
-                f"{cohort['community_name']} ({row.get('detail') or 'households'})")
+        return (f"{words} of {cohort['community_name']} were beyond every channel of the "
+                f"warning plan ({row.get('detail') or 'no channel reaches them'})")
     if reason == "post_not_ready":
         return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
     if reason == "deadline_after_run":

@@ -101,10 +101,38 @@ def test_a_cohort_no_channel_reaches() -> None:
     missed = why_missed(trace, {"flood": [("warned:90", None), ("warned:50", None)]},
                         {"flood": {}})
     assert missed.milestones["flood"]["warned:90"] == Miss(
-        "cohort_unreachable", "c1/smartphone", "300 households", "warning")
+        "cohort_unreachable", "c1/smartphone",
+        "never read the group message, and nobody knocked on their doors", "warning")
     # Door knocking reaching 100 of 400 would not make T50 either: the smartphone cohort
     # alone (75%) keeps it out of reach.
     assert missed.milestones["flood"]["warned:50"].reason == "cohort_unreachable"
+
+
+def test_t100_missed_because_some_households_never_read_and_nobody_was_home() -> None:
+    trace, detected = _started()
+    trace.warning_area["flood"] = {"c1": {"smartphone": 10, "without_smartphone": 4}}
+    read = np.array([10.0] * 9 + [np.inf])  # one household never reads the group message
+    trace.warnings.append(WarningBatch("flood", "c1", "smartphone", 0, read, detected,
+                                       "group_message", CS))
+    knocked = np.array([30.0, 31.0, 32.0, 33.0])  # every door answered
+    trace.warnings.append(WarningBatch("flood", "c1", "without_smartphone", 0, knocked,
+                                       detected, "door_knocking", CS))
+    missed = why_missed(trace, {"flood": [("warned:100", None),
+                                          ("warned:100:without_smartphone", None)]},
+                        {"flood": {"warned:100:without_smartphone": 33.0}})
+    assert missed.milestones["flood"] == {"warned:100": Miss(
+        "cohort_unreachable", "c1/smartphone",
+        "never read the group message, and nobody knocked on their doors", "warning")}
+
+
+def test_households_knocked_after_the_run_ended_are_not_unreachable() -> None:
+    trace, detected = _started(horizon=20.0)
+    trace.warning_area["flood"] = {"c1": {"without_smartphone": 4}}
+    knocked = np.array([10.0, 15.0, 25.0, 30.0])  # the last two after the 20-minute run
+    trace.warnings.append(WarningBatch("flood", "c1", "without_smartphone", 0, knocked,
+                                       detected, "door_knocking", CS))
+    missed = why_missed(trace, {"flood": [("warned:100", None)]}, {"flood": {}})
+    assert missed.milestones["flood"]["warned:100"] == Miss("run_ended")
 
 
 def _unanswered_phone_scenario():
