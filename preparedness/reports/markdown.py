@@ -104,8 +104,10 @@ def miss_words(row: dict) -> str:
     if reason == "cohort_unreachable":
         cohort = row["cohort"]
         words = _COHORT_WORDS.get(cohort["cohort"], cohort["cohort"])
-        return (f"{words} of {cohort['community_name']} were beyond every channel of the "
-                f"warning plan ({row.get('detail') or 'no channel reaches them'})")
+        detail = row.get("detail") or "no channel of the warning plan reaches them"
+        how = detail if detail.startswith("no channel") else f"they {detail}"
+        return (f"some {words} of {cohort['community_name']} were beyond every channel of the "
+                f"warning plan ({how})")
     if reason == "post_not_ready":
         return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
     if reason == "deadline_after_run":
