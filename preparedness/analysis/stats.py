@@ -22,8 +22,8 @@ Conventions shared by every function:
 Which interval (``ci_method`` names it; the README's results.json section lists the names):
 
 * mean: Student-t when the sample is near-symmetric (absolute skewness at most
-  ``SKEW_LIMIT``); otherwise "bootstrap-t": the hull of the studentised bootstrap interval
-  and the Student-t interval, which keeps its coverage on the right-skewed delays a
+  ``SKEW_LIMIT``) or has ``BOOTSTRAP_MAX_N`` values or more; otherwise "bootstrap-t": the
+  hull of the studentised bootstrap interval and the Student-t interval, which keeps its coverage on the right-skewed delays a
   response chain produces where Student-t and the percentile and BCa bootstraps fall
   short with 20 runs (Efron & Tibshirani, *An Introduction to the Bootstrap*, 1993,
   ch. 12 and 14; the coverage test in tests/answers/test_intervals.py). A time's
@@ -68,6 +68,9 @@ Bounds = tuple[float | None, float | None]
 BOOTSTRAP_T_RESAMPLES = 2000
 #: Above this absolute sample skewness the mean's interval is the bootstrap-t, not Student-t.
 SKEW_LIMIT = 0.5
+#: From this many values on, the mean's interval is Student-t however skewed the sample: the
+#: sample mean is close to normal by then, and the bootstrap's cost grows with n.
+BOOTSTRAP_MAX_N = 500
 #: Natural bounds of a time (minutes, never negative) and of a share.
 TIME_BOUNDS: Bounds = (0.0, None)
 SHARE_BOUNDS: Bounds = (0.0, 1.0)
@@ -196,7 +199,8 @@ def mean_intervals(
     """Intervals of the mean of each row of ``samples`` (rows of equal length, n >= 2).
 
     Vectorised over rows so a coverage study runs the very code a report uses. Returns
-    (low, high, method code): code 0 is Student-t (|skewness| <= ``SKEW_LIMIT``); code 1
+    (low, high, method code): code 0 is Student-t (|skewness| <= ``SKEW_LIMIT``, or
+    ``BOOTSTRAP_MAX_N`` values or more); code 1
     the hull of the bootstrap-t and Student-t intervals; code 2 the hull of the percentile
     bootstrap and Student-t, used where a resample's spread is zero so the studentised
     statistic is undefined in over a tenth of them (many ties). Bounds are not applied here.
@@ -210,7 +214,7 @@ def mean_intervals(
         skew = np.nan_to_num(np.abs(_sps.skew(x, axis=1, bias=False)), nan=0.0)
     low, high = mean - t * se, mean + t * se
     code = np.zeros(rows, dtype=int)
-    skewed = np.flatnonzero(skew > SKEW_LIMIT)
+    skewed = np.flatnonzero(skew > SKEW_LIMIT) if n < BOOTSTRAP_MAX_N else np.array([], int)
     if skewed.size == 0:
         return low, high, code
     tail = (1.0 - confidence) / 2
