@@ -25,10 +25,10 @@ Which interval (``ci_method`` names it; the README's results.json section lists 
   ``SKEW_LIMIT``) or has ``BOOTSTRAP_MAX_N`` values or more; otherwise "bootstrap-t": the
   hull of the studentised bootstrap interval and the Student-t interval, which keeps its
   coverage on the right-skewed delays a response chain produces where Student-t and the
-  percentile and BCa bootstraps fall short with 20 runs (Efron & Tibshirani, *An Introduction to the Bootstrap*, 1993,
-  ch. 12 and 14; the coverage test in tests/answers/test_intervals.py). A time's
-  interval is clipped to its natural bounds (never below 0 for a time, within 0–1 for a
-  share: ``bounds``).
+  percentile and BCa bootstraps fall short with 20 runs (Efron & Tibshirani, *An
+  Introduction to the Bootstrap*, 1993, ch. 12 and 14; the coverage test in
+  tests/answers/test_intervals.py). A time's interval is clipped to its natural bounds
+  (never below 0 for a time, within 0–1 for a share: ``bounds``).
 * median and p90: distribution-free order-statistic intervals (Conover, *Practical
   Nonparametric Statistics*, 3rd ed., §3.2).
 * shares: Wilson score interval.
