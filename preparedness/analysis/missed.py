@@ -6,8 +6,8 @@ Each unreached milestone gets one reason, most specific first:
 1. ``message_given_up``: a message on the milestone's chain was given up on a link after
    every channel of the sender's order failed (``MESSAGE_LOST``), and the receiver never got
    it another way; ``detail`` counts the failed attempts per channel, in the order tried
-   ("3 unanswered calls on phone", or "10 failed attempts on phone" when they failed in
-   different ways).
+   ("3 unanswered calls on phone", or "10 attempts on phone (unanswered, abandoned on
+   hold)" when they failed in different ways).
 2. ``cohort_unreachable``: (warning milestones) the warning reached a community's warners,
    but so many households were reached by no channel at all (a group message never read
    and nobody knocking on those doors, nobody at home, no channel for their cohort) that
@@ -53,6 +53,15 @@ _ATTEMPT_WORDS = {
     EventKind.CALL_BUSY: ("busy line", "busy lines"),
     EventKind.CALL_ABANDONED: ("call abandoned on hold", "calls abandoned on hold"),
     EventKind.MESSAGE_UNCONFIRMED: ("unread message", "unread messages"),
+}
+
+
+_SHORT_WORDS = {
+    EventKind.CALL_UNANSWERED: "unanswered",
+    EventKind.CALL_FAILED: "failed",
+    EventKind.CALL_BUSY: "busy",
+    EventKind.CALL_ABANDONED: "abandoned on hold",
+    EventKind.MESSAGE_UNCONFIRMED: "unread",
 }
 
 
@@ -106,7 +115,8 @@ def _attempts(trace: Trace, lost: Event) -> tuple[str, str]:
             one, many = _ATTEMPT_WORDS[next(iter(kinds))]
             parts.append(f"{total} {one if total == 1 else many} on {channel}")
         else:
-            parts.append(f"{total} failed attempts on {channel}")
+            how = ", ".join(_SHORT_WORDS[kind] for kind in _ATTEMPT_WORDS if kind in kinds)
+            parts.append(f"{total} attempts on {channel} ({how})")
     return ", then ".join(parts), channels[0] if channels else ""
 
 

@@ -123,8 +123,25 @@ def not_reached_sentence(row: dict) -> str | None:
     missed = row["n_replications"] - row["n_reached"]
     if missed <= 0 or not reasons:
         return None
-    parts = "; ".join(f"in {r['count']} {miss_words(r)}" for r in reasons)
-    return f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: {parts}."
+    groups: dict[tuple, list[dict]] = {}
+    for reason in reasons:  # one clause per link: its rows differ only in how calls failed
+        link = reason.get("link") or {}
+        key = (reason["reason"], link.get("from"), link.get("to"), reason.get("message"),
+               link.get("channel")) if reason["reason"] == "message_given_up" else (id(reason),)
+        groups.setdefault(key, []).append(reason)
+    parts = []
+    for rows in groups.values():
+        count = sum(r["count"] for r in rows)
+        if len(rows) == 1:
+            parts.append(f"in {count} {miss_words(rows[0])}")
+            continue
+        link = rows[0]["link"]
+        how = ", ".join(f"{r['count']} after {r['detail']}" for r in rows)
+        parts.append(f"in {count} the {rows[0].get('message') or 'message'} to "
+                     f"{link['to_name']} from {link['from_name']} was given up ({how}), with no "
+                     "other channel left")
+    return (f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: "
+            f"{'; '.join(parts)}.")
 
 
 def _not_reached_lines(incident: dict) -> list[str]:

@@ -165,3 +165,16 @@ def test_engine_story_lost_messages_are_the_reason_with_the_right_count() -> Non
     csv_text = replications_csv(scenario, experiment.results)
     assert csv_text.splitlines()[0].endswith(",deadline_met,reason")
     assert f"plan_activated,,,message_given_up:{GW}>{CS}" in csv_text
+
+
+def test_attempts_that_failed_in_different_ways_are_counted_together() -> None:
+    trace, detected = _started()
+    dialled = trace.emit(6.0, K.CALL_DIALLED, "flood", GW, CS, detected, "phone", "report")
+    cause = trace.emit(6.5, K.CALL_UNANSWERED, "flood", GW, CS, dialled, "phone", "report")
+    cause = trace.emit(7.5, K.RETRY_DUE, "flood", GW, CS, cause, "phone", "report")
+    dialled = trace.emit(7.5, K.CALL_DIALLED, "flood", GW, CS, cause, "phone", "report")
+    cause = trace.emit(10.5, K.CALL_ABANDONED, "flood", GW, CS, dialled, "phone", "report")
+    trace.emit(10.5, K.MESSAGE_LOST, "flood", GW, CS, cause, None, "report")
+    missed = why_missed(trace, {"flood": [("plan_activated", None)]}, {"flood": {}})
+    assert missed.milestones["flood"]["plan_activated"].detail == (
+        "2 attempts on phone (unanswered, abandoned on hold)")
