@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_until, split_warning
 from ..analysis.milestones import all_teams_on_scene, milestone_times
+from ..analysis.missed import Missed, missed_in_replication
 from ..analysis.stock_summary import has_supplies, replication_stock
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
@@ -41,6 +42,8 @@ class ReplicationResult:
     stock: dict[str, dict] = field(default_factory=dict)
     #: "incident|item" -> demand and unmet demand at the horizon
     supplies: dict[str, dict] = field(default_factory=dict)
+    #: why each unreached milestone was missed, and messages given up per link
+    missed: Missed = field(default_factory=Missed)
 
 
 def summarise_trace(trace: Trace, replication: int,
@@ -97,6 +100,7 @@ def summarise_trace(trace: Trace, replication: int,
     return ReplicationResult(
         replication, milestones, post_loads(trace), link_loads(trace), len(trace), splits,
         warnings, stock, supplies,
+        missed_in_replication(trace, scenario, milestones) if scenario is not None else Missed(),
     )
 
 

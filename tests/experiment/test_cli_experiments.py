@@ -37,7 +37,8 @@ def test_compare_writes_the_comparison(tmp_path, capsys):
     assert manifest["interventions"] == ["base", "joint_centre", "whistle"]
     assert manifest["executor"] == "serial (in this process)"
     assert (folder / "variants.csv").read_text(encoding="utf-8").startswith(
-        "variant,replication,incident,milestone,minutes\nbase,0,flash_flood,detected,")
+        "variant,replication,incident,milestone,minutes,deadline_met\n"
+        "base,0,flash_flood,detected,")
 
 
 def test_results_do_not_depend_on_the_executor(tmp_path):
