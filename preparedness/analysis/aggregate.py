@@ -69,13 +69,15 @@ def delay_split_summary(scenario: Scenario, splits: list) -> dict:
         if not any(parts):
             continue
         summary = summarise(parts)
-        causes.append({
-            "cause": cause,
-            "label": words,
-            "mean": summary.mean,
-            "ci95_mean": _interval(summary.ci_mean),
-            "share_of_latency": summary.mean / mean_latency if mean_latency > 0 else None,
-        })
+        causes.append(
+            {
+                "cause": cause,
+                "label": words,
+                "mean": summary.mean,
+                "ci95_mean": _interval(summary.ci_mean),
+                "share_of_latency": summary.mean / mean_latency if mean_latency > 0 else None,
+            }
+        )
     causes.sort(key=lambda row: -row["mean"])
     return {
         "delay_split": causes,
@@ -101,8 +103,14 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
             "ci95_mean": _interval(summary.ci_mean),
         }
         if isinstance(key, tuple):
-            row.update({"from": key[0], "to": key[1], "from_name": post_label(scenario, key[0]),
-                        "to_name": post_label(scenario, key[1])})
+            row.update(
+                {
+                    "from": key[0],
+                    "to": key[1],
+                    "from_name": post_label(scenario, key[0]),
+                    "to_name": post_label(scenario, key[1]),
+                }
+            )
         else:
             row.update({"post": key, "name": post_label(scenario, key)})
         rows.append(row)
@@ -157,22 +165,23 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
                 if definition.id in r.splits.get(incident.id, {})
             ]
             row.update(delay_split_summary(scenario, splits))
-            row["not_reached"] = not_reached_summary(scenario, incident.id, definition.id,
-                                                     results)
+            row["not_reached"] = not_reached_summary(scenario, incident.id, definition.id, results)
             milestones.append(row)
         warning = _warning_summary(incident.id, results, scenario.horizon)
-        incidents.append({
-            "warning": warning,
-            "id": incident.id,
-            "name": incident.name,
-            "category": incident.category.value,
-            "level": incident.level.value if incident.level else None,
-            "community": incident.community,
-            "community_name": _community_name(scenario, incident.community),
-            "plan": plan.id if plan else None,
-            "plan_name": plan.name if plan else None,
-            "milestones": milestones,
-        })
+        incidents.append(
+            {
+                "warning": warning,
+                "id": incident.id,
+                "name": incident.name,
+                "category": incident.category.value,
+                "level": incident.level.value if incident.level else None,
+                "community": incident.community,
+                "community_name": _community_name(scenario, incident.community),
+                "plan": plan.id if plan else None,
+                "plan_name": plan.name if plan else None,
+                "milestones": milestones,
+            }
+        )
     return {
         "format": FORMAT,
         "seed": seed,
@@ -187,8 +196,9 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
     }
 
 
-def not_reached_summary(scenario: Scenario, incident_id: str, milestone_id: str,
-                        results) -> list[dict]:
+def not_reached_summary(
+    scenario: Scenario, incident_id: str, milestone_id: str, results
+) -> list[dict]:
     """Why the milestone was not reached, counted over the replications (``analysis/missed``).
 
     One row per reason and link, post or cohort responsible, most frequent first; ``share``
@@ -204,22 +214,34 @@ def not_reached_summary(scenario: Scenario, incident_id: str, milestone_id: str,
         counts[key] = counts.get(key, 0) + 1
     rows = []
     for (reason, where, detail, message, channel), count in counts.items():
-        row: dict = {"reason": reason, "link": None, "post": None, "cohort": None,
-                     "message": message or None, "detail": detail or None, "count": count,
-                     "share": count / n}
+        row: dict = {
+            "reason": reason,
+            "link": None,
+            "post": None,
+            "cohort": None,
+            "message": message or None,
+            "detail": detail or None,
+            "count": count,
+            "share": count / n,
+        }
         if reason == "message_given_up":
             sender, _, receiver = where.partition(">")
-            row["link"] = {"from": sender, "to": receiver,
-                           "from_name": post_label(scenario, sender),
-                           "to_name": post_label(scenario, receiver),
-                           "channel": channel or None}
+            row["link"] = {
+                "from": sender,
+                "to": receiver,
+                "from_name": post_label(scenario, sender),
+                "to_name": post_label(scenario, receiver),
+                "channel": channel or None,
+            }
         elif reason == "post_not_ready":
             row["post"] = {"post": where, "name": post_label(scenario, where)}
         elif reason == "cohort_unreachable":
             community, _, cohort = where.partition("/")
-            row["cohort"] = {"community": community,
-                             "community_name": _community_name(scenario, community),
-                             "cohort": cohort}
+            row["cohort"] = {
+                "community": community,
+                "community_name": _community_name(scenario, community),
+                "cohort": cohort,
+            }
         rows.append(row)
     rows.sort(key=lambda row: (-row["count"], row["reason"]))
     return rows
@@ -266,15 +288,17 @@ def _people(scenario: Scenario, results) -> list[dict]:
         util = [load.utilisation if load else 0.0 for load in loads]
         summary = summarise(util, bounds=SHARE_BOUNDS)
         staff = next(load.staff for load in loads if load)
-        rows.append({
-            "post": post_id,
-            "name": post_label(scenario, post_id),
-            "staff": staff,
-            "calls_mean": sum(load.calls for load in loads if load) / n,
-            "time_held_mean": sum(load.time_held for load in loads if load) / n,
-            "utilisation_mean": summary.mean,
-            "utilisation_ci95": _interval(summary.ci_mean),
-        })
+        rows.append(
+            {
+                "post": post_id,
+                "name": post_label(scenario, post_id),
+                "staff": staff,
+                "calls_mean": sum(load.calls for load in loads if load) / n,
+                "time_held_mean": sum(load.time_held for load in loads if load) / n,
+                "utilisation_mean": summary.mean,
+                "utilisation_ci95": _interval(summary.ci_mean),
+            }
+        )
     rows.sort(key=lambda row: (-row["utilisation_mean"], row["post"]))
     return rows
 
@@ -293,17 +317,19 @@ def _links(scenario: Scenario, results) -> list[dict]:
         given_up = sum(r.missed.given_up.get(key, 0) for r in results)
         attempts = sum(r.links[key].attempts for r in results if key in r.links)
         failures = sum(r.links[key].failures for r in results if key in r.links)
-        rows.append({
-            "from": key[0],
-            "to": key[1],
-            "from_name": post_label(scenario, key[0]),
-            "to_name": post_label(scenario, key[1]),
-            "channel": key[2],
-            "attempts_mean": attempts / n,
-            "failures_mean": failures / n,
-            "failure_share": failures / attempts if attempts else 0.0,
-            "given_up_mean": given_up / n,
-            "given_up_total": given_up,
-        })
+        rows.append(
+            {
+                "from": key[0],
+                "to": key[1],
+                "from_name": post_label(scenario, key[0]),
+                "to_name": post_label(scenario, key[1]),
+                "channel": key[2],
+                "attempts_mean": attempts / n,
+                "failures_mean": failures / n,
+                "failure_share": failures / attempts if attempts else 0.0,
+                "given_up_mean": given_up / n,
+                "given_up_total": given_up,
+            }
+        )
     rows.sort(key=lambda row: (-row["failures_mean"], row["from"], row["to"]))
     return rows

@@ -152,8 +152,13 @@ def why_missed(
             link = (event.actor or "", event.subject or "", channel)
             given_up[link] = given_up.get(link, 0) + 1
             if (event.incident, event.subject, event.info) not in delivered:
-                lost_miss[event.id] = Miss("message_given_up", f"{event.actor}>{event.subject}",
-                                           detail, event.info, channel)
+                lost_miss[event.id] = Miss(
+                    "message_given_up",
+                    f"{event.actor}>{event.subject}",
+                    detail,
+                    event.info,
+                    channel,
+                )
 
     out: dict[str, dict[str, Miss]] = {}
     for incident, milestones in expected.items():
@@ -162,15 +167,30 @@ def why_missed(
             if milestone in got:
                 continue
             out.setdefault(incident, {})[milestone] = _one(
-                trace, incident, milestone, deadline, lost.get(incident, []), lost_miss,
-                inbox.get(incident, []), started, decided,
+                trace,
+                incident,
+                milestone,
+                deadline,
+                lost.get(incident, []),
+                lost_miss,
+                inbox.get(incident, []),
+                started,
+                decided,
             )
     return Missed(out, given_up)
 
 
-def _one(trace: Trace, incident: str, milestone: str, deadline: float | None,
-         lost: list[Event], lost_miss: dict[int, Miss], inbox: list[Event],
-         started: set, decided: set) -> Miss:
+def _one(
+    trace: Trace,
+    incident: str,
+    milestone: str,
+    deadline: float | None,
+    lost: list[Event],
+    lost_miss: dict[int, Miss],
+    inbox: list[Event],
+    started: set,
+    decided: set,
+) -> Miss:
     family = _family(milestone)
     unrecovered = [e for e in lost if e.id in lost_miss]
     for event in unrecovered:
@@ -193,11 +213,16 @@ def _one(trace: Trace, incident: str, milestone: str, deadline: float | None,
             continue
         key = (incident, event.subject, event.info)
         if key not in started:
-            return Miss("post_not_ready", event.subject or "", "still queued for a free line",
-                        event.info)
+            return Miss(
+                "post_not_ready", event.subject or "", "still queued for a free line", event.info
+            )
         if key not in decided:
-            return Miss("post_not_ready", event.subject or "",
-                        "not yet at their desk, or still deciding", event.info)
+            return Miss(
+                "post_not_ready",
+                event.subject or "",
+                "not yet at their desk, or still deciding",
+                event.info,
+            )
     return Miss("run_ended")
 
 
@@ -255,12 +280,17 @@ def _unreachable_cohort(trace: Trace, incident: str, milestone: str) -> Miss | N
     if worst is None or total - never_total >= needed - 1e-9:
         return None
     _, community, cohort = worst
-    return Miss("cohort_unreachable", f"{community}/{cohort}",
-                _never_words(methods.get((community, cohort), set())), "warning")
+    return Miss(
+        "cohort_unreachable",
+        f"{community}/{cohort}",
+        _never_words(methods.get((community, cohort), set())),
+        "warning",
+    )
 
 
-def missed_in_replication(trace: Trace, scenario: Scenario,
-                          milestones: Mapping[str, Mapping[str, float]]) -> Missed:
+def missed_in_replication(
+    trace: Trace, scenario: Scenario, milestones: Mapping[str, Mapping[str, float]]
+) -> Missed:
     """``why_missed`` for every milestone the scenario defines for each of its incidents."""
     expected = {
         incident.id: [(d.id, d.deadline) for d in milestone_definitions(scenario, incident)]

@@ -348,12 +348,15 @@ def paired_share_change(
             cross = max(cross - n / 2, 0.0)
         phi = cross / math.sqrt(margins)
     theta = p1 - p2
-    low = theta - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2)
-                                + (u2 - p2) ** 2))
-    high = theta + math.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1)
-                                 + (u1 - p1) ** 2))
-    return PairedShareChange(n, base_yes, alt_yes, a, only_alt, only_base, d, theta,
-                             (max(-1.0, low), min(1.0, high)))
+    low = theta - math.sqrt(
+        max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    )
+    high = theta + math.sqrt(
+        max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2)
+    )
+    return PairedShareChange(
+        n, base_yes, alt_yes, a, only_alt, only_base, d, theta, (max(-1.0, low), min(1.0, high))
+    )
 
 
 def half_width(summary: Summary) -> float | None:

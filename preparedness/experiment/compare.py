@@ -47,8 +47,9 @@ def variant_values(experiment: VariantRun, incident: str, milestone: str) -> lis
     return [r.milestones.get(incident, {}).get(milestone) for r in experiment.results]
 
 
-def _bootstrap(base: np.ndarray, alt: np.ndarray, seed_key: Sequence[int],
-               confidence: float) -> tuple[list[float], list[float]] | None:
+def _bootstrap(
+    base: np.ndarray, alt: np.ndarray, seed_key: Sequence[int], confidence: float
+) -> tuple[list[float], list[float]] | None:
     """Percentile intervals of the median change and the p90 change, resampling pairs."""
     n = len(base)
     if n < 2:
@@ -96,17 +97,23 @@ def _share_change(base: Sequence[bool], alt: Sequence[bool], confidence: float) 
     }
 
 
-def compare_values(base: Sequence[float | None], alt: Sequence[float | None],
-                   seed_key: Sequence[int], confidence: float = 0.95,
-                   deadline: float | None = None) -> dict:
+def compare_values(
+    base: Sequence[float | None],
+    alt: Sequence[float | None],
+    seed_key: Sequence[int],
+    confidence: float = 0.95,
+    deadline: float | None = None,
+) -> dict:
     """Every comparison figure of one milestone (see the README's results.json section)."""
     paired = paired_difference(base, alt, confidence)
-    reached = _share_change([b is not None for b in base], [a is not None for a in alt],
-                            confidence)
+    reached = _share_change([b is not None for b in base], [a is not None for a in alt], confidence)
     met = None
     if deadline is not None:
-        met = _share_change([b is not None and b <= deadline + 1e-9 for b in base],
-                            [a is not None and a <= deadline + 1e-9 for a in alt], confidence)
+        met = _share_change(
+            [b is not None and b <= deadline + 1e-9 for b in base],
+            [a is not None and a <= deadline + 1e-9 for a in alt],
+            confidence,
+        )
     pairs = [(b, a) for b, a in zip(base, alt, strict=True) if b is not None and a is not None]
     row: dict = {
         "n_replications": paired.n_replications,
@@ -129,7 +136,8 @@ def compare_values(base: Sequence[float | None], alt: Sequence[float | None],
         "prob_slower": None,
         "reached": reached,
         "deadline_met": met,
-        "identical": bool(pairs) and all(b == a for b, a in pairs)
+        "identical": bool(pairs)
+        and all(b == a for b, a in pairs)
         and paired.only_base_reached == paired.only_alt_reached == 0,
     }
     if not pairs:
@@ -180,16 +188,20 @@ def compare(
             for name in alternatives:
                 key = (seed, stable_hash(f"bootstrap:{name}:{incident.id}:{definition.id}"))
                 row = compare_values(
-                    base_values, variant_values(experiments[name], incident.id, definition.id),
-                    key, deadline=definition.deadline,
+                    base_values,
+                    variant_values(experiments[name], incident.id, definition.id),
+                    key,
+                    deadline=definition.deadline,
                 )
                 rows.append({"intervention": name, **row})
-            milestones.append({
-                "id": definition.id,
-                "label": definition.label,
-                "deadline": definition.deadline,
-                "interventions": rows,
-            })
+            milestones.append(
+                {
+                    "id": definition.id,
+                    "label": definition.label,
+                    "deadline": definition.deadline,
+                    "interventions": rows,
+                }
+            )
         incidents.append({"id": incident.id, "name": incident.name, "milestones": milestones})
     return {
         "reference": reference,
@@ -227,18 +239,20 @@ def ranking(incidents: list[dict]) -> list[dict]:
 
             best = min(candidates, key=key)
             met = best["deadline_met"]
-            out.append({
-                "incident": incident["id"],
-                "incident_name": incident["name"],
-                "milestone": milestone["id"],
-                "label": milestone["label"],
-                "deadline": milestone["deadline"],
-                "best": best["intervention"],
-                "met_base": met["base"],
-                "met_alt": met["alt"],
-                "n_replications": best["n_replications"],
-                "change": met["change"],
-                "change_ci95": met["change_ci95"],
-                "clear": met["clear"],
-            })
+            out.append(
+                {
+                    "incident": incident["id"],
+                    "incident_name": incident["name"],
+                    "milestone": milestone["id"],
+                    "label": milestone["label"],
+                    "deadline": milestone["deadline"],
+                    "best": best["intervention"],
+                    "met_base": met["base"],
+                    "met_alt": met["alt"],
+                    "n_replications": best["n_replications"],
+                    "change": met["change"],
+                    "change_ci95": met["change_ci95"],
+                    "clear": met["clear"],
+                }
+            )
     return out

@@ -46,8 +46,9 @@ class ReplicationResult:
     missed: Missed = field(default_factory=Missed)
 
 
-def summarise_trace(trace: Trace, replication: int,
-                    scenario: Scenario | None = None) -> ReplicationResult:
+def summarise_trace(
+    trace: Trace, replication: int, scenario: Scenario | None = None
+) -> ReplicationResult:
     """Everything the statistics need from one replication's trace (milestones, splits, loads)."""
     reached = milestone_times(trace)
     if scenario is not None:
@@ -96,10 +97,18 @@ def summarise_trace(trace: Trace, replication: int,
             # Delivered when the stock was there and someone needed it: time after the
             # enabling event is waiting for demand (a task not yet begun).
             splits.setdefault(incident, {})[key] = split_until(
-                trace, event, supply.since_start, leg, siloed=siloed)
+                trace, event, supply.since_start, leg, siloed=siloed
+            )
     return ReplicationResult(
-        replication, milestones, post_loads(trace), link_loads(trace), len(trace), splits,
-        warnings, stock, supplies,
+        replication,
+        milestones,
+        post_loads(trace),
+        link_loads(trace),
+        len(trace),
+        splits,
+        warnings,
+        stock,
+        supplies,
         missed_in_replication(trace, scenario, milestones) if scenario is not None else Missed(),
     )
 
@@ -109,13 +118,15 @@ def _own_anchor(trace: Trace, reached: dict, incident: str, at: float) -> int:
     activated = reached.get(incident, {}).get("plan_activated")
     if activated is not None and activated.time <= at:
         return activated.event_id
-    return next(e.id for e in trace.events
-                if e.kind is EventKind.INCIDENT_STARTED and e.incident == incident)
+    return next(
+        e.id
+        for e in trace.events
+        if e.kind is EventKind.INCIDENT_STARTED and e.incident == incident
+    )
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
-    return summarise_trace(simulate_replication(scenario, replication, seed), replication,
-                           scenario)
+    return summarise_trace(simulate_replication(scenario, replication, seed), replication, scenario)
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,8 @@ def run_replications(
     executor: Executor | None = None,
 ) -> VariantRun:
     """Run replications 0..n-1 (serially unless given an executor)."""
-    results, example = run_variants({"base": scenario}, seed, 0, replications, executor,
-                                    progress)["base"]
+    results, example = run_variants({"base": scenario}, seed, 0, replications, executor, progress)[
+        "base"
+    ]
     assert example is not None
     return VariantRun(scenario, seed, results, example)

@@ -65,14 +65,16 @@ def _points_range(ci) -> str:
 
 
 def share_change_words(what: str, change: dict | None, n: int) -> str | None:
-    """"raises the share of runs that reach X from 70 to 97 of 100 (+27 points, 95% CI ...)",
+    """ "raises the share of runs that reach X from 70 to 97 of 100 (+27 points, 95% CI ...)",
     when the change is beyond its interval; None otherwise."""
     if not change or not change["clear"]:
         return None
     verb = "raises" if change["change"] > 0 else "lowers"
-    return (f"{verb} the share of runs that {what} from {change['base']} to {change['alt']} "
-            f"of {n} ({_points(change['change'])}, 95% CI "
-            f"{_points_range(change['change_ci95'])})")
+    return (
+        f"{verb} the share of runs that {what} from {change['base']} to {change['alt']} "
+        f"of {n} ({_points(change['change'])}, 95% CI "
+        f"{_points_range(change['change_ci95'])})"
+    )
 
 
 def _share_texts(label: str, row: dict) -> list[str]:
@@ -95,11 +97,13 @@ def _both_hold(row: dict, median_cut: bool) -> str:
         return ""
     if median_cut and faster >= 0.5 or not median_cut and faster <= 0.5:
         return ""
-    return (f" Both hold: the median compares the middle run of each variant, while "
-            f"“faster” counts pairs run by run; in {share(tied)} of pairs the two took exactly "
-            f"the same time (the change did not touch what held them up) and in "
-            f"{share(slower)} the intervention was slower, so the middle moves even though "
-            f"{'fewer' if median_cut else 'more'} than half of the pairs are faster.")
+    return (
+        f" Both hold: the median compares the middle run of each variant, while "
+        f"“faster” counts pairs run by run; in {share(tied)} of pairs the two took exactly "
+        f"the same time (the change did not touch what held them up) and in "
+        f"{share(slower)} the intervention was slower, so the middle moves even though "
+        f"{'fewer' if median_cut else 'more'} than half of the pairs are faster."
+    )
 
 
 def change_sentence(name: str, label: str, row: dict) -> str:
@@ -112,51 +116,73 @@ def change_sentence(name: str, label: str, row: dict) -> str:
     share_tail = "".join(f"; it {text}" for text in shares)
     if row["n_pairs"] == 0:
         # Reaching it in one variant only says the reach change already; keep the deadline.
-        met = share_change_words(f"meet the deadline for {what}", row.get("deadline_met"),
-                                 row["n_replications"])
+        met = share_change_words(
+            f"meet the deadline for {what}", row.get("deadline_met"), row["n_replications"]
+        )
         share_tail = f"; it {met}" if met else ""
         if row["only_alt_reached"]:
-            return (f"{_capital(name)} reaches {what} in {row['only_alt_reached']} of "
-                    f"{row['n_replications']} runs; the base never does{share_tail}.")
+            return (
+                f"{_capital(name)} reaches {what} in {row['only_alt_reached']} of "
+                f"{row['n_replications']} runs; the base never does{share_tail}."
+            )
         if row["only_base_reached"]:
-            return (f"With {name}, {what} is never reached; the base reaches it in "
-                    f"{row['only_base_reached']} of {row['n_replications']} runs{share_tail}.")
+            return (
+                f"With {name}, {what} is never reached; the base reaches it in "
+                f"{row['only_base_reached']} of {row['n_replications']} runs{share_tail}."
+            )
         return f"Neither reaches {what}."
     if row["identical"]:
         return f"{_capital(name)} leaves {what} unchanged in every paired run."
     base, alt = row["base"]["median"], row["alt"]["median"]
     ci = row["median_change_ci95"]
     mean_ci = row["mean_change_ci95"]
-    faster = (f"; faster in {share(row['prob_faster'])} of paired runs "
-              f"(95% CI {share_interval(row['prob_faster_ci95'])})")
+    faster = (
+        f"; faster in {share(row['prob_faster'])} of paired runs "
+        f"(95% CI {share_interval(row['prob_faster_ci95'])})"
+    )
     median_cut = median_later = False
     if _excludes_zero(ci) and ci[1] < 0:
         median_cut = True
-        text = (f"{_capital(name)} cuts the median time to {what} from {_num(base)} to "
-                f"{_num(alt)} minutes (95% CI {_range(-ci[1], -ci[0])} minutes saved)")
+        text = (
+            f"{_capital(name)} cuts the median time to {what} from {_num(base)} to "
+            f"{_num(alt)} minutes (95% CI {_range(-ci[1], -ci[0])} minutes saved)"
+        )
     elif _excludes_zero(ci):
         median_later = True
-        text = (f"{_capital(name)} delays {what}: the median goes from {_num(base)} to "
-                f"{_num(alt)} minutes (95% CI {_range(ci[0], ci[1])} minutes later)")
+        text = (
+            f"{_capital(name)} delays {what}: the median goes from {_num(base)} to "
+            f"{_num(alt)} minutes (95% CI {_range(ci[0], ci[1])} minutes later)"
+        )
     elif _excludes_zero(mean_ci):
         change = row["mean_change"]
-        words = ("cuts the mean time to", "minutes saved", -mean_ci[1], -mean_ci[0]) \
-            if change < 0 else ("adds to the mean time to", "minutes more", *mean_ci)
-        text = (f"{_capital(name)} {words[0]} {what} by {_num(abs(change))} minutes (95% CI "
-                f"{_range(words[2], words[3])} {words[1]}); the median stays near "
-                f"{_num(base)} minutes (median change {_signed_range(ci)} min)")
+        words = (
+            ("cuts the mean time to", "minutes saved", -mean_ci[1], -mean_ci[0])
+            if change < 0
+            else ("adds to the mean time to", "minutes more", *mean_ci)
+        )
+        text = (
+            f"{_capital(name)} {words[0]} {what} by {_num(abs(change))} minutes (95% CI "
+            f"{_range(words[2], words[3])} {words[1]}); the median stays near "
+            f"{_num(base)} minutes (median change {_signed_range(ci)} min)"
+        )
     elif shares:
-        text = (f"With {name}, the runs that reach {what} take about as long (median "
-                f"{_num(base)} against {_num(alt)} minutes; 95% CI of the change "
-                f"{_signed_range(ci)} min)")
+        text = (
+            f"With {name}, the runs that reach {what} take about as long (median "
+            f"{_num(base)} against {_num(alt)} minutes; 95% CI of the change "
+            f"{_signed_range(ci)} min)"
+        )
     else:
-        text = (f"{_capital(name)} makes no clear difference to {what} (median {_num(base)} "
-                f"against {_num(alt)} minutes; 95% CI of the change {_signed_range(ci)} min)")
+        text = (
+            f"{_capital(name)} makes no clear difference to {what} (median {_num(base)} "
+            f"against {_num(alt)} minutes; 95% CI of the change {_signed_range(ci)} min)"
+        )
     text += share_tail
     unpaired = row["only_base_reached"] + row["only_alt_reached"]
     if unpaired and not (row.get("reached") or {}).get("clear"):
-        text += (f"; {unpaired} run{'s' if unpaired != 1 else ''} reached it in one variant only"
-                 f" ({row['only_base_reached']} base only, {row['only_alt_reached']} with it)")
+        text += (
+            f"; {unpaired} run{'s' if unpaired != 1 else ''} reached it in one variant only"
+            f" ({row['only_base_reached']} base only, {row['only_alt_reached']} with it)"
+        )
     text += faster + "."
     if median_cut or median_later:
         text += _both_hold(row, median_cut)
@@ -253,8 +279,10 @@ def comparison_markdown(results: dict) -> list[str]:
                 lines.append(f"- {md_cell(sentence)}")
             if unclear:
                 labels = ", ".join(f"“{label}”" for label in unclear)
-                lines.append(f"- {md_cell(_capital(variant['name']))}: no clear difference to "
-                             f"{md_cell(labels)}.")
+                lines.append(
+                    f"- {md_cell(_capital(variant['name']))}: no clear difference to "
+                    f"{md_cell(labels)}."
+                )
         lines += [
             "",
             "| Milestone | Intervention | Median, base → with | Median change (95% CI) | "
@@ -289,9 +317,11 @@ def _table_row(milestone: dict, row: dict) -> str:
         pairs += f"; {row['only_alt_reached']} only with it"
     if row["only_base_reached"]:
         pairs += f"; {row['only_base_reached']} only in base"
-    return (f"| {md_cell(milestone['label'])} | {md_cell(row['intervention'])} | {medians} | "
-            f"{median} | {mean} | {p90} | {faster} | {_share_cell(row.get('reached'))} | "
-            f"{_share_cell(row.get('deadline_met'))} | {pairs} |")
+    return (
+        f"| {md_cell(milestone['label'])} | {md_cell(row['intervention'])} | {medians} | "
+        f"{median} | {mean} | {p90} | {faster} | {_share_cell(row.get('reached'))} | "
+        f"{_share_cell(row.get('deadline_met'))} | {pairs} |"
+    )
 
 
 def _share_cell(change: dict | None) -> str:
@@ -302,7 +332,7 @@ def _share_cell(change: dict | None) -> str:
 
 
 def _share_short(change: dict | None) -> str:
-    """"70→97" for the console: runs with a yes, base → with the intervention."""
+    """ "70→97" for the console: runs with a yes, base → with the intervention."""
     if not change:
         return "—"
     return f"{change['base']}→{change['alt']}"
@@ -312,14 +342,21 @@ def precision_sentence(precision: dict) -> str:
     target = _num(precision["target_half_width"])
     rounds = ", ".join(str(n) for n in precision["rounds"])
     widest = precision["widest_half_width"]
-    widest_text = "no key milestone was reached twice" if widest is None \
+    widest_text = (
+        "no key milestone was reached twice"
+        if widest is None
         else f"the widest is ±{_num(widest)} min"
+    )
     if precision["met"]:
-        return (f"Precision target ±{target} min met after {precision['replications']} "
-                f"replications (rounds ending at {rounds}); {widest_text}.")
-    return (f"Precision target ±{target} min NOT met: stopped at {precision['replications']} "
-            f"replications (maximum {precision['max_replications']}; rounds ending at {rounds});"
-            f" {widest_text}.")
+        return (
+            f"Precision target ±{target} min met after {precision['replications']} "
+            f"replications (rounds ending at {rounds}); {widest_text}."
+        )
+    return (
+        f"Precision target ±{target} min NOT met: stopped at {precision['replications']} "
+        f"replications (maximum {precision['max_replications']}; rounds ending at {rounds});"
+        f" {widest_text}."
+    )
 
 
 def precision_markdown(results: dict) -> list[str]:
@@ -362,12 +399,13 @@ def print_comparison(console: Console, results: dict) -> None:
         for variant in comparison["variants"]:
             if variant["id"] == comparison["reference"]:
                 continue
-            title = terminal_text(f"{incident['name']} — {variant['id']} "
-                                  f"({names[variant['id']]}) against "
-                                  f"{comparison['reference']}")
+            title = terminal_text(
+                f"{incident['name']} — {variant['id']} "
+                f"({names[variant['id']]}) against "
+                f"{comparison['reference']}"
+            )
             table = compact_table(title)
-            table.add_column("Milestone", justify="left", ratio=1, min_width=16,
-                             overflow="fold")
+            table.add_column("Milestone", justify="left", ratio=1, min_width=16, overflow="fold")
             for column in ("Median", "Change (CI)", "Faster", "Reached", "Met"):
                 table.add_column(column, justify="right", no_wrap=True)
             for milestone in incident["milestones"]:
@@ -382,14 +420,22 @@ def print_comparison(console: Console, results: dict) -> None:
                     faster = share(row["prob_faster"])
                 else:
                     medians, faster, change = "—", "—", "—"
-                good = _clear(row) and ((row["median_change"] or 0) < 0 or any(
-                    (row.get(k) or {}).get("clear") and row[k]["change"] > 0
-                    for k in ("reached", "deadline_met")))
+                good = _clear(row) and (
+                    (row["median_change"] or 0) < 0
+                    or any(
+                        (row.get(k) or {}).get("clear") and row[k]["change"] > 0
+                        for k in ("reached", "deadline_met")
+                    )
+                )
                 bad = _clear(row) and not good
                 style = "green" if good else ("red" if bad else "")
-                table.add_row(Text(terminal_text(milestone["label"])), medians,
-                              Text(change, style=style), faster,
-                              _share_short(row.get("reached")),
-                              _share_short(row.get("deadline_met")))
+                table.add_row(
+                    Text(terminal_text(milestone["label"])),
+                    medians,
+                    Text(change, style=style),
+                    faster,
+                    _share_short(row.get("reached")),
+                    _share_short(row.get("deadline_met")),
+                )
             console.print(table)
     console.print(Text(COMPARISON_LEGEND, style="dim"))

@@ -71,8 +71,7 @@ def print_summary(console: Console, results: dict) -> None:
     words = terminal_text(variant_words(results))
     for incident in results["incidents"]:
         table = compact_table(f"{terminal_text(incident['name'])} — {words}")
-        table.add_column("Milestone", justify="left", ratio=1, min_width=16,
-                         overflow="fold")
+        table.add_column("Milestone", justify="left", ratio=1, min_width=16, overflow="fold")
         for column in ("Reached", "Median", "p90", "Mean (CI)", "Due", "Met"):
             table.add_column(column, justify="right", no_wrap=True)
         for row in incident["milestones"]:

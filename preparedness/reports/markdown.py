@@ -50,8 +50,7 @@ def render_markdown(results: dict, manifest: dict) -> str:
             f"(95% CI {share_interval(row['deadline_met_ci95'])}); "
             f"{md_cell(row['deadline_rule'] or '')}."
         )
-    lines += ["", *_stock_section(results), *_people_section(results),
-              *_links_section(results)]
+    lines += ["", *_stock_section(results), *_people_section(results), *_links_section(results)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -99,15 +98,19 @@ def miss_words(row: dict) -> str:
     if reason == "message_given_up":
         link = row["link"]
         attempts = f" after {row['detail']}" if row.get("detail") else ""
-        return (f"the {message} to {link['to_name']} from {link['from_name']} was given up"
-                f"{attempts}, with no other channel left")
+        return (
+            f"the {message} to {link['to_name']} from {link['from_name']} was given up"
+            f"{attempts}, with no other channel left"
+        )
     if reason == "cohort_unreachable":
         cohort = row["cohort"]
         words = _COHORT_WORDS.get(cohort["cohort"], cohort["cohort"])
         detail = row.get("detail") or "no channel of the warning plan reaches them"
         how = detail if detail.startswith("no channel") else f"they {detail}"
-        return (f"some {words} of {cohort['community_name']} were beyond every channel of the "
-                f"warning plan ({how})")
+        return (
+            f"some {words} of {cohort['community_name']} were beyond every channel of the "
+            f"warning plan ({how})"
+        )
     if reason == "post_not_ready":
         return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
     if reason == "deadline_after_run":
@@ -118,7 +121,7 @@ def miss_words(row: dict) -> str:
 
 
 def not_reached_sentence(row: dict) -> str | None:
-    """"Not reached in 30 of 100 runs: in 27 ...; in 3 the run ended first", or None."""
+    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 the run ended first", or None."""
     reasons = row.get("not_reached") or []
     missed = row["n_replications"] - row["n_reached"]
     if missed <= 0 or not reasons:
@@ -126,8 +129,17 @@ def not_reached_sentence(row: dict) -> str | None:
     groups: dict[tuple, list[dict]] = {}
     for reason in reasons:  # one clause per link: its rows differ only in how calls failed
         link = reason.get("link") or {}
-        key = (reason["reason"], link.get("from"), link.get("to"), reason.get("message"),
-               link.get("channel")) if reason["reason"] == "message_given_up" else (id(reason),)
+        key = (
+            (
+                reason["reason"],
+                link.get("from"),
+                link.get("to"),
+                reason.get("message"),
+                link.get("channel"),
+            )
+            if reason["reason"] == "message_given_up"
+            else (id(reason),)
+        )
         groups.setdefault(key, []).append(reason)
     parts = []
     for rows in groups.values():
@@ -137,11 +149,15 @@ def not_reached_sentence(row: dict) -> str | None:
             continue
         link = rows[0]["link"]
         how = ", ".join(f"{r['count']} after {r['detail']}" for r in rows)
-        parts.append(f"in {count} the {rows[0].get('message') or 'message'} to "
-                     f"{link['to_name']} from {link['from_name']} was given up ({how}), with no "
-                     "other channel left")
-    return (f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: "
-            f"{'; '.join(parts)}.")
+        parts.append(
+            f"in {count} the {rows[0].get('message') or 'message'} to "
+            f"{link['to_name']} from {link['from_name']} was given up ({how}), with no "
+            "other channel left"
+        )
+    return (
+        f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: "
+        f"{'; '.join(parts)}."
+    )
 
 
 def _not_reached_lines(incident: dict) -> list[str]:
@@ -174,8 +190,10 @@ def _methods_line(incident: dict) -> str:
         f"{_METHOD_WORDS.get(method, method)} for {count} milestone{'s' if count != 1 else ''}"
         for method, count in counts.items()
     )
-    return (f"Intervals of the mean: {parts}; medians and p90s: order statistics; "
-            "deadline shares: Wilson.")
+    return (
+        f"Intervals of the mean: {parts}; medians and p90s: order statistics; "
+        "deadline shares: Wilson."
+    )
 
 
 def _warning_section(incident: dict) -> list[str]:
@@ -259,7 +277,7 @@ def _stock_section(results: dict) -> list[str]:
             continue
         ran_out = 1.0 - row["no_stockout_share"]
         bounds = row["no_stockout_ci95"]
-        ci = (f"{share(1.0 - bounds[1])}–{share(1.0 - bounds[0])}" if bounds else "—")
+        ci = f"{share(1.0 - bounds[1])}–{share(1.0 - bounds[0])}" if bounds else "—"
         unit = md_cell(row["unit"])
         first = _hours(row["first_stockout_median"]) if row["stockout_runs"] else "—"
         expiring = row["expiring_within_horizon"] + row["expired_at_start"]
@@ -322,8 +340,9 @@ def _people_section(results: dict) -> list[str]:
 
 
 def _links_section(results: dict) -> list[str]:
-    rows = [row for row in results["links"]
-            if row["failures_mean"] > 0 or row.get("given_up_mean")][:12]
+    rows = [
+        row for row in results["links"] if row["failures_mean"] > 0 or row.get("given_up_mean")
+    ][:12]
     lines = ["## Links where calls fail", ""]
     if not rows:
         return [*lines, "No attempt failed on any link.", ""]

@@ -41,22 +41,30 @@ def scenario_warnings(scenario: Scenario, source: YamlDocument) -> list[Diagnost
     diagnostics = []
     for loc, message in problems:
         line, column, _exact = locate(source.root, loc)
-        diagnostics.append(Diagnostic(source.file, line, column,
-                                      format_field_path(loc, source.root), message, "warning"))
+        diagnostics.append(
+            Diagnostic(
+                source.file, line, column, format_field_path(loc, source.root), message, "warning"
+            )
+        )
     return sorted(diagnostics, key=lambda d: (d.line, d.column, d.message))
 
 
 def _fallback_repeats_channel(scenario: Scenario) -> Iterator[Problem]:
     """``fallback: [phone]`` on a role whose link is the phone: the fallback is the same call."""
     for i, role in enumerate(scenario.roles):
-        own = {link.channel: link.target for link in scenario.command.links
-               if link.source == role.id and link.channel is not None}
+        own = {
+            link.channel: link.target
+            for link in scenario.command.links
+            if link.source == role.id and link.channel is not None
+        }
         for j, channel in enumerate(role.fallback):
             if channel in own:
-                yield (("roles", i, "fallback", j),
-                       f"fallback repeats `{channel}`, the channel of this role's link to "
-                       f"`{own[channel]}`: a message that fails on that link has no other "
-                       "channel to fall back to")
+                yield (
+                    ("roles", i, "fallback", j),
+                    f"fallback repeats `{channel}`, the channel of this role's link to "
+                    f"`{own[channel]}`: a message that fails on that link has no other "
+                    "channel to fall back to",
+                )
 
 
 def _sizes(community: Community) -> dict[str, int]:
@@ -69,8 +77,11 @@ def _communities(scenario: Scenario) -> dict[str, tuple[tuple[Any, ...], Communi
     out = {}
     for t, township in enumerate(scenario.places.townships):
         for c, community in enumerate(township.communities):
-            out[community.id] = (("places", "townships", t, "communities", c), community,
-                                 township.id)
+            out[community.id] = (
+                ("places", "townships", t, "communities", c),
+                community,
+                township.id,
+            )
     return out
 
 
@@ -130,15 +141,19 @@ def _unreachable_cohorts(scenario: Scenario) -> Iterator[Problem]:
                 continue
             seen.add(key)
             if totals[cohort] > 0 and cohort not in reached and plan.warn.within is not None:
-                yield (("plans", p, "warn", "within"),
-                       f"the warning must reach {round(plan.warn.coverage * 100)}% of households "
-                       f"within {format_duration(plan.warn.within)}, but no channel of the "
-                       f"warning reaches the {totals[cohort]:,} {words} in the area of "
-                       f"incident `{incident.id}`")
+                yield (
+                    ("plans", p, "warn", "within"),
+                    f"the warning must reach {round(plan.warn.coverage * 100)}% of households "
+                    f"within {format_duration(plan.warn.within)}, but no channel of the "
+                    f"warning reaches the {totals[cohort]:,} {words} in the area of "
+                    f"incident `{incident.id}`",
+                )
             if totals[cohort] == 0:
-                yield (("plans", p, "warn"),
-                       f"the warning area of incident `{incident.id}` has no {words}: their "
-                       "T90 and T100 would be reported as never reached")
+                yield (
+                    ("plans", p, "warn"),
+                    f"the warning area of incident `{incident.id}` has no {words}: their "
+                    "T90 and T100 would be reported as never reached",
+                )
 
 
 def _deadlines(plan: Plan) -> Iterator[tuple[tuple[Any, ...], float, str]]:
@@ -149,21 +164,33 @@ def _deadlines(plan: Plan) -> Iterator[tuple[tuple[Any, ...], float, str]]:
         yield ("notify", i, "within"), rule.within, f"notify {rule.level.value} within"
     for i, dept in enumerate(plan.departments):
         if dept.ordered_within is not None:
-            yield (("departments", i, "ordered_within"), dept.ordered_within,
-                   f"order {dept.department} within")
+            yield (
+                ("departments", i, "ordered_within"),
+                dept.ordered_within,
+                f"order {dept.department} within",
+            )
         if dept.report_in_within is not None:
-            yield (("departments", i, "report_in_within"), dept.report_in_within,
-                   f"{dept.department} report in within")
+            yield (
+                ("departments", i, "report_in_within"),
+                dept.report_in_within,
+                f"{dept.department} report in within",
+            )
     if plan.warn is not None and plan.warn.within is not None:
         yield ("warn", "within"), plan.warn.within, "warn within"
     for i, team in enumerate(plan.teams):
         if team.on_scene_within is not None:
-            yield (("teams", i, "on_scene_within"), team.on_scene_within,
-                   f"{team.team} on scene within")
+            yield (
+                ("teams", i, "on_scene_within"),
+                team.on_scene_within,
+                f"{team.team} on scene within",
+            )
     for i, supply in enumerate(plan.supplies):
         if supply.first_within is not None:
-            yield (("supplies", i, "first_within"), supply.first_within,
-                   f"deliver {supply.item} within")
+            yield (
+                ("supplies", i, "first_within"),
+                supply.first_within,
+                f"deliver {supply.item} within",
+            )
 
 
 def _deadlines_after_run(scenario: Scenario) -> Iterator[Problem]:
@@ -172,17 +199,22 @@ def _deadlines_after_run(scenario: Scenario) -> Iterator[Problem]:
         plan = scenario.plan_for(incident)
         if plan is None:
             continue
-        late = [(words, minutes) for _, minutes, words in _deadlines(plan)
-                if incident.start_after + minutes > scenario.horizon + 1e-9]
+        late = [
+            (words, minutes)
+            for _, minutes, words in _deadlines(plan)
+            if incident.start_after + minutes > scenario.horizon + 1e-9
+        ]
         if not late:
             continue
         words, minutes = max(late, key=lambda item: item[1])
         more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
-        yield (("incidents", i, "start_after"),
-               f"incident `{incident.id}` starts at +{format_duration(incident.start_after)}, so "
-               f"its plan's deadline `{words} {format_duration(minutes)}`{more} falls at "
-               f"+{format_duration(incident.start_after + minutes)}, after the end of the run "
-               f"(horizon {format_duration(scenario.horizon)}): it can only be missed")
+        yield (
+            ("incidents", i, "start_after"),
+            f"incident `{incident.id}` starts at +{format_duration(incident.start_after)}, so "
+            f"its plan's deadline `{words} {format_duration(minutes)}`{more} falls at "
+            f"+{format_duration(incident.start_after + minutes)}, after the end of the run "
+            f"(horizon {format_duration(scenario.horizon)}): it can only be missed",
+        )
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -202,9 +234,11 @@ def _roles_in_no_chain(scenario: Scenario) -> Iterator[Problem]:
     named = set(_strings(dumped))
     for i, role in enumerate(scenario.roles):
         if role.id not in named:
-            yield (("roles", i, "id"),
-                   f"role `{role.id}` is in no chain: no link, department, incident, team or "
-                   "depot names it, so it never takes part in a run")
+            yield (
+                ("roles", i, "id"),
+                f"role `{role.id}` is in no chain: no link, department, incident, team or "
+                "depot names it, so it never takes part in a run",
+            )
 
 
 def _idle_depots(scenario: Scenario) -> Iterator[Problem]:
@@ -223,6 +257,8 @@ def _idle_depots(scenario: Scenario) -> Iterator[Problem]:
     for i, depot in enumerate(scenario.depots):
         if depot.id not in used:
             level = depot.level.value if isinstance(depot.level, Level) else str(depot.level)
-            yield (("depots", i, "id"),
-                   f"no plan draws on depot `{depot.id}` ({level} depot at `{depot.place}`): "
-                   "no incident with `supplies:` is served through it, so its stock never moves")
+            yield (
+                ("depots", i, "id"),
+                f"no plan draws on depot `{depot.id}` ({level} depot at `{depot.place}`): "
+                "no incident with `supplies:` is served through it, so its stock never moves",
+            )

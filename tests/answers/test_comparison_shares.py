@@ -32,10 +32,12 @@ def _experiments():
 
 def test_a_variant_that_makes_a_link_reliable_is_reported_as_raising_the_reach_share() -> None:
     experiments = _experiments()
-    comparison = compare(experiments, "base", {"base": "the flaky phone",
-                                               "reliable_phone": "a reliable phone"}, 777)
-    milestone = next(m for m in comparison["incidents"][0]["milestones"]
-                     if m["id"] == "plan_activated")
+    comparison = compare(
+        experiments, "base", {"base": "the flaky phone", "reliable_phone": "a reliable phone"}, 777
+    )
+    milestone = next(
+        m for m in comparison["incidents"][0]["milestones"] if m["id"] == "plan_activated"
+    )
     row = milestone["interventions"][0]
     reached = row["reached"]
     assert reached["alt"] == N and reached["base"] < N // 2  # four calls each at p = 0.5
@@ -44,8 +46,10 @@ def test_a_variant_that_makes_a_link_reliable_is_reported_as_raising_the_reach_s
     results = {"replications": N, "comparison": comparison}
     text = "\n".join(comparison_markdown(results))
     base = reached["base"]
-    assert (f"it raises the share of runs that reach “Plan 'Flood plan' activated” from {base} "
-            f"to {N} of {N}") in text
+    assert (
+        f"it raises the share of runs that reach “Plan 'Flood plan' activated” from {base} "
+        f"to {N} of {N}"
+    ) in text
     for line in text.splitlines():
         if "no clear difference" in line:
             assert "activated" not in line
@@ -53,8 +57,10 @@ def test_a_variant_that_makes_a_link_reliable_is_reported_as_raising_the_reach_s
     assert [(r["milestone"], r["best"], r["clear"]) for r in ranking] == [
         ("plan_activated", "reliable_phone", True)
     ]
-    assert (f"“Plan 'Flood plan' activated” within 30 min (Flood flood): a reliable phone helps "
-            f"most, met in {N} of {N} runs against {row['deadline_met']['base']}") in text
+    assert (
+        f"“Plan 'Flood plan' activated” within 30 min (Flood flood): a reliable phone helps "
+        f"most, met in {N} of {N} runs against {row['deadline_met']['base']}"
+    ) in text
 
 
 def test_variants_csv_has_a_deadline_met_column() -> None:
@@ -68,8 +74,9 @@ def test_variants_csv_has_a_deadline_met_column() -> None:
 
 def test_comparison_console_fits_80_columns_and_keeps_variant_ids() -> None:
     experiments = _experiments()
-    comparison = compare(experiments, "base", {"base": "the flaky phone",
-                                               "reliable_phone": "a reliable phone"}, 777)
+    comparison = compare(
+        experiments, "base", {"base": "the flaky phone", "reliable_phone": "a reliable phone"}, 777
+    )
     console = Console(width=80, record=True, highlight=False)
     print_comparison(console, {"comparison": comparison})
     text = console.export_text()

@@ -8,11 +8,27 @@ from rich.console import Console
 from preparedness.reports.console import LEGEND, print_summary
 
 
-def _row(label: str, reached: int, median: float, p90: float, mean: float,
-         ci: tuple[float, float], deadline: float | None, met: float | None) -> dict:
-    return {"label": label, "n_reached": reached, "n_replications": 200, "median": median,
-            "p90": p90, "mean": mean, "ci95_mean": ci, "deadline": deadline,
-            "deadline_met_share": met}
+def _row(
+    label: str,
+    reached: int,
+    median: float,
+    p90: float,
+    mean: float,
+    ci: tuple[float, float],
+    deadline: float | None,
+    met: float | None,
+) -> dict:
+    return {
+        "label": label,
+        "n_reached": reached,
+        "n_replications": 200,
+        "median": median,
+        "p90": p90,
+        "mean": mean,
+        "ci95_mean": ci,
+        "deadline": deadline,
+        "deadline_met_share": met,
+    }
 
 
 RESULTS = {
@@ -20,18 +36,48 @@ RESULTS = {
     "replications": 200,
     "seed": 7,
     "command_mode": "siloed_relay",
-    "variant": {"id": "night_duty_for_secretaries",
-                "name": "night duty for community secretaries"},
-    "incidents": [{"name": "下涧槽社区 flash flood", "milestones": [
-        _row("Incident detected", 200, 8.0, 27.4, 13.2, (9.1, 18.0), None, None),
-        _row("Report reaches the community", 200, 32.1, 56.0, 36.0, (31.0, 41.0), 20.0, 0.15),
-        _row("Plan '防汛防台应急预案' activated", 197, 102.0, 135.0, 106.0, (97.0, 116.0), 60.0,
-             0.02),
-        _row("消防 (fire and rescue) reported in", 197, 171.0, 212.0, 165.0, (154.0, 177.0),
-             75.0, 0.0),
-        _row("Every task done (incident under control)", 150, 402.0, 655.0, 431.0,
-             (399.0, 470.0), None, None),
-    ]}],
+    "variant": {"id": "night_duty_for_secretaries", "name": "night duty for community secretaries"},
+    "incidents": [
+        {
+            "name": "下涧槽社区 flash flood",
+            "milestones": [
+                _row("Incident detected", 200, 8.0, 27.4, 13.2, (9.1, 18.0), None, None),
+                _row(
+                    "Report reaches the community", 200, 32.1, 56.0, 36.0, (31.0, 41.0), 20.0, 0.15
+                ),
+                _row(
+                    "Plan '防汛防台应急预案' activated",
+                    197,
+                    102.0,
+                    135.0,
+                    106.0,
+                    (97.0, 116.0),
+                    60.0,
+                    0.02,
+                ),
+                _row(
+                    "消防 (fire and rescue) reported in",
+                    197,
+                    171.0,
+                    212.0,
+                    165.0,
+                    (154.0, 177.0),
+                    75.0,
+                    0.0,
+                ),
+                _row(
+                    "Every task done (incident under control)",
+                    150,
+                    402.0,
+                    655.0,
+                    431.0,
+                    (399.0, 470.0),
+                    None,
+                    None,
+                ),
+            ],
+        }
+    ],
 }
 
 SNAPSHOT = """\

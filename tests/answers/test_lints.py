@@ -115,4 +115,3 @@ def test_a_depot_no_plan_draws_on(tmp_path: Path) -> None:
         "served through it, so its stock never moves"
     )
     assert len(depot_warnings) == len(data["depots"])
-
