@@ -65,6 +65,8 @@ def summarise_trace(
     grid = coverage_grid(trace.horizon)
     for incident in trace.warning_area:
         coverage = warning_coverage(trace, incident, trace.warning_targets.get(incident))
+        if coverage is None:  # the warning area lists the incident, so never in practice
+            continue
         for (group, percent), reach in coverage.levels.items():
             key = f"warned:{percent}" if group == "all" else f"warned:{percent}:{group}"
             milestones.setdefault(incident, {})[key] = reach.minutes
@@ -79,7 +81,8 @@ def summarise_trace(
                 for group in ("all", *coverage.households)
             },
         }
-    stock, supplies = {}, {}
+    stock: dict[str, dict] = {}
+    supplies: dict[str, dict] = {}
     if scenario is not None and has_supplies(scenario):
         stock, supplies, replayed = replication_stock(scenario, trace)
         for (incident, item), supply in replayed.incidents.items():

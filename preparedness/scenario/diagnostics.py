@@ -126,7 +126,8 @@ def _walk(
     instead of its value, as does `want_key` for the last segment.
     """
     parts = list(loc)
-    node, kept = root, []
+    node: yaml.Node = root
+    kept: list[Any] = []
     for i, part in enumerate(parts):
         if part == _KEY_SEGMENT:
             continue
