@@ -191,13 +191,15 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         incidents.append(
             {
                 "warning": warning,
-            "callout": callout,
+                "callout": callout,
                 "id": incident.id,
                 "name": incident.name,
                 "category": incident.category.value,
                 "level": incident.level.value if incident.level else None,
                 "community": incident.community,
-                "community_name": _community_name(scenario, incident.community),
+                "community_name": _community_name(
+                    scenario, incident.community or incident.at or ""
+                ),
                 "plan": plan.id if plan else None,
                 "plan_name": plan.name if plan else None,
                 "milestones": milestones,
@@ -269,6 +271,12 @@ def not_reached_summary(
 
 
 def _community_name(scenario: Scenario, community_id: str) -> str:
+    """The name of a community (or, for a top-down incident, of its township or district)."""
+    if community_id == scenario.places.district.id:
+        return scenario.places.district.name
+    for township in scenario.places.townships:
+        if township.id == community_id:
+            return township.name
     for township in scenario.places.townships:
         for community in township.communities:
             if community.id == community_id:

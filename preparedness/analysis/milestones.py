@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..engine.trace import EventKind, Trace
-from .callouts import CALLOUT_PERCENTS, callout_outcomes
 from ..scenario.durations import format_duration
 from ..scenario.models import Incident, Level, Scenario
 from ..scenario.supply_network import supply_network
+from .callouts import CALLOUT_PERCENTS, callout_outcomes
 
 LEVEL_LABELS = {
     "grid": "grid cell",
@@ -129,7 +129,7 @@ def team_definitions(scenario: Scenario, plan) -> list[MilestoneDef]:
 
 
 def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[MilestoneDef]:
-    if not plan.supplies:
+    if not plan.supplies or incident.community is None:  # top-down incidents draw no supplies
         return []
     network = supply_network(scenario)
     defs = [

@@ -72,9 +72,7 @@ def _arrivals(world: World, load: BackgroundLoad, post: Post):
 def _call(world: World, load: BackgroundLoad, post: Post, holding: float):
     """One call: it waits for a free line at the desk, is handled, and hangs up."""
     env, trace = world.env, world.trace
-    arrived = trace.emit(
-        env.now, EventKind.BACKGROUND_CALL_ARRIVED, None, post.id, info=load.id
-    )
+    arrived = trace.emit(env.now, EventKind.BACKGROUND_CALL_ARRIVED, None, post.id, info=load.id)
     line = world.seize(post, None, arrived)
     yield line
     world.seized(post, None, arrived)

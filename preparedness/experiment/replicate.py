@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ..analysis.callouts import callout_outcomes
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_until, split_warning
-from ..analysis.callouts import callout_outcomes
 from ..analysis.milestones import all_teams_on_scene, milestone_times
 from ..analysis.missed import Missed, missed_in_replication
 from ..analysis.stock_summary import has_supplies, replication_stock

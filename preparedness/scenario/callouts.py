@@ -61,7 +61,9 @@ class CallOut(Model):
     @model_validator(mode="after")
     def _backup_needs_skip_level(self) -> CallOut:
         if self.backup is not None and self.unreached != "skip_level":
-            raise ValueError("'backup' takes over unreached contacts only with unreached: skip_level")
+            raise ValueError(
+                "'backup' takes over unreached contacts only with unreached: skip_level"
+            )
         return self
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .callouts import Voicemail
 from .base import Identifier, Model, Probability, Share, as_written
+from .callouts import Voicemail
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
 

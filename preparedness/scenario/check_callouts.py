@@ -37,7 +37,8 @@ def check_callout_references(s: Scenario) -> Iterator[Problem]:
         if load.id in seen:
             yield (
                 ("background_load", i, "id"),
-                f"background load id '{load.id}' is already used by background_load[{seen[load.id]}]",
+                f"background load id '{load.id}' is already used by "
+                f"background_load[{seen[load.id]}]",
             )
         seen.setdefault(load.id, i)
         if load.role not in roles:

@@ -28,6 +28,12 @@ from .base import (  # noqa: F401 - re-exported
     Shift,
     as_written,
 )
+from .callouts import (  # noqa: F401 - re-exported
+    BackgroundLoad,
+    CallOut,
+    LoadPeriod,
+    Voicemail,
+)
 from .changes import (  # noqa: F401 - re-exported
     CHANGE_KINDS,
     Change,
@@ -39,12 +45,6 @@ from .changes import (  # noqa: F401 - re-exported
     PlatformChange,
     SetChange,
     StaffChange,
-)
-from .callouts import (  # noqa: F401 - re-exported
-    BackgroundLoad,
-    CallOut,
-    LoadPeriod,
-    Voicemail,
 )
 from .channels import (  # noqa: F401 - re-exported
     SYNCHRONOUS_KINDS,

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share, as_written
+from .callouts import CallOut
 from .distributions import DurationDistribution
 from .durations import Duration, PositiveDuration
-from .callouts import CallOut
 from .resources import Affected, RoadCut, SupplyRule, TeamRule
 
 __all__ = [

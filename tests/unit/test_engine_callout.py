@@ -32,16 +32,26 @@ def calltree(*, members: int = 2, absentee: bool = False, **callout: Any) -> dic
     data = minimal_scenario()
     township(data)["communities"][0]["grid_cells"] = members
     data["roles"] += [
-        {"id": "desk", "name": "desk", "level": "district", "decision_time": "1m",
-         "authority": {"activate_plans": ["calldown"]}},
+        {
+            "id": "desk",
+            "name": "desk",
+            "level": "district",
+            "decision_time": "1m",
+            "authority": {"activate_plans": ["calldown"]},
+        },
         {"id": "leader", "name": "leader", "level": "community", "decision_time": "1m"},
         {"id": "member", "name": "member", "level": "grid", "decision_time": "1m"},
     ]
     links = data["command"]["links"]
     if absentee:
         data["roles"].append(
-            {"id": "absentee", "name": "absentee", "level": "grid", "decision_time": "1m",
-             "away_share": 1.0}
+            {
+                "id": "absentee",
+                "name": "absentee",
+                "level": "grid",
+                "decision_time": "1m",
+                "away_share": 1.0,
+            }
         )
         links.append({"from": "absentee", "to": "leader", "channel": "phone"})
     links += [
@@ -49,12 +59,25 @@ def calltree(*, members: int = 2, absentee: bool = False, **callout: Any) -> dic
         {"from": "leader", "to": "desk", "channel": "phone"},
     ]
     data["plans"].append(
-        {"id": "calldown", "name": "Call-down", "category": "public_health", "levels": ["IV"],
-         "report_up_to": "district", "callout": callout}
+        {
+            "id": "calldown",
+            "name": "Call-down",
+            "category": "public_health",
+            "levels": ["IV"],
+            "report_up_to": "district",
+            "callout": callout,
+        }
     )
     data["incidents"] = [
-        {"id": "order", "name": "Order", "category": "public_health", "level": "IV",
-         "at": "district", "detected_by": "desk", "detection_delay": "5m"}
+        {
+            "id": "order",
+            "name": "Order",
+            "category": "public_health",
+            "level": "IV",
+            "at": "district",
+            "detected_by": "desk",
+            "detection_delay": "5m",
+        }
     ]
     return data
 
@@ -123,8 +146,9 @@ def test_skip_level_has_the_caller_call_the_leaders_people() -> None:
 
 def test_skip_level_with_a_backup_hands_the_list_to_the_deputy() -> None:
     data = _away_leader(unreached="skip_level", backup="deputy")
-    data["roles"].append({"id": "deputy", "name": "deputy", "level": "community",
-                          "decision_time": "1m"})
+    data["roles"].append(
+        {"id": "deputy", "name": "deputy", "level": "community", "decision_time": "1m"}
+    )
     trace = simulate_replication(build(data), 0)
     assert story(trace, CALLS, actor="deputy@c1") == [
         ("call_dialled", "deputy@c1", "member@c1/grid1", 12.75),  # reached 11.75, decided
@@ -137,8 +161,12 @@ def test_skip_level_with_a_backup_hands_the_list_to_the_deputy() -> None:
 
 
 def _voicemail(data: dict[str, Any]) -> dict[str, Any]:
-    add_phone(data, "vm", answer_probability=0.0,
-              voicemail={"share": 1.0, "leave_time": "30s", "acts_after": "30m"})
+    add_phone(
+        data,
+        "vm",
+        answer_probability=0.0,
+        voicemail={"share": 1.0, "leave_time": "30s", "acts_after": "30m"},
+    )
     for link in data["command"]["links"]:
         if link["from"] in ("member", "absentee"):
             link["channel"] = "vm"
@@ -176,8 +204,11 @@ def test_top_down_start_and_roster() -> None:
     outcome = callout_outcomes(trace)["order"]
     assert outcome.reached_share == 1.0
     # leader reached 8.25; members 11.5, 13.75, 16.0; last dial 13.75 (minutes from start)
-    assert outcome.shares == {50: (11.5, outcome.shares[50][1]), 90: (16.0, outcome.shares[90][1]),
-                              100: (16.0, outcome.shares[100][1])}
+    assert outcome.shares == {
+        50: (11.5, outcome.shares[50][1]),
+        90: (16.0, outcome.shares[90][1]),
+        100: (16.0, outcome.shares[100][1]),
+    }
     assert outcome.last_call == 13.75
 
 
@@ -194,10 +225,12 @@ def test_top_down_place_must_match_the_post_level() -> None:
     data = calltree()
     data["incidents"][0]["at"] = "t1"
     problems = cross_check(Scenario.model_validate(data))
-    assert problems == [(
-        ("incidents", 0, "at"),
-        "'desk' has one post per district, so 'at' must name a district, not the township 't1'",
-    )]
+    assert problems == [
+        (
+            ("incidents", 0, "at"),
+            "'desk' has one post per district, so 'at' must name a district, not the township 't1'",
+        )
+    ]
 
 
 def test_incident_needs_community_or_at() -> None:

@@ -31,8 +31,14 @@ def _desk(staff: int, *, incident: bool) -> dict:
     data = minimal_scenario(seed=20260714, horizon=f"{HORIZON:g}m")
     role(data, "township_duty_officer")["staff"] = staff
     data["background_load"] = [
-        {"id": "hotline", "name": "12345", "role": "township_duty_officer", "at": "t1",
-         "calls_per_hour": RATE_PER_HOUR, "handling_time": {"exponential": {"mean": "4m"}}}
+        {
+            "id": "hotline",
+            "name": "12345",
+            "role": "township_duty_officer",
+            "at": "t1",
+            "calls_per_hour": RATE_PER_HOUR,
+            "handling_time": {"exponential": {"mean": "4m"}},
+        }
     ]
     data["channels"][0]["hold_patience"] = "1000h"  # the incident's callers queue at the desk
     if not incident:  # the flood happens after the horizon: the desk only takes hotline calls
@@ -46,8 +52,11 @@ def _waits(trace) -> list[float]:
         for e in trace.events
         if e.kind is K.BACKGROUND_CALL_ARRIVED and e.time < HORIZON - TAIL
     }
-    waits = {e.cause: e.time - arrived[e.cause] for e in trace.events
-             if e.kind is K.BACKGROUND_CALL_ANSWERED and e.cause in arrived}
+    waits = {
+        e.cause: e.time - arrived[e.cause]
+        for e in trace.events
+        if e.kind is K.BACKGROUND_CALL_ANSWERED and e.cause in arrived
+    }
     assert len(waits) == len(arrived)  # every counted call was answered
     return list(waits.values())
 
@@ -80,8 +89,12 @@ def test_rate_by_time_of_day_integrates_exactly() -> None:
     """No calls at night, 60 an hour from 08:00: one unit of work from 07:00 ends at 08:01."""
     data = minimal_scenario(horizon="48h")  # starts at 10:00
     data["background_load"] = [
-        {"id": "hotline", "role": "district_office", "calls_per_hour": 0.0,
-         "periods": [{"from": "08:00", "to": "20:00", "calls_per_hour": 60.0}]}
+        {
+            "id": "hotline",
+            "role": "district_office",
+            "calls_per_hour": 0.0,
+            "periods": [{"from": "08:00", "to": "20:00", "calls_per_hour": 60.0}],
+        }
     ]
     scenario = build(data)
     world = World.build(scenario, Streams(1, 0))

@@ -60,10 +60,12 @@ C, U = 0.25 + 2.0, 0.5  # ring 15 s + talk 2 min; no-answer timeout 30 s
 
 def _list_scenario(policy: str, away: float = AWAY, attempts: int = K_ATTEMPTS, p: float = P):
     """The tiny tree: the desk always reaches the leader, who calls n members on ``mobile``."""
-    data: dict[str, Any] = calltree(members=N, redial=policy, passes=attempts,
-                                    call_back_after=f"{WAIT:g}m")
-    add_phone(data, "mobile", answer_probability=p, retry_interval=f"{WAIT:g}m",
-              max_attempts=attempts)
+    data: dict[str, Any] = calltree(
+        members=N, redial=policy, passes=attempts, call_back_after=f"{WAIT:g}m"
+    )
+    add_phone(
+        data, "mobile", answer_probability=p, retry_interval=f"{WAIT:g}m", max_attempts=attempts
+    )
     for link in data["command"]["links"]:
         if link["from"] == "member":
             link["channel"] = "mobile"
@@ -141,6 +143,7 @@ def test_skip_level_reaches_more_of_the_roster() -> None:
         summary = summarise(values, confidence=0.99)
         assert summary.ci_mean[0] <= expected[rule] <= summary.ci_mean[1], (rule, summary)
         shares[rule] = values
-    paired = summarise([b - a for a, b in zip(shares["drop"], shares["skip_level"], strict=True)],
-                       confidence=0.99)
+    paired = summarise(
+        [b - a for a, b in zip(shares["drop"], shares["skip_level"], strict=True)], confidence=0.99
+    )
     assert paired.ci_mean[0] > 0  # common random numbers: skip-level never loses a member
