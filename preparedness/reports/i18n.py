@@ -24,12 +24,23 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "catalogue",
+    "isolate",
     "milestone_label",
     "translate",
 ]
 
 #: Languages a report can be written in; the first is the default.
 LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+
+#: Unicode bidirectional embeddings, overrides and isolates (UAX #9).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate(text: str) -> str:
+    """Wrap a name holding bidirectional controls (e.g. U+202E) in FIRST STRONG ISOLATE ...
+    POP DIRECTIONAL ISOLATE, so its override cannot reverse the text around it (UAX #9)."""
+    return f"\u2068{text}\u2069" if _BIDI_CONTROLS.search(text) else text
 
 
 class CatalogueError(LookupError):
@@ -71,7 +82,7 @@ class Catalogue:
 
     def _text(self, value: object) -> str:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return str(value)
+            return isolate(str(value))
         return self.number(value)
 
     def number(self, value: float, digits: int | None = None) -> str:

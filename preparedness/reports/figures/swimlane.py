@@ -14,7 +14,7 @@ from typing import Any
 from ...analysis.critical_path import critical_path
 from ...analysis.milestones import milestone_times
 from ...engine.trace import EventKind, Trace
-from ..i18n import Catalogue, milestone_label
+from ..i18n import Catalogue, isolate, milestone_label
 from .milestones import key_milestones
 from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
 
@@ -101,7 +101,7 @@ def swimlane_figure(results: Mapping[str, Any], incident: Mapping[str, Any], tra
                         (mark["minutes"], y), xytext=(3, 5 if index % 2 == 0 else -11),
                         textcoords="offset points",
                         fontsize=7)
-        ax.set_yticks([position[lane] for lane in order], [names.get(lane, lane) for lane in order])
+        ax.set_yticks([position[lane] for lane in order], [isolate(names.get(lane, lane)) for lane in order])
         ax.set_ylim(-0.7, len(order) - 0.3)
         ax.set_xlim(left=0)
         ax.set_xlabel(cat("axis.minutes_since_incident"))
