@@ -25,6 +25,7 @@ __all__ = [
     "CatalogueError",
     "catalogue",
     "isolate",
+    "label_params",
     "milestone_label",
     "translate",
 ]
@@ -112,11 +113,13 @@ class Catalogue:
             return self("value.none")
         low, high = ci
         if share:
-            return self("unit.percent_range", low=self.number(100 * low, 0),
-                        high=self.number(100 * high, 0))
+            return self(
+                "unit.percent_range", low=self.number(100 * low, 0), high=self.number(100 * high, 0)
+            )
         digits = 1 if high - low < 10 and abs(high) < 100 else 0
-        return self("unit.minutes_range", low=self.number(low, digits),
-                    high=self.number(high, digits))
+        return self(
+            "unit.minutes_range", low=self.number(low, digits), high=self.number(high, digits)
+        )
 
 
 def _load(lang: str) -> dict[str, str]:
@@ -157,29 +160,43 @@ def _label_pattern(template: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def milestone_label(milestone_id: str, english_label: str, cat: Catalogue) -> str:
-    """A milestone's words in ``cat``'s language.
-
-    results.json holds each milestone's label in English only; its names (plan, department,
-    team, depot, item) are recovered by matching the English template of the milestone's kind
-    (``milestone.<kind>`` in ``lang/en.yaml``), then the same parameters fill ``cat``'s
-    template. Cohorts and levels are translated by their ids.
-    """
+def _milestone_key(milestone_id: str) -> str:
     parts = milestone_id.split(":")
-    kind = parts[0]
-    if kind == "report":
-        return cat("milestone.report", level=cat(f"level.{parts[1]}"))
-    if kind == "warned":
-        if len(parts) == 3:
-            return cat("milestone.warned_cohort", percent=parts[1],
-                       cohort=cat(f"cohort.{parts[2]}"))
-        return cat("milestone.warned", percent=parts[1])
-    key = f"milestone.{kind}" + (f"_{parts[1]}" if kind == "team_on_scene" else "")
+    return f"milestone.{parts[0]}" + (f"_{parts[1]}" if parts[0] == "team_on_scene" else "")
+
+
+def label_params(milestone_id: str, english_label: str) -> dict[str, str]:
+    """The names inside a milestone's English label (plan, department, team, depot, item).
+
+    results.json holds each milestone's label in English only; its names are recovered by
+    matching the English template of the milestone's kind (``milestone.<kind>`` in
+    ``lang/en.yaml``). Report levels, coverage shares and cohorts are not names (their words
+    come from their ids) and give no parameters.
+    """
+    if milestone_id.split(":")[0] in ("report", "warned"):
+        return {}
+    key = _milestone_key(milestone_id)
     english = catalogue("en")
     if key not in english.messages:
         raise CatalogueError(f"no words for milestone {milestone_id!r}")
     match = _label_pattern(english.messages[key]).fullmatch(english_label)
     if match is None:
-        raise CatalogueError(f"milestone {milestone_id!r}: label {english_label!r} does not "
-                             f"match {english.messages[key]!r}")
-    return cat(key, **match.groupdict())
+        raise CatalogueError(
+            f"milestone {milestone_id!r}: label {english_label!r} does not "
+            f"match {english.messages[key]!r}"
+        )
+    return match.groupdict()
+
+
+def milestone_label(milestone_id: str, english_label: str, cat: Catalogue) -> str:
+    """A milestone's words in ``cat``'s language, names kept as written."""
+    parts = milestone_id.split(":")
+    if parts[0] == "report":
+        return cat("milestone.report", level=cat(f"level.{parts[1]}"))
+    if parts[0] == "warned":
+        if len(parts) == 3:
+            return cat(
+                "milestone.warned_cohort", percent=parts[1], cohort=cat(f"cohort.{parts[2]}")
+            )
+        return cat("milestone.warned", percent=parts[1])
+    return cat(_milestone_key(milestone_id), **label_params(milestone_id, english_label))

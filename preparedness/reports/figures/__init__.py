@@ -15,7 +15,13 @@ from ...engine.trace import Trace
 from ..i18n import catalogue
 from .compare import MetShares, ServiceCurves, forest_figure, sizing_figure
 from .graph import graph_figure, link_minutes, post_levels
-from .milestones import ReplicationMinutes, delay_figure, ecdf_figure, replication_minutes
+from .milestones import (
+    ReplicationMinutes,
+    delay_figure,
+    ecdf_figure,
+    experiment_minutes,
+    replication_minutes,
+)
 from .render import CAUSE_COLOURS, Figure
 from .supplies import coverage_figure, stock_figure
 from .swimlane import choose_replication, swimlane_figure
@@ -26,6 +32,7 @@ __all__ = [
     "ReportFigures",
     "SwimlaneInput",
     "choose_replication",
+    "experiment_minutes",
     "link_minutes",
     "post_levels",
     "replication_minutes",
@@ -54,11 +61,16 @@ class ReportFigures:
         return [f for figures in self.incidents.values() for f in figures] + list(self.overall)
 
 
-def run_figures(results: Mapping[str, Any], lang: str, *, minutes: ReplicationMinutes,
-                swimlane: SwimlaneInput | None = None,
-                levels: Mapping[str, str] | None = None,
-                links: Mapping[tuple[str, str], float] | None = None,
-                met_shares: MetShares | None = None) -> ReportFigures:
+def run_figures(
+    results: Mapping[str, Any],
+    lang: str,
+    *,
+    minutes: ReplicationMinutes,
+    swimlane: SwimlaneInput | None = None,
+    levels: Mapping[str, str] | None = None,
+    links: Mapping[tuple[str, str], float] | None = None,
+    met_shares: MetShares | None = None,
+) -> ReportFigures:
     """Every figure of a run report, numbered in page order.
 
     The command graph needs ``levels`` and ``links``, the forest plot's deadline panel
@@ -78,8 +90,17 @@ def run_figures(results: Mapping[str, Any], lang: str, *, minutes: ReplicationMi
         figures.append(delay_figure(incident, cat, number))
         if swimlane is not None and incident["id"] in swimlane.trace.incident_starts:
             number += 1
-            figures.append(swimlane_figure(results, incident, swimlane.trace,
-                                           swimlane.replication, swimlane.choice, cat, number))
+            figures.append(
+                swimlane_figure(
+                    results,
+                    incident,
+                    swimlane.trace,
+                    swimlane.replication,
+                    swimlane.choice,
+                    cat,
+                    number,
+                )
+            )
         if incident.get("warning"):
             number += 1
             figures.append(coverage_figure(incident, cat, number))

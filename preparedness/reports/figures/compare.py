@@ -24,8 +24,9 @@ MetShares = Mapping[tuple[str, str, str], float]
 ServiceCurves = Mapping[tuple[str, str], Sequence[tuple[float, float]]]
 
 
-def forest_figure(comparison: Mapping[str, Any], met_shares: MetShares, cat: Catalogue,
-                  number: int) -> Figure:
+def forest_figure(
+    comparison: Mapping[str, Any], met_shares: MetShares, cat: Catalogue, number: int
+) -> Figure:
     """Per milestone with pairs, the mean paired change and its 95% interval for each
     intervention; beside it, the change in the share meeting the deadline (in points)."""
     reference = comparison["reference"]
@@ -41,11 +42,18 @@ def forest_figure(comparison: Mapping[str, Any], met_shares: MetShares, cat: Cat
                 points = None
                 if milestone["deadline"] is not None and key_base in met_shares:
                     points = 100 * (met_shares[key_alt] - met_shares[key_base])
-                rows.append({"incident": incident["id"], "incident_name": incident["name"],
-                             "milestone": milestone["id"], "intervention": row["intervention"],
-                             "label": milestone_label(milestone["id"], milestone["label"], cat),
-                             "mean_change": row["mean_change"],
-                             "ci95": list(row["mean_change_ci95"]), "met_change_points": points})
+                rows.append(
+                    {
+                        "incident": incident["id"],
+                        "incident_name": incident["name"],
+                        "milestone": milestone["id"],
+                        "intervention": row["intervention"],
+                        "label": milestone_label(milestone["id"], milestone["label"], cat),
+                        "mean_change": row["mean_change"],
+                        "ci95": list(row["mean_change_ci95"]),
+                        "met_change_points": points,
+                    }
+                )
     height = 0.28 * len(rows) + 1.4
     with figure(7.6, height) as fig:
         left = fig.add_subplot(1, 2, 1)
@@ -66,20 +74,25 @@ def forest_figure(comparison: Mapping[str, Any], met_shares: MetShares, cat: Cat
         left.set_xlabel(cat("axis.change_minutes"), fontsize=7)
         right.set_xlabel(cat("axis.change_points"), fontsize=7)
         title = cat("figure.forest_title", reference=names.get(reference, reference))
-        biggest = max(rows, key=lambda r: (abs(r["mean_change"]), r["incident"], r["milestone"]),
-                      default=None)
+        biggest = max(
+            rows, key=lambda r: (abs(r["mean_change"]), r["incident"], r["milestone"]), default=None
+        )
         if biggest is None:
             caption = cat("caption.forest_none")
         else:
-            caption = cat("caption.forest", variant=names.get(biggest["intervention"],
-                                                              biggest["intervention"]),
-                          milestone=biggest["label"], change=cat.minutes(biggest["mean_change"]),
-                          ci=cat.interval(biggest["ci95"]))
+            caption = cat(
+                "caption.forest",
+                variant=names.get(biggest["intervention"], biggest["intervention"]),
+                milestone=biggest["label"],
+                change=cat.minutes(biggest["mean_change"]),
+                ci=cat.interval(biggest["ci95"]),
+            )
         return finish(fig, f"forest-{number}", title, caption, {"rows": rows})
 
 
-def sizing_figure(sizing: Mapping[str, Any], curves: ServiceCurves, cat: Catalogue,
-                  number: int) -> Figure:
+def sizing_figure(
+    sizing: Mapping[str, Any], curves: ServiceCurves, cat: Catalogue, number: int
+) -> Figure:
     """Per depot and item, the service level against the quantity held, the target line and
     the chosen quantity (sizing.json ``rows``) marked; the caption gives the total cost."""
     rows = [row for row in sizing["rows"] if (row["depot"], row["item"]) in curves]
@@ -91,24 +104,57 @@ def sizing_figure(sizing: Mapping[str, Any], curves: ServiceCurves, cat: Catalog
         for index, row in enumerate(rows):
             ax = fig.add_subplot(grid_rows, columns, index + 1)
             points = list(curves[(row["depot"], row["item"])])
-            ax.plot([q for q, _ in points], [s for _, s in points], color=MEDIAN_COLOUR,
-                    linewidth=1.2, marker=".", markersize=3)
-            ax.axhline(target, color=DEADLINE_COLOUR, linestyle=":", linewidth=1,
-                       label=cat("legend.target"))
-            ax.plot([row["quantity"]], [row["service_level"]], marker="o", color=DEADLINE_COLOUR,
-                    markersize=6, linestyle="none", label=cat("legend.chosen"))
-            ax.set_title(cat("figure.panel_depot_item", depot=row["depot_name"],
-                             item=row["item_name"]), fontsize=8)
+            ax.plot(
+                [q for q, _ in points],
+                [s for _, s in points],
+                color=MEDIAN_COLOUR,
+                linewidth=1.2,
+                marker=".",
+                markersize=3,
+            )
+            ax.axhline(
+                target,
+                color=DEADLINE_COLOUR,
+                linestyle=":",
+                linewidth=1,
+                label=cat("legend.target"),
+            )
+            ax.plot(
+                [row["quantity"]],
+                [row["service_level"]],
+                marker="o",
+                color=DEADLINE_COLOUR,
+                markersize=6,
+                linestyle="none",
+                label=cat("legend.chosen"),
+            )
+            ax.set_title(
+                cat("figure.panel_depot_item", depot=row["depot_name"], item=row["item_name"]),
+                fontsize=8,
+            )
             ax.set_ylim(0, 1.05)
             ax.set_xlabel(cat("axis.quantity", unit=row["unit"]), fontsize=7)
             ax.set_ylabel(cat("axis.service_level"), fontsize=7)
             ax.tick_params(labelsize=7)
             if index == 0:
                 ax.legend(fontsize=6, loc="lower right")
-            drawn.append({"depot": row["depot"], "item": row["item"], "curve": points,
-                          "quantity": row["quantity"], "service_level": row["service_level"],
-                          "cost": row["cost"]})
-        caption = cat("caption.sizing", target=cat.share(target),
-                      cost=cat.number(sizing["total_cost"], 0))
-        return finish(fig, f"sizing-{number}", cat("figure.sizing_title"), caption,
-                      {"rows": drawn, "total_cost": sizing["total_cost"]})
+            drawn.append(
+                {
+                    "depot": row["depot"],
+                    "item": row["item"],
+                    "curve": points,
+                    "quantity": row["quantity"],
+                    "service_level": row["service_level"],
+                    "cost": row["cost"],
+                }
+            )
+        caption = cat(
+            "caption.sizing", target=cat.share(target), cost=cat.number(sizing["total_cost"], 0)
+        )
+        return finish(
+            fig,
+            f"sizing-{number}",
+            cat("figure.sizing_title"),
+            caption,
+            {"rows": drawn, "total_cost": sizing["total_cost"]},
+        )

@@ -48,21 +48,25 @@ def link_minutes(results: Sequence[ReplicationResult]) -> dict[tuple[str, str], 
     return best
 
 
-def graph_figure(results: Mapping[str, Any], levels: Mapping[str, str],
-                 minutes: Mapping[tuple[str, str], float], cat: Catalogue,
-                 number: int) -> Figure:
+def graph_figure(
+    results: Mapping[str, Any],
+    levels: Mapping[str, str],
+    minutes: Mapping[tuple[str, str], float],
+    cat: Catalogue,
+    number: int,
+) -> Figure:
     """Posts of results.json ``people`` and links of ``links`` laid out in level tiers."""
     names = {row["post"]: row["name"] for row in results["people"]}
     use = {row["post"]: row["utilisation_mean"] for row in results["people"]}
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     for post in sorted(use):
         graph.add_node(post)
     edges = sorted({(row["from"], row["to"]) for row in results["links"]})
     graph.add_edges_from(edges)
     for post in graph.nodes:
         graph.nodes[post]["tier"] = -LEVEL_ORDER.index(levels.get(post, "grid"))
-    layout = nx.multipartite_layout(graph, subset_key="tier", align="horizontal")
-    layout = {post: (float(x), float(y)) for post, (x, y) in sorted(layout.items())}
+    placed = nx.multipartite_layout(graph, subset_key="tier", align="horizontal")
+    layout = {post: (float(x), float(y)) for post, (x, y) in sorted(placed.items())}
     top = max(minutes.get(edge, 0.0) for edge in edges) if edges else 0.0
     link_map = mpl.colormaps["Reds"]
     post_map = mpl.colormaps["Blues"]
@@ -73,19 +77,45 @@ def graph_figure(results: Mapping[str, Any], levels: Mapping[str, str],
         for edge in edges:
             value = minutes.get(edge, 0.0)
             colour = link_map(0.25 + 0.75 * value / top) if top > 0 else link_map(0.25)
-            nx.draw_networkx_edges(graph, layout, edgelist=[edge], ax=ax, edge_color=[colour],
-                                   width=1.0 + 3.0 * (value / top if top else 0.0),
-                                   arrows=True, arrowsize=9, node_size=size,
-                                   connectionstyle="arc3,rad=0.08")
+            nx.draw_networkx_edges(
+                graph,
+                layout,
+                edgelist=[edge],
+                ax=ax,
+                edge_color=[colour],
+                width=1.0 + 3.0 * (value / top if top else 0.0),
+                arrows=True,
+                arrowsize=9,
+                node_size=size,
+                connectionstyle="arc3,rad=0.08",
+            )
             drawn_links.append({"from": edge[0], "to": edge[1], "minutes": value})
         nodes = sorted(graph.nodes)
-        nx.draw_networkx_nodes(graph, layout, nodelist=nodes, ax=ax, node_size=size,
-                               node_color=[use.get(p, 0.0) for p in nodes], cmap=post_map,
-                               vmin=0.0, vmax=1.0, edgecolors="#333333", linewidths=0.6)
+        nx.draw_networkx_nodes(
+            graph,
+            layout,
+            nodelist=nodes,
+            ax=ax,
+            node_size=size,
+            node_color=[use.get(p, 0.0) for p in nodes],
+            cmap=post_map,
+            vmin=0.0,
+            vmax=1.0,
+            edgecolors="#333333",
+            linewidths=0.6,
+        )
         for post in nodes:
             x, y = layout[post]
-            ax.text(x, y - 0.05, isolate(names.get(post, post)), ha="right", va="top", fontsize=6,
-                    rotation=30, rotation_mode="anchor")
+            ax.text(
+                x,
+                y - 0.05,
+                isolate(names.get(post, post)),
+                ha="right",
+                va="top",
+                fontsize=6,
+                rotation=30,
+                rotation_mode="anchor",
+            )
         ax.set_axis_off()
         ax.margins(0.08, 0.25)
         scale = mpl.cm.ScalarMappable(norm=mpl.colors.Normalize(0, top or 1.0), cmap=link_map)
@@ -95,8 +125,15 @@ def graph_figure(results: Mapping[str, Any], levels: Mapping[str, str],
         bar = fig.colorbar(posts, ax=ax, orientation="vertical", fraction=0.03, pad=0.14)
         bar.set_label(cat("figure.graph_size"), fontsize=7)
         busiest = results["people"][0] if results["people"] else None
-        caption = cat("caption.graph", post=busiest["name"] if busiest else cat("value.none"),
-                      share=cat.share(busiest["utilisation_mean"] if busiest else None))
-        data = {"posts": [{"post": p, "level": levels.get(p), "utilisation": use.get(p, 0.0)}
-                          for p in nodes], "links": drawn_links}
+        caption = cat(
+            "caption.graph",
+            post=busiest["name"] if busiest else cat("value.none"),
+            share=cat.share(busiest["utilisation_mean"] if busiest else None),
+        )
+        data = {
+            "posts": [
+                {"post": p, "level": levels.get(p), "utilisation": use.get(p, 0.0)} for p in nodes
+            ],
+            "links": drawn_links,
+        }
         return finish(fig, f"graph-{number}", cat("figure.graph_title"), caption, data)

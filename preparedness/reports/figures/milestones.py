@@ -12,9 +12,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..i18n import Catalogue, milestone_label
-from .render import CAUSE_COLOURS, DEADLINE_COLOUR, MEDIAN_COLOUR, P90_COLOUR, Figure, figure, finish
+from .render import (
+    CAUSE_COLOURS,
+    DEADLINE_COLOUR,
+    MEDIAN_COLOUR,
+    P90_COLOUR,
+    Figure,
+    figure,
+    finish,
+)
 
-__all__ = ["delay_figure", "ecdf_figure", "key_milestones", "replication_minutes"]
+__all__ = [
+    "delay_figure",
+    "ecdf_figure",
+    "experiment_minutes",
+    "key_milestones",
+    "replication_minutes",
+]
 
 #: At most this many milestones per incident figure, so panels stay readable on a phone.
 MAX_PANELS = 6
@@ -23,7 +37,9 @@ MAX_PANELS = 6
 ReplicationMinutes = Mapping[tuple[str, str], Sequence[float | None]]
 
 
-def replication_minutes(rows: Iterable[Mapping[str, str]]) -> dict[tuple[str, str], list[float | None]]:
+def replication_minutes(
+    rows: Iterable[Mapping[str, str]],
+) -> dict[tuple[str, str], list[float | None]]:
     """Per-replication minutes from replications.csv rows (``replication, incident, milestone,
     minutes``), in replication order; an empty ``minutes`` cell is a run that never reached it."""
     table: dict[tuple[str, str], dict[int, float | None]] = {}
@@ -33,6 +49,20 @@ def replication_minutes(rows: Iterable[Mapping[str, str]]) -> dict[tuple[str, st
             float(text) if text else None
         )
     return {key: [by_run[i] for i in sorted(by_run)] for key, by_run in table.items()}
+
+
+def experiment_minutes(
+    results: Mapping[str, Any], replications: Sequence[Any]
+) -> dict[tuple[str, str], list[float | None]]:
+    """Per-replication minutes of every milestone of results.json, read from the experiment's
+    ``ReplicationResult`` list (the same numbers replications.csv holds)."""
+    return {
+        (incident["id"], row["id"]): [
+            r.milestones.get(incident["id"], {}).get(row["id"]) for r in replications
+        ]
+        for incident in results["incidents"]
+        for row in incident["milestones"]
+    }
 
 
 def key_milestones(incident: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -47,8 +77,9 @@ def _grid(count: int) -> tuple[int, int]:
     return math.ceil(count / columns), columns
 
 
-def ecdf_figure(incident: Mapping[str, Any], minutes: ReplicationMinutes,
-                cat: Catalogue, number: int) -> Figure:
+def ecdf_figure(
+    incident: Mapping[str, Any], minutes: ReplicationMinutes, cat: Catalogue, number: int
+) -> Figure:
     """Per key milestone, the share of runs that had reached it by each minute (an ECDF over
     all runs, so runs that never reached it keep the curve below 1), with the deadline, the
     median and the 90th percentile of results.json marked."""
@@ -67,13 +98,16 @@ def ecdf_figure(incident: Mapping[str, Any], minutes: ReplicationMinutes,
             ax.plot(xs, ys, color=MEDIAN_COLOUR, linewidth=1.2, drawstyle="default")
             label = milestone_label(row["id"], row["label"], cat)
             ax.set_title(label, fontsize=9)
-            marks = [("median", row["median"], MEDIAN_COLOUR, "--"),
-                     ("p90", row["p90"], P90_COLOUR, ":")]
+            marks = [
+                ("median", row["median"], MEDIAN_COLOUR, "--"),
+                ("p90", row["p90"], P90_COLOUR, ":"),
+            ]
             if row["deadline"] is not None:
                 marks.append(("deadline", row["deadline"], DEADLINE_COLOUR, "-"))
             for key, value, colour, style in marks:
-                ax.axvline(value, color=colour, linestyle=style, linewidth=1,
-                           label=cat(f"legend.{key}"))
+                ax.axvline(
+                    value, color=colour, linestyle=style, linewidth=1, label=cat(f"legend.{key}")
+                )
             ax.set_ylim(0, 1.02)
             ax.set_xlim(left=0)
             ax.set_xlabel(cat("axis.minutes_since_incident"), fontsize=8)
@@ -81,19 +115,38 @@ def ecdf_figure(incident: Mapping[str, Any], minutes: ReplicationMinutes,
                 ax.set_ylabel(cat("axis.share_of_runs"), fontsize=8)
             if index == 0:
                 ax.legend(loc="lower right")
-            drawn.append({"id": row["id"], "median": row["median"], "p90": row["p90"],
-                          "deadline": row["deadline"], "reached": reached,
-                          "n_replications": len(values)})
+            drawn.append(
+                {
+                    "id": row["id"],
+                    "median": row["median"],
+                    "p90": row["p90"],
+                    "deadline": row["deadline"],
+                    "reached": reached,
+                    "n_replications": len(values),
+                }
+            )
         first = shown[0]
-        words = {"milestone": milestone_label(first["id"], first["label"], cat),
-                 "median": cat.minutes(first["median"]), "p90": cat.minutes(first["p90"])}
+        words = {
+            "milestone": milestone_label(first["id"], first["label"], cat),
+            "median": cat.minutes(first["median"]),
+            "p90": cat.minutes(first["p90"]),
+        }
         if first["deadline"] is not None:
-            caption = cat("caption.ecdf", deadline=cat.minutes(first["deadline"]),
-                          share=cat.share(first["deadline_met_share"]), **words)
+            caption = cat(
+                "caption.ecdf",
+                deadline=cat.minutes(first["deadline"]),
+                share=cat.share(first["deadline_met_share"]),
+                **words,
+            )
         else:
             caption = cat("caption.ecdf_no_deadline", **words)
-        return finish(fig, f"ecdf-{incident['id']}-{number}", cat("figure.ecdf_title"),
-                      caption, {"milestones": drawn})
+        return finish(
+            fig,
+            f"ecdf-{incident['id']}-{number}",
+            cat("figure.ecdf_title"),
+            caption,
+            {"milestones": drawn},
+        )
 
 
 def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Figure:
@@ -111,11 +164,25 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
             for part in row["delay_split"]:
                 cause, mean, share = part["cause"], part["mean"], part["share_of_latency"]
                 causes_seen.setdefault(cause, None)
-                ax.barh(position, mean, left=left, color=CAUSE_COLOURS[cause], height=0.6,
-                        edgecolor="white", linewidth=0.5)
+                ax.barh(
+                    position,
+                    mean,
+                    left=left,
+                    color=CAUSE_COLOURS[cause],
+                    height=0.6,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
                 if share >= 0.12:
-                    ax.text(left + mean / 2, position, f"{cat.number(mean)}\n{cat.share(share)}",
-                            ha="center", va="center", fontsize=7, color="black")
+                    ax.text(
+                        left + mean / 2,
+                        position,
+                        f"{cat.number(mean)}\n{cat.share(share)}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="black",
+                    )
                 segments.append({"cause": cause, "mean": mean, "share": share})
                 left += mean
             labels.append(milestone_label(row["id"], row["label"], cat))
@@ -125,13 +192,27 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
         handles = [
             ax.bar(0, 0, color=CAUSE_COLOURS[c], label=cat(f"cause.{c}")) for c in causes_seen
         ]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.35 / (len(shown) ** 0.5)),
-                  ncol=4, fontsize=7)
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.35 / (len(shown) ** 0.5)),
+            ncol=4,
+            fontsize=7,
+        )
         first = shown[0]
         top = max(first["delay_split"], key=lambda part: part["mean"])
-        caption = cat("caption.delay", milestone=milestone_label(first["id"], first["label"], cat),
-                      cause=cat(f"cause.{top['cause']}"), minutes=cat.minutes(top["mean"]),
-                      share=cat.share(top["share_of_latency"]))
+        caption = cat(
+            "caption.delay",
+            milestone=milestone_label(first["id"], first["label"], cat),
+            cause=cat(f"cause.{top['cause']}"),
+            minutes=cat.minutes(top["mean"]),
+            share=cat.share(top["share_of_latency"]),
+        )
         drawn.reverse()
-        return finish(fig, f"delay-{incident['id']}-{number}", cat("figure.delay_title"), caption,
-                      {"milestones": drawn})
+        return finish(
+            fig,
+            f"delay-{incident['id']}-{number}",
+            cat("figure.delay_title"),
+            caption,
+            {"milestones": drawn},
+        )

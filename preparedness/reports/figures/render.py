@@ -29,10 +29,17 @@ from matplotlib.figure import Figure as MplFigure  # noqa: E402
 __all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish"]
 
 #: Fonts tried in order; DejaVu ships with matplotlib, the CJK ones draw Chinese in PNGs.
-FONTS = ["DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei",
-         "Source Han Sans SC", "Microsoft YaHei", "PingFang SC"]
+FONTS = [
+    "DejaVu Sans",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+]
 
-STYLE: dict[str, Any] = {
+STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "preparedness",
     "font.family": FONTS,
@@ -106,8 +113,9 @@ _PROLOG = re.compile(r"\A<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 _ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([A-Za-z_][\w.-]*)')
 
 
-def finish(fig: MplFigure, figure_id: str, title: str, caption: str,
-           data: Mapping[str, Any]) -> Figure:
+def finish(
+    fig: MplFigure, figure_id: str, title: str, caption: str, data: Mapping[str, Any]
+) -> Figure:
     """Save ``fig`` as SVG (prolog stripped, ids prefixed per figure) and PNG, deterministically.
 
     Ids are prefixed with the figure id so several SVGs inlined on one page never share a
