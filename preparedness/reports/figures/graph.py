@@ -4,12 +4,12 @@ critical paths, posts coloured by utilisation.
 results.json lists posts with their utilisation and links with their attempts, but not a
 post's level nor every link's contribution to the critical paths (only each milestone's top
 three), so both come in as arguments; :func:`post_levels` and :func:`link_minutes` derive
-them from a run's trace and replication results.
+them from the scenario and the replication results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -17,6 +17,7 @@ import networkx as nx
 
 from ...engine.trace import Trace
 from ...experiment.replicate import ReplicationResult
+from ...scenario.models import Scenario
 from ..i18n import Catalogue, isolate
 from .render import Figure, figure, finish
 
@@ -26,25 +27,36 @@ __all__ = ["LEVEL_ORDER", "graph_figure", "link_minutes", "post_levels"]
 LEVEL_ORDER = ("city", "district", "township", "community", "grid")
 
 
-def post_levels(trace: Trace) -> dict[str, str]:
-    """Each post's level (``grid`` ... ``city``), as the trace's post table records it."""
-    return {post: info.level for post, info in sorted(trace.posts.items())}
+def post_levels(scenario: Scenario, posts: Iterable[str], trace: Trace | None = None
+                ) -> dict[str, str]:
+    """Each post's level (``grid`` ... ``city``): its role's level in the scenario, else what
+    a trace's post table records (liaisons, teams and depots), else left out."""
+    roles = {role.id: role.level.value for role in scenario.roles}
+    known = {post: info.level for post, info in trace.posts.items()} if trace else {}
+    levels = {}
+    for post in sorted(posts):
+        level = roles.get(post.partition("@")[0]) or known.get(post)
+        if level is not None:
+            levels[post] = str(level)
+    return levels
 
 
 def link_minutes(results: Sequence[ReplicationResult]) -> dict[tuple[str, str], float]:
-    """Mean minutes (zeros included) each sender → receiver link adds to a critical path: the
-    largest, over every incident's milestones, of its mean contribution to that milestone."""
-    n = len(results)
+    """Mean minutes each sender → receiver link adds to a critical path: the largest, over
+    every incident's milestones, of its mean contribution (zeros included) over the runs
+    that reached the milestone, which is how results.json's ``critical_links`` count it."""
     totals: dict[tuple[str, str, tuple[str, str]], float] = {}
+    reached: dict[tuple[str, str], int] = {}
     for result in results:
         for incident, splits in sorted(result.splits.items()):
             for milestone, split in sorted(splits.items()):
+                reached[(incident, milestone)] = reached.get((incident, milestone), 0) + 1
                 for link, minutes in sorted(split.by_link.items()):
                     key = (incident, milestone, link)
                     totals[key] = totals.get(key, 0.0) + minutes
     best: dict[tuple[str, str], float] = {}
-    for (_, _, link), total in sorted(totals.items()):
-        best[link] = max(best.get(link, 0.0), total / n)
+    for (incident, milestone, link), total in sorted(totals.items()):
+        best[link] = max(best.get(link, 0.0), total / reached[(incident, milestone)])
     return best
 
 
@@ -64,7 +76,8 @@ def graph_figure(
     edges = sorted({(row["from"], row["to"]) for row in results["links"]})
     graph.add_edges_from(edges)
     for post in graph.nodes:
-        graph.nodes[post]["tier"] = -LEVEL_ORDER.index(levels.get(post, "grid"))
+        level = levels.get(post)
+        graph.nodes[post]["tier"] = -LEVEL_ORDER.index(level) if level else -len(LEVEL_ORDER)
     placed = nx.multipartite_layout(graph, subset_key="tier", align="horizontal")
     layout = {post: (float(x), float(y)) for post, (x, y) in sorted(placed.items())}
     top = max(minutes.get(edge, 0.0) for edge in edges) if edges else 0.0
