@@ -29,19 +29,23 @@ HTML_LANG = {"en": "en", "zh": "zh-CN"}
 #: Rows shown in the people and link tables.
 TOP_ROWS = 10
 
-_UNSAFE_SVG = re.compile(
-    r"<\s*(script|foreignObject|iframe|object|embed)|\son\w+\s*=|javascript:", re.IGNORECASE
+_TAG = re.compile(r"<[^>]*>")
+_UNSAFE_TAG = re.compile(
+    r"<\s*/?\s*(script|foreignObject|iframe|object|embed)\b|\son\w+\s*=|javascript:"
+    r"|href=\"(?!#|data:image/png;base64,)",
+    re.IGNORECASE,
 )
 
 
 def safe_svg(svg: str) -> Markup:
-    """Mark a figure's SVG safe to inline, after checking it is one ``<svg>`` element with no
-    script, event handler or foreign content: matplotlib escapes the text it writes, so any
-    of these would mean the SVG did not come from it."""
+    """Mark a figure's SVG safe to inline, after checking it is one ``<svg>`` element whose tags
+    hold no script, event handler, outside link or foreign content: matplotlib escapes the
+    text it writes, so any of these would mean the SVG did not come from it."""
     text = svg.strip()
     if not text.startswith("<svg") or not text.endswith("</svg>") or text.count("<svg") != 1:
         raise ValueError("a figure must be exactly one <svg> element")
-    if _UNSAFE_SVG.search(text):
+    # Text is escaped (a "<" in a name is "&lt;"), so every "<...>" is a tag: check those.
+    if any(_UNSAFE_TAG.search(tag.group()) for tag in _TAG.finditer(text)):
         raise ValueError("a figure's SVG holds script, an event handler or foreign content")
     return Markup(text)
 

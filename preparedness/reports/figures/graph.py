@@ -27,8 +27,9 @@ __all__ = ["LEVEL_ORDER", "graph_figure", "link_minutes", "post_levels"]
 LEVEL_ORDER = ("city", "district", "township", "community", "grid")
 
 
-def post_levels(scenario: Scenario, posts: Iterable[str], trace: Trace | None = None
-                ) -> dict[str, str]:
+def post_levels(
+    scenario: Scenario, posts: Iterable[str], trace: Trace | None = None
+) -> dict[str, str]:
     """Each post's level (``grid`` ... ``city``): its role's level in the scenario, else what
     a trace's post table records (liaisons, teams and depots), else left out."""
     roles = {role.id: role.level.value for role in scenario.roles}

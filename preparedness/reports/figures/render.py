@@ -81,6 +81,9 @@ CAUSE_COLOURS: dict[str, str] = {
     "shared_stock": "#bdbdbd",
 }
 
+#: No date, creator or RDF block: the SVG depends on the figure only, and names no URL.
+SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
 DEADLINE_COLOUR = "#c0392b"
 MEDIAN_COLOUR = "#2c3e50"
 P90_COLOUR = "#7f8c8d"
@@ -128,7 +131,7 @@ def finish(
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout()
         svg_buffer = io.StringIO()
-        fig.savefig(svg_buffer, format="svg", metadata={"Date": None})
+        fig.savefig(svg_buffer, format="svg", metadata=SVG_METADATA)
         png_buffer = io.BytesIO()
         fig.savefig(png_buffer, format="png", metadata={"Software": None})
     svg = _PROLOG.sub("", svg_buffer.getvalue())
