@@ -23,8 +23,10 @@ from preparedness.reports.html import render_run_report
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
-    print("browser tests skipped: no Chromium (install Debian's 'chromium' or set "
-          "PREPAREDNESS_CHROMIUM)")
+    print(
+        "browser tests skipped: no Chromium (install Debian's 'chromium' or set "
+        "PREPAREDNESS_CHROMIUM)"
+    )
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="no Chromium: install Debian's 'chromium' or set PREPAREDNESS_CHROMIUM",
@@ -38,8 +40,9 @@ def page(relay, relay_figures_en, tmp_path_factory) -> Path:
     return path
 
 
-def test_the_page_loads_without_console_errors_and_shows_results_json(relay, relay_figures_en,
-                                                                      page) -> None:
+def test_the_page_loads_without_console_errors_and_shows_results_json(
+    relay, relay_figures_en, page
+) -> None:
     dump = dump_page(page)
     assert dump.console == []
     for figure in relay_figures_en.all():
@@ -50,7 +53,8 @@ def test_the_page_loads_without_console_errors_and_shows_results_json(relay, rel
         assert incident["name"] in dump.text
         for row in incident["milestones"]:
             assert row["label"] in dump.text
-            shown = f"{row['median']:.0f} min" if row["median"] >= 10 else f"{row['median']:.1f} min"
+            median = row["median"]
+            shown = f"{median:.0f} min" if median >= 10 else f"{median:.1f} min"
             assert shown in dump.text
 
 

@@ -25,5 +25,8 @@ def test_no_browser_is_a_clear_error(monkeypatch, tmp_path) -> None:
 
 
 def test_pages_are_counted_without_counting_the_page_tree() -> None:
-    pdf = b"1 0 obj <</Type /Pages /Kids [2 0 R 3 0 R]>> 2 0 obj <</Type /Page>> 3 0 obj <</Type/Page >>"
+    pdf = (
+        b"1 0 obj <</Type /Pages /Kids [2 0 R 3 0 R]>> "
+        b"2 0 obj <</Type /Page>> 3 0 obj <</Type/Page >>"
+    )
     assert browser.pdf_page_count(pdf) == 2
