@@ -3,7 +3,12 @@ inputs results.json lacks, the experiment's), and the same inputs give byte-iden
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -189,3 +194,44 @@ def test_the_drawn_replication_is_chosen_reproducibly():
     assert choose_replication([5.0, 5.0], "p90") == 0  # ties go to the lowest index
     with pytest.raises(ValueError):
         choose_replication(values, "best")
+
+
+_GRAPH_IN_ANOTHER_PROCESS = """
+import hashlib, json, sys
+from preparedness.reports.figures.graph import graph_figure
+from preparedness.reports.i18n import catalogue
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+links = {(a, b): m for a, b, m in data["links"]}
+figure = graph_figure(data["results"], data["levels"], links, catalogue("zh"), 1)
+print(hashlib.sha256(figure.svg.encode() + figure.png).hexdigest())
+"""
+
+
+def test_the_graph_is_the_same_under_another_string_hash_seed(relay, tmp_path):
+    """networkx groups tiers into sets; a layout built on their order would move with
+    PYTHONHASHSEED, so the same inputs must give the same files in another process."""
+    posts = [p["post"] for p in relay.results["people"]]
+    levels = post_levels(relay.scenario, posts, relay.experiment.example_trace)
+    links = link_minutes(relay.experiment.results)
+    figure = graph_figure(relay.results, levels, links, catalogue("zh"), 1)
+    data = tmp_path / "graph.json"
+    data.write_text(
+        json.dumps(
+            {
+                "results": relay.results,
+                "levels": levels,
+                "links": [[a, b, m] for (a, b), m in links.items()],
+            }
+        ),
+        "utf-8",
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
+    other = subprocess.run(
+        [sys.executable, "-c", _GRAPH_IN_ANOTHER_PROCESS, str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    assert other.stdout.strip() == hashlib.sha256(figure.svg.encode() + figure.png).hexdigest()

@@ -76,10 +76,14 @@ def graph_figure(
         graph.add_node(post)
     edges = sorted({(row["from"], row["to"]) for row in results["links"]})
     graph.add_edges_from(edges)
-    for post in graph.nodes:
+    tiers: dict[int, list[str]] = {}
+    for post in sorted(graph.nodes):
         level = levels.get(post)
-        graph.nodes[post]["tier"] = -LEVEL_ORDER.index(level) if level else -len(LEVEL_ORDER)
-    placed = nx.multipartite_layout(graph, subset_key="tier", align="horizontal")
+        tier = -LEVEL_ORDER.index(level) if level else -len(LEVEL_ORDER)
+        tiers.setdefault(tier, []).append(post)
+    # Tiers given as lists, not node attributes: networkx groups attributes into sets, whose
+    # order (and so the layout) would change with the interpreter's string hashing.
+    placed = nx.multipartite_layout(graph, subset_key=tiers, align="horizontal")
     layout = {post: (float(x), float(y)) for post, (x, y) in sorted(placed.items())}
     top = max(minutes.get(edge, 0.0) for edge in edges) if edges else 0.0
     link_map = mpl.colormaps["Reds"]
