@@ -89,16 +89,18 @@ def relay() -> Run:
 
 
 @pytest.fixture(scope="session")
-def relay_compare(relay: Run) -> dict[str, Any]:
-    """ningbo_relay.yaml's base against its joint command centre, 20 replications each."""
+def relay_variants(relay: Run) -> dict[str, Experiment]:
+    """ningbo_relay.yaml's base and its joint command centre, 20 replications each."""
     variants = load_variants(SCENARIOS / "ningbo_relay.yaml")
     joint = run_replications(variants.scenario("joint_centre"), 20, SEED)
-    return compare(
-        {"base": relay.experiment, "joint_centre": joint},
-        "base",
-        {"base": "the scenario as written", "joint_centre": "the joint duty command centre"},
-        SEED,
-    )
+    return {"base": relay.experiment, "joint_centre": joint}
+
+
+@pytest.fixture(scope="session")
+def relay_compare(relay_variants: dict[str, Experiment]) -> dict[str, Any]:
+    """The ``comparison`` section of results.json for ``relay_variants``."""
+    names = {"base": "the scenario as written", "joint_centre": "the joint duty command centre"}
+    return compare(relay_variants, "base", names, SEED)
 
 
 @pytest.fixture(scope="session")

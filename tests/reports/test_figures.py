@@ -15,7 +15,7 @@ import pytest
 from preparedness.analysis.critical_path import split_delay
 from preparedness.analysis.milestones import milestone_times
 from preparedness.reports.figures import choose_replication, link_minutes, post_levels
-from preparedness.reports.figures.compare import forest_figure, sizing_figure
+from preparedness.reports.figures.compare import forest_figure, met_shares, sizing_figure
 from preparedness.reports.figures.graph import graph_figure
 from preparedness.reports.figures.milestones import delay_figure, key_milestones
 from preparedness.reports.figures.supplies import coverage_figure, stock_figure
@@ -140,6 +140,15 @@ def test_forest_draws_the_comparison_and_the_change_in_deadline_share(relay_comp
                     assert drawn["ci95"] == row["mean_change_ci95"]
     assert rows[("flash_flood", "report:township")]["met_change_points"] == pytest.approx(15.0)
     assert "joint duty command centre" in figure.caption
+
+
+def test_deadline_shares_per_variant_match_results_json(relay, relay_variants):
+    shares = met_shares(relay_variants)
+    for incident in relay.results["incidents"]:
+        for row in incident["milestones"]:
+            if row["deadline"] is not None:
+                assert shares[(incident["id"], row["id"], "base")] == row["deadline_met_share"]
+                assert (incident["id"], row["id"], "joint_centre") in shares
 
 
 def test_sizing_draws_the_curve_given_and_the_chosen_point():

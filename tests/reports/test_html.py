@@ -11,13 +11,14 @@ from jinja2 import UndefinedError
 
 from preparedness.reports.browser import dom_text
 from preparedness.reports.figures import ReportFigures, sizing_figures
+from preparedness.reports.figures.compare import forest_figure, met_shares
 from preparedness.reports.html import (
     render_run_report,
     render_sizing_report,
     report_date,
     safe_svg,
 )
-from preparedness.reports.i18n import label_params
+from preparedness.reports.i18n import catalogue, label_params
 
 from .conftest import NASTY
 
@@ -177,3 +178,18 @@ def test_sizing_page_in_chinese() -> None:
     assert "应急物资储备测算" in text and "保障水平" in text and "116,282" in text
     assert _parse(page).tags.count("svg") == 1
     assert render_sizing_report(sizing, ReportFigures(), "en").count("<svg") == 0
+
+
+def test_a_comparison_page_shows_the_forest_plot_and_the_variant(
+    relay, relay_compare, relay_variants
+) -> None:
+    results = {
+        **relay.results,
+        "comparison": relay_compare,
+        "variant": {"id": "base", "name": "the scenario as written"},
+    }
+    forest = forest_figure(relay_compare, met_shares(relay_variants), catalogue("zh"), 1)
+    page = render_run_report(results, ReportFigures({}, [forest]), "zh")
+    text = dom_text(page)
+    assert forest.caption in text and "与the scenario as written相比的变化" in text
+    assert "图表描述的是方案“the scenario as written”。" in text

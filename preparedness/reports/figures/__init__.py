@@ -13,7 +13,7 @@ from typing import Any
 
 from ...engine.trace import Trace
 from ..i18n import catalogue
-from .compare import MetShares, ServiceCurves, forest_figure, sizing_figure
+from .compare import MetShares, ServiceCurves, forest_figure, met_shares, sizing_figure
 from .graph import graph_figure, link_minutes, post_levels
 from .milestones import (
     ReplicationMinutes,
@@ -34,6 +34,7 @@ __all__ = [
     "choose_replication",
     "experiment_minutes",
     "link_minutes",
+    "met_shares",
     "post_levels",
     "replication_minutes",
     "run_figures",

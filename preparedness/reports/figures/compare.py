@@ -12,16 +12,36 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...analysis.aggregate import milestone_summary
+from ...analysis.milestones import milestone_definitions
+from ...experiment.compare import variant_values
+from ...experiment.replicate import Experiment
 from ..i18n import Catalogue, isolate, milestone_label
 from .render import DEADLINE_COLOUR, MEDIAN_COLOUR, Figure, figure, finish
 
-__all__ = ["forest_figure", "sizing_figure"]
+__all__ = ["forest_figure", "met_shares", "sizing_figure"]
 
 #: (incident, milestone, variant) -> share of runs meeting the milestone's deadline
 MetShares = Mapping[tuple[str, str, str], float]
 
 #: (depot, item) -> [(quantity, service level), ...] in increasing quantity
 ServiceCurves = Mapping[tuple[str, str], Sequence[tuple[float, float]]]
+
+
+def met_shares(experiments: Mapping[str, Experiment]) -> dict[tuple[str, str, str], float]:
+    """The share of runs meeting each deadline, per variant, computed by the same summary
+    that writes ``deadline_met_share`` in results.json (so the reference's equal it)."""
+    shares: dict[tuple[str, str, str], float] = {}
+    for name, experiment in experiments.items():
+        scenario = experiment.scenario
+        for incident in scenario.incidents:
+            for definition in milestone_definitions(scenario, incident):
+                if definition.deadline is None:
+                    continue
+                values = variant_values(experiment, incident.id, definition.id)
+                row = milestone_summary(definition, values)
+                shares[(incident.id, definition.id, name)] = row["deadline_met_share"]
+    return shares
 
 
 def forest_figure(
