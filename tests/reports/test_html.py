@@ -10,8 +10,11 @@ import pytest
 from jinja2 import UndefinedError
 
 from preparedness.reports.browser import dom_text
-from preparedness.reports.figures import ReportFigures, sizing_figures
+from preparedness.reports.figures import ReportFigures, post_levels, sizing_figures
 from preparedness.reports.figures.compare import forest_figure, met_shares
+from preparedness.reports.figures.graph import graph_figure
+from preparedness.reports.figures.milestones import delay_figure
+from preparedness.reports.figures.swimlane import swimlane_figure
 from preparedness.reports.html import (
     render_run_report,
     render_sizing_report,
@@ -110,7 +113,24 @@ def test_the_chinese_page_is_chinese_in_every_sentence(relay, page_zh) -> None:
 
 
 def test_hostile_names_show_literally_and_run_nothing(nasty) -> None:
-    figures = nasty.figures("en")  # drawn once: the escaping of names does not vary by language
+    # The figures that show names (plan in milestone labels, posts, places), drawn once: the
+    # escaping of names does not vary by language.
+    incident = nasty.results["incidents"][0]
+    trace = nasty.experiment.example_trace
+    posts = [p["post"] for p in nasty.results["people"]]
+    figures = ReportFigures(
+        {
+            incident["id"]: [
+                delay_figure(incident, catalogue("en"), 1),
+                swimlane_figure(nasty.results, incident, trace, 0, "index", catalogue("en"), 2),
+            ]
+        },
+        [
+            graph_figure(
+                nasty.results, post_levels(nasty.scenario, posts, trace), {}, catalogue("en"), 3
+            )
+        ],
+    )
     for lang in ("en", "zh"):
         page = render_run_report(nasty.results, figures, lang)
         tags = _parse(page)
