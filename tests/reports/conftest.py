@@ -14,7 +14,7 @@ import pytest
 
 from preparedness.analysis.aggregate import aggregate
 from preparedness.experiment.compare import compare
-from preparedness.experiment.replicate import Experiment, run_replications
+from preparedness.experiment.replicate import VariantRun, run_replications
 from preparedness.reports.figures import (
     ReportFigures,
     SwimlaneInput,
@@ -45,7 +45,7 @@ class Run:
     """One experiment with the results.json body the CLI would write for it."""
 
     scenario: Scenario
-    experiment: Experiment
+    experiment: VariantRun
     results: dict[str, Any]
 
     def minutes(self) -> dict[tuple[str, str], list[float | None]]:
@@ -89,7 +89,7 @@ def relay() -> Run:
 
 
 @pytest.fixture(scope="session")
-def relay_variants(relay: Run) -> dict[str, Experiment]:
+def relay_variants(relay: Run) -> dict[str, VariantRun]:
     """ningbo_relay.yaml's base and its joint command centre, 20 replications each."""
     variants = load_variants(SCENARIOS / "ningbo_relay.yaml")
     joint = run_replications(variants.scenario("joint_centre"), 20, SEED)
@@ -97,7 +97,7 @@ def relay_variants(relay: Run) -> dict[str, Experiment]:
 
 
 @pytest.fixture(scope="session")
-def relay_compare(relay_variants: dict[str, Experiment]) -> dict[str, Any]:
+def relay_compare(relay_variants: dict[str, VariantRun]) -> dict[str, Any]:
     """The ``comparison`` section of results.json for ``relay_variants``."""
     names = {"base": "the scenario as written", "joint_centre": "the joint duty command centre"}
     return compare(relay_variants, "base", names, SEED)

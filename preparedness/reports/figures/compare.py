@@ -15,7 +15,7 @@ from typing import Any
 from ...analysis.aggregate import milestone_summary
 from ...analysis.milestones import milestone_definitions
 from ...experiment.compare import variant_values
-from ...experiment.replicate import Experiment
+from ...experiment.replicate import VariantRun
 from ..i18n import Catalogue, isolate, milestone_label
 from .render import DEADLINE_COLOUR, MEDIAN_COLOUR, Figure, figure, finish
 
@@ -28,7 +28,7 @@ MetShares = Mapping[tuple[str, str, str], float]
 ServiceCurves = Mapping[tuple[str, str], Sequence[tuple[float, float]]]
 
 
-def met_shares(experiments: Mapping[str, Experiment]) -> dict[tuple[str, str, str], float]:
+def met_shares(experiments: Mapping[str, VariantRun]) -> dict[tuple[str, str, str], float]:
     """The share of runs meeting each deadline, per variant, computed by the same summary
     that writes ``deadline_met_share`` in results.json (so the reference's equal it)."""
     shares: dict[tuple[str, str, str], float] = {}
