@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..scenario.models import Scenario
 from .background import start_background
+from .collector import tuned_collection
 from .incidents import incident_process
 from .streams import Streams
 from .trace import Trace
@@ -21,9 +22,10 @@ def simulate_replication(
     seed = scenario.seed if root_seed is None else root_seed
     streams = Streams(seed, replication)
     world = World.build(scenario, streams)
-    start_background(world)
-    for incident in scenario.incidents:
-        world.env.process(incident_process(world, incident))
-    world.env.run(until=scenario.horizon)
+    with tuned_collection():
+        start_background(world)
+        for incident in scenario.incidents:
+            world.env.process(incident_process(world, incident))
+        world.env.run(until=scenario.horizon)
     streams.release()  # nothing draws after the horizon; the next replication reuses them
     return world.trace
