@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (exact messages are compared whole)
 """Malformed drill logs: each is refused with its exact located messages, all of them at once."""
 
 from __future__ import annotations
