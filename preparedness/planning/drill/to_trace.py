@@ -183,7 +183,9 @@ class _Builder:
         else:  # activated, centre_active, depot_opened, controlled
             info = target or ""
             if row.event == "activated" and not info:
-                plan = self.scenario.plan_for(self.scenario.incident(incident))
+                plan = self.scenario.plan_for(
+                    next(i for i in self.scenario.incidents if i.id == incident)
+                )
                 info = plan.id if plan else ""
             event_id = self.emit(time, kind, incident, source, cause=mine, info=info)
             if source:
