@@ -71,6 +71,11 @@ def add_parser(sub) -> None:
         required=True,
         help="the calibrated.yaml that 'drill calibrate' wrote",
     )
+    summary = actions.add_parser(
+        "summary", help="check a staff call-down drill's summary form and print its measures"
+    )
+    summary.add_argument("form", type=Path, help="the summary form (YAML or CSV)")
+    summary.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     chosen = whatif.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--apply", metavar="ID", help="one intervention, e.g. joint_centre")
     chosen.add_argument(
@@ -83,6 +88,8 @@ def drill(args, out: Console, err: Console) -> int:
     from .. import api
 
     try:
+        if args.drill_command == "summary":
+            return _summary(args, out)
         with notes_to(err, True):
             if args.drill_command == "replay":
                 result = api.replay_drill(
@@ -115,4 +122,14 @@ def drill(args, out: Console, err: Console) -> int:
     if held:
         raise KeyboardInterrupt
     out.print(f"Report written to {terminal_text(folder / 'report.html')}", markup=False)
+    return EXIT_OK
+
+
+def _summary(args, out: Console) -> int:
+    from ..planning.drill.summary import read_summary
+
+    form = read_summary(args.form, display_name=str(args.form))
+    for measure, value in form.measures().items():
+        shown = "—" if value is None else f"{value:.2f}"
+        out.print(f"{measure}: {shown}", markup=False)
     return EXIT_OK
