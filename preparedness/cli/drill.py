@@ -87,6 +87,7 @@ def drill(args, out: Console, err: Console) -> int:
     """Check the log(s), run through the API, write the report."""
     from .. import api
 
+    result: object
     try:
         if args.drill_command == "summary":
             return _summary(args, out)

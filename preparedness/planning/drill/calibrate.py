@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from scipy import stats
 
 from ...scenario.distributions import DayNight, DistributionSpec
@@ -225,10 +226,12 @@ def goodness_of_fit(
         if estimate.quantity == "answer_probability":
             if runs.trials == 0:
                 continue
-            table = [
-                [drill.successes, drill.trials - drill.successes],
-                [runs.successes, runs.trials - runs.successes],
-            ]
+            table = np.array(
+                [
+                    [drill.successes, drill.trials - drill.successes],
+                    [runs.successes, runs.trials - runs.successes],
+                ]
+            )
             p_value = float(stats.fisher_exact(table).pvalue)
             fits.append(Fit(estimate.key, "fisher", p_value, drill.trials, runs.trials))
         elif drill.observed and len(runs.observed) >= 5:

@@ -104,8 +104,8 @@ def fit_duration(prior: DistributionSpec, observed: list[float], censored: list[
     if isinstance(prior, ConstantSpec) or prior.is_constant:
         mean = float(x.mean())
         half = 1.96 * float(x.std(ddof=1)) / math.sqrt(len(x)) if len(x) > 1 else 0.0
-        spec = ConstantSpec.model_validate({"constant": duration_text(mean)})
-        return Fitted(mean, mean - half, mean + half, "mean", spec)
+        constant = ConstantSpec.model_validate({"constant": duration_text(mean)})
+        return Fitted(mean, mean - half, mean + half, "mean", constant)
     return _scaled(prior, x, c)
 
 

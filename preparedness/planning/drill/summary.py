@@ -100,10 +100,10 @@ def read_summary(path: str | Path, *, display_name: str | None = None) -> CallDo
             if len(row) != 2:
                 problems.append(LogProblem(name, line, "", "write two cells: field,value"))
                 continue
-            value: Any = row[1].strip()
+            cell: Any = row[1].strip()
             if row[0].strip() == "platforms":
-                value = [p.strip() for p in value.split(";") if p.strip()]
-            values[row[0].strip()] = (value, line)
+                cell = [p.strip() for p in cell.split(";") if p.strip()]
+            values[row[0].strip()] = (cell, line)
     return _check(name, values, problems)
 
 

@@ -86,7 +86,7 @@ class _Builder:
         self.purpose: dict[tuple[str, str], str] = {}  # (incident, post) -> what it handles
         self.ordered: dict[tuple[str, str], int] = {}
         self.latest: dict[str, int] = {}
-        chains = {}
+        chains: dict[str, str] = {}
         for department in scenario.departments:
             for role in department.chain:
                 chains.setdefault(role, department.id)
@@ -132,8 +132,8 @@ class _Builder:
         mine = self.ready.get((incident, source), root) if source else self.latest[incident]
         if row.event == "detected":
             event_id = self.emit(time, kind, incident, source, cause=root)
-            self.ready[(incident, source)] = event_id
-            self.purpose[(incident, source)] = "report"
+            self.ready[(incident, source or "")] = event_id
+            self.purpose[(incident, source or "")] = "report"
         elif row.event in ("call", "message"):
             assert source is not None and target is not None  # checked by the log reader
             about = self.about(incident, source, target)
