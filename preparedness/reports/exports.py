@@ -1,5 +1,5 @@
 """Machine-readable exports: results.json, per-replication CSV, the event trace CSV, and a
-stockpile sizing's sizing.csv, rotation.csv and sizing.json.
+stockpile sizing's sizing.csv, purchase.csv, rotation.csv and sizing.json.
 
 Strings that came from a scenario are guarded against spreadsheet formula injection in
 CSV (``escape.csv_cell``); JSON is written as UTF-8 with names intact.
@@ -123,10 +123,13 @@ def variants_csv(experiments) -> str:
 
 SIZING_COLUMNS = [
     "depot", "depot_name", "depot_level", "item", "item_name", "unit", "quantity", "packs",
+    "quantity_ci95_low", "quantity_ci95_high",
     "pack_size", "unit_cost", "cost", "held_now", "service_level", "service_ci95_low",
     "service_ci95_high", "replications", "reachable", "reason", "check_service_level",
     "check_ci95_low", "check_ci95_high", "check_meets_target",
 ]
+PURCHASE_COLUMNS = ["depot", "depot_name", "item", "item_name", "unit", "recommended",
+                    "usable", "replaced", "buy", "packs", "pack_size", "unit_cost", "cost"]
 ROTATION_COLUMNS = ["status", "depot", "depot_name", "item", "item_name", "unit", "quantity",
                     "stocked_on", "expires_on", "action"]
 
@@ -142,8 +145,11 @@ def sizing_csv(results: dict) -> str:
             low, high = row["service_ci95"] or (None, None)
             check = row["check"] or {}
             c_low, c_high = check.get("service_ci95") or (None, None)
+            q_low, q_high = row["quantity_ci95"] or (None, None)
             yield [row["depot"], row["depot_name"], row["depot_level"], row["item"],
-                   row["item_name"], row["unit"], row["quantity"], row["packs"],
+                   row["item_name"], row["unit"], row["quantity"],
+                   "" if q_low is None else q_low, "" if q_high is None else q_high,
+                   row["packs"],
                    row["pack_size"], row["unit_cost"], f"{row['cost']:.2f}", row["held_now"],
                    _share(row["service_level"]), _share(low), _share(high),
                    row["replications"], row["reachable"], row["reason"] or "",
@@ -151,6 +157,14 @@ def sizing_csv(results: dict) -> str:
                    "" if not check else check["meets_target"]]
 
     return csv_text(SIZING_COLUMNS, rows())
+
+
+def purchase_csv(results: dict) -> str:
+    """What to buy on the plan date: one row per depot and item with something to buy or
+    replace; cost to two decimals."""
+    return csv_text(PURCHASE_COLUMNS, (
+        [f"{line[c]:.2f}" if c == "cost" else line[c] for c in PURCHASE_COLUMNS]
+        for line in results["purchases"]))
 
 
 def rotation_csv(results: dict) -> str:
