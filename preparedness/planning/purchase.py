@@ -49,8 +49,9 @@ def lot_expires_on(stocked_on: dt.date, item: Item) -> dt.date | None:
 
 def usable_on(scenario: Scenario, depot: Depot, item: Item, as_of: dt.date) -> tuple[int, int]:
     """(usable, replaced) units of ``item`` at ``depot`` on ``as_of``. A lot without a
-    stocking date counts as stocked on the scenario's start date; a lot stocked after the
-    plan date is not on the shelf yet and counts as neither."""
+    stocking date is on the shelf, and expires as if stocked on the scenario's start date
+    (as the simulation takes it); a lot stocked after the plan date is not on the shelf yet
+    and counts as neither."""
     window_end = (
         dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.horizon)
     ).date()
@@ -58,10 +59,9 @@ def usable_on(scenario: Scenario, depot: Depot, item: Item, as_of: dt.date) -> t
     for lot in depot.stock:
         if lot.item != item.id:
             continue
-        stocked = lot.stocked_on or scenario.start.date()
-        if stocked > as_of:
+        if lot.stocked_on is not None and lot.stocked_on > as_of:
             continue
-        expires = lot_expires_on(stocked, item)
+        expires = lot_expires_on(lot.stocked_on or scenario.start.date(), item)
         if expires is None or expires > window_end:
             usable += lot.quantity
         else:

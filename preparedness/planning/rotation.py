@@ -64,10 +64,9 @@ def rotation_plan(
             continue
         for depot in depots.values():
             for lot in depot.stock:
-                stocked = lot.stocked_on or scenario.start.date()
-                if lot.item != item.id or stocked > as_of:
+                if lot.item != item.id or (lot.stocked_on is not None and lot.stocked_on > as_of):
                     continue
-                expires = lot_expires_on(stocked, item)
+                expires = lot_expires_on(lot.stocked_on or scenario.start.date(), item)
                 assert expires is not None
                 if expires <= as_of:
                     action = f"expired on {expires}: replace now"

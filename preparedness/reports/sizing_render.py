@@ -355,10 +355,11 @@ def print_sizing(console: Console, results: dict) -> None:
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
-        table.add_column("Item", ratio=1)
-        table.add_column("Hold (95% CI)", justify="right", no_wrap=True)
+        table.add_column("Item", ratio=1, min_width=12)
+        table.add_column("Hold", justify="right", no_wrap=True)
+        table.add_column("95% CI", justify="right", no_wrap=True)
         table.add_column("No stock-out (95% CI)", justify="right", no_wrap=True)
-        table.add_column("Checked on new runs", justify="right", no_wrap=True)
+        table.add_column("New runs", justify="right", no_wrap=True)
         for row in rows:
             label = f"{terminal_text(depot['name'])}, {terminal_text(row['item_name'])}"
             for note in (row["check"] or {}).get("note"), row.get("quantity_note"):
@@ -367,19 +368,12 @@ def print_sizing(console: Console, results: dict) -> None:
             check, style = "—", ""
             if row["check"] is not None:
                 met = row["check"]["meets_target"]
-                check = (
-                    f"{words.pct(row['check']['service_level'])} "
-                    f"({words.pct_ci(row['check']['service_ci95'])}) "
-                    f"{'met' if met else 'NOT MET'}"
-                )
+                check = f"{words.pct(row['check']['service_level'])} {'met' if met else 'NOT MET'}"
                 style = "" if met else "red"
             table.add_row(
                 Text(terminal_text(row["item_name"])),
-                Text(
-                    terminal_text(
-                        f"{words.units(row['quantity'], row['unit'])} ({quantity_words(row)})"
-                    )
-                ),
+                Text(terminal_text(words.units(row["quantity"], row["unit"]))),
+                Text(quantity_words(row)),
                 Text(
                     f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])})",
                     style="" if row["reachable"] else "red",

@@ -97,8 +97,8 @@ def interval_note(quantity: int, ci, replications: int) -> str | None:
     low, high = ci
     if high is None:
         return (
-            f"{replications:,} runs are too few to bound the quantity from above; more runs "
-            "(-n) may raise it"
+            f"{replications:,} run{' is' if replications == 1 else 's are'} too few to bound "
+            "the quantity from above; more runs (-n) may raise it"
         )
     if high - low > max(1, 0.1 * quantity):
         return (
