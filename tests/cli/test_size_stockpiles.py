@@ -267,7 +267,7 @@ def test_the_purchase_list_is_dated_and_its_sums_agree(ningbo, direct):
         assert int(line["recommended"]) == want
         assert buy % int(line["pack_size"]) == 0
         assert max(0, want - usable) <= buy < max(0, want - usable) + int(line["pack_size"])
-    # 下涧槽社区's 600 sandbags of 2023 (shelf life 2 years) are out of date on the plan date.
+    # 下涧槽社区's 600 sandbags of 2023 (shelf life 3 years) are out of date on the plan date.
     sandbags = next(x for x in lines if (x["depot"], x["item"]) == ("xiajiancao_depot", "sandbags"))
     assert (sandbags["usable"], sandbags["replaced"]) == ("0", "600")
     cost = sum(float(x["cost"]) for x in lines)
