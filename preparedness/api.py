@@ -30,11 +30,14 @@ from pathlib import Path
 
 import yaml
 
+from .analysis.supply_frame import SupplyFrame
 from .errors import UsageError
 from .experiment import replicate
 from .experiment.executor import Executor, dask_address, make_executor
 from .experiment.precision import PrecisionResult, run_to_precision
 from .experiment.replicate import VariantRun
+from .planning.stock_runs import ResimulatedRow
+from .planning.stockpiles import StockpileSizing
 from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
 from .scenario.interventions import BASE, ScenarioVariants
 from .scenario.interventions import load_variants as _read_variants
@@ -311,13 +314,22 @@ def size_stockpiles(
     whose quantities meet the service level in each: every depot and item holds the most
     any hazard drawing on it needs, each hazard is sized on its own seed and replications
     (unless ``seed`` and ``replications`` are given) and checked with the plan."""
-    from .planning.hazards import HazardRun, combine, hazard_service, shared_catalogue
+    from .planning.hazards import (
+        HazardRun,
+        combine,
+        hazard_service,
+        resimulate_plan,
+        shared_catalogue,
+        worst_checks,
+    )
 
     date = _plan_date(as_of)
     if not 0.0 < service_level <= 1.0:
         raise UsageError("the service level is a share: more than 0 and at most 1")
-    many = isinstance(scenario, Sequence) and not isinstance(scenario, str)
-    sources = [_variants(s, None) for s in (scenario if many else [scenario])]  # type: ignore[union-attr]
+    given: Sequence[Scenario | ScenarioVariants | str | Path] = (
+        scenario if isinstance(scenario, Sequence) and not isinstance(scenario, str) else [scenario]
+    )
+    sources = [_variants(s, None) for s in given]
     if not sources:
         raise UsageError("size_stockpiles needs at least one scenario")
     for variants in sources:
@@ -354,7 +366,9 @@ def size_stockpiles(
             if len(sources) > 1 and check:
                 if progress:
                     progress(f"{variants.base.name}: checking the plan", 0, None)
-                checked = _resimulate_plan(variants.base, own, plan_sizing, executor, used_seed)
+                checked = resimulate_plan(
+                    variants.base, own, plan_sizing, seed=used_seed, executor=executor
+                )
             hazards.append(
                 HazardRun(
                     variants.base.name,
@@ -371,7 +385,7 @@ def size_stockpiles(
             )
         description = executor.description
     first = hazards[0]
-    check_rows = runs[0][3] if len(sources) == 1 else _worst_checks(plan_sizing, hazards)
+    check_rows = runs[0][3] if len(sources) == 1 else worst_checks(plan_sizing, hazards)
     return StockpilePlan(
         sources[0],
         plan_sizing,
@@ -402,7 +416,17 @@ def _sizable(variants: ScenarioVariants) -> None:
         )
 
 
-def _size_one(variants, service_level, replications, seed, as_of, check, executor, progress, label):
+def _size_one(
+    variants: ScenarioVariants,
+    service_level: float,
+    replications: int | None,
+    seed: int | None,
+    as_of: dt.date,
+    check: bool,
+    executor: Executor,
+    progress: Progress | None,
+    label: str,
+) -> tuple[ScenarioVariants, StockpileSizing, list[SupplyFrame], list[ResimulatedRow] | None, int]:
     """One scenario sized on its replications (and checked on as many new ones)."""
     from .planning.stock_runs import collect_frames, resimulate
     from .planning.stockpiles import size_stockpiles as size
@@ -413,7 +437,7 @@ def _size_one(variants, service_level, replications, seed, as_of, check, executo
     # In steps for the progress bar: each replication's draws depend only on the seed
     # and its index, so steps change nothing.
     step = max(math.ceil(count / 10), 8 * max(1, executor.workers))
-    frames = []
+    frames: list[SupplyFrame] = []
     for first in range(0, count, step):
         if progress:
             progress(f"{label}replications", first, count)
@@ -421,37 +445,9 @@ def _size_one(variants, service_level, replications, seed, as_of, check, executo
     if progress:
         progress(f"{label}sizing", count, None)
     sizing = size(base, frames, service_level, as_of)
-    checked = None
+    checked: list[ResimulatedRow] | None = None
     if check:
         if progress:
             progress(f"{label}checking on {count} new replications", count, None)
         checked = resimulate(base, sizing, count, seed, executor)
     return variants, sizing, frames, checked, seed
-
-
-def _resimulate_plan(scenario, own, plan, executor, seed):
-    """The hazard's own depots and items re-simulated with the plan's quantities."""
-    from dataclasses import replace
-
-    from .planning.stock_runs import resimulate
-
-    quantities = plan.quantities()
-    rows = tuple(
-        replace(row, quantity=quantities.get(row.depot, {}).get(row.item, 0)) for row in own.rows
-    )
-    return resimulate(scenario, replace(own, rows=rows), own.replications, seed, executor)
-
-
-def _worst_checks(plan, hazards):
-    """Per depot and item of the plan, the hazard's check with the lowest share."""
-    from .planning.stock_runs import ResimulatedRow
-
-    if any(h.check is None for h in hazards):
-        return None
-    worst: dict[tuple[str, str], ResimulatedRow] = {}
-    for hazard in hazards:
-        for row in hazard.check:
-            key = (row.depot, row.item)
-            if key not in worst or row.service.share < worst[key].service.share:
-                worst[key] = row
-    return [worst[(row.depot, row.item)] for row in plan.rows if (row.depot, row.item) in worst]

@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from ..analysis.stats import ShareEstimate, share_with_ci
 from ..analysis.stock import replay
 from ..analysis.supply_frame import SupplyFrame
+from ..experiment.executor import Executor
 from ..scenario.models import Scenario
 from ..scenario.resources import Depot, Item
-from .stock_runs import ResimulatedRow
+from .stock_runs import ResimulatedRow, resimulate
 from .stockpiles import StockpileRow, StockpileSizing, priced
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "HazardService",
     "combine",
     "hazard_service",
+    "resimulate_plan",
     "shared_catalogue",
+    "worst_checks",
 ]
 
 
@@ -181,3 +184,37 @@ class HazardRun:
     own: StockpileSizing
     service: tuple[HazardService, ...]
     check: tuple[ResimulatedRow, ...] | None
+
+
+def resimulate_plan(
+    scenario: Scenario,
+    own: StockpileSizing,
+    plan: StockpileSizing,
+    *,
+    seed: int,
+    executor: Executor | None = None,
+) -> list[ResimulatedRow]:
+    """The hazard's own depots and items re-simulated with the plan's quantities, on as many
+    new replications as it was sized on."""
+    quantities = plan.quantities()
+    rows = tuple(
+        replace(row, quantity=quantities.get(row.depot, {}).get(row.item, 0)) for row in own.rows
+    )
+    return resimulate(scenario, replace(own, rows=rows), own.replications, seed, executor)
+
+
+def worst_checks(
+    plan: StockpileSizing, hazards: Sequence[HazardRun]
+) -> list[ResimulatedRow] | None:
+    """Per depot and item of the plan, the re-simulated check of the hazard with the lowest
+    share (None when the check was skipped)."""
+    worst: dict[tuple[str, str], ResimulatedRow] = {}
+    for hazard in hazards:
+        if hazard.check is None:
+            return None
+        for row in hazard.check:
+            key = (row.depot, row.item)
+            share = row.service.share or 0.0
+            if key not in worst or share < (worst[key].service.share or 0.0):
+                worst[key] = row
+    return [worst[(row.depot, row.item)] for row in plan.rows if (row.depot, row.item) in worst]

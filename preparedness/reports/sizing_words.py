@@ -108,9 +108,9 @@ def interval_note(quantity: int, ci, replications: int) -> str | None:
     return None
 
 
-def under_target_note(share: float, ci, target: float) -> str | None:
+def under_target_note(share: float | None, ci, target: float) -> str | None:
     """Why a sampled level just under the target still counts as meeting it."""
-    if share >= target or ci is None or ci[1] < target:
+    if share is None or share >= target or ci is None or ci[1] < target:
         return None
     return (
         f"{pct(share)} is under {pct(target)} only by the chance of sampling: the target lies "
