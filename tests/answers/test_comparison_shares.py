@@ -8,8 +8,8 @@ import io
 
 from rich.console import Console
 
-from preparedness import run_replications
 from preparedness.experiment.compare import compare
+from preparedness.experiment.replicate import run_replications
 from preparedness.reports.comparison import comparison_markdown, print_comparison
 from preparedness.reports.exports import variants_csv
 from tests.builders import build, channel, minimal_scenario, plan

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from preparedness import run_replications
 from preparedness.analysis.aggregate import aggregate
 from preparedness.analysis.missed import Miss, why_missed
 from preparedness.engine.trace import EventKind as K
 from preparedness.engine.trace import Trace, WarningBatch
+from preparedness.experiment.replicate import run_replications
 from preparedness.reports.exports import replications_csv
 from preparedness.reports.markdown import not_reached_sentence
 from tests.builders import build, channel, minimal_scenario
