@@ -31,14 +31,14 @@ def window_lines(results: dict) -> list[str]:
     """Markdown: the window the quantities cover and the service level in one sentence."""
     covers = _covers(results)
     text = "**What the quantities cover.** " + (
-        f"The need of {md_cell(covers[0])}"
+        f"The need of {md_cell(covers[0])}."
         if len(covers) == 1
-        else "The need of each hazard: " + "; ".join(md_cell(c) for c in covers)
+        else "The need of each hazard: " + "; ".join(md_cell(c) for c in covers) + "."
     )
     text += (
-        " (a depot resupplied from the depot above it only until that depot's first truck "
-        "arrives), whenever the emergency starts; stock on the shelf is counted as of the "
-        f"plan date, {results['as_of']}. {results['service_level_meaning']}"
+        " A depot resupplied from the depot above it has to cover it only until that depot's "
+        "first truck arrives. Stock on the shelf is counted as of the plan date, "
+        f"{results['as_of']}. {results['service_level_meaning']}"
     )
     return [text, ""]
 
@@ -153,16 +153,18 @@ def print_purchases(console: Console, results: dict) -> None:
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("Depot", ratio=1)
-    table.add_column("Item", ratio=1)
+    table.add_column("Depot and item", ratio=1)
     table.add_column("Usable", justify="right", no_wrap=True)
     table.add_column("Replace", justify="right", no_wrap=True)
     table.add_column("Buy", justify="right", no_wrap=True)
     table.add_column("Yuan", justify="right", no_wrap=True)
+    depot = None
     for line in results["purchases"]:
+        if line["depot"] != depot:
+            depot = line["depot"]
+            table.add_row(Text(terminal_text(line["depot_name"]), style="bold"))
         table.add_row(
-            Text(terminal_text(line["depot_name"])),
-            Text(terminal_text(line["item_name"])),
+            Text("  " + terminal_text(line["item_name"])),
             Text(words.amount(line["usable"])),
             Text(words.amount(line["replaced"])),
             Text(terminal_text(words.units(line["buy"], line["unit"]))),

@@ -101,10 +101,7 @@ def interval_note(quantity: int, ci, replications: int) -> str | None:
             "the quantity from above; more runs (-n) may raise it"
         )
     if high - low > max(1, 0.1 * quantity):
-        return (
-            f"the need varies a lot between runs ({amount(low)}–{amount(high)}); more runs "
-            "(-n) would pin it down"
-        )
+        return "the need varies a lot between runs; more runs (-n) would pin it down"
     return None
 
 
