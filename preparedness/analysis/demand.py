@@ -54,7 +54,7 @@ def people_curve(
     """``(from, people)`` steps: the affected population, growing by ``growth_per_hour``
     each whole hour after ``start``, capped, and frozen from ``controlled`` on."""
     affected = incident.affected
-    if affected is None:
+    if affected is None or incident.community is None:  # top-down incidents affect nobody
         return []
     cap = affected.max_people
     if cap is None:
@@ -162,8 +162,8 @@ def community_demand(
     out: dict[str, Curve] = {}
     for incident in scenario.incidents:
         curve = by_incident.get(incident.id)
-        if curve is not None:
-            community = incident.community
+        community = incident.community
+        if curve is not None and community is not None:
             out[community] = out[community] + curve if community in out else curve
     return out
 
