@@ -79,11 +79,15 @@ class _Likelihood:
 
 def _best(loglik: _Likelihood) -> tuple[float, float, float]:
     """The maximum: a coarse grid, then L-BFGS-B from its best point."""
-    grid = [(a, p) for a in np.linspace(0.0, 0.8, 5) for p in np.linspace(0.1, 0.9, 5)]
-    start = max(grid, key=lambda point: loglik(*point))
+    grid = [(float(a), float(p)) for a in np.linspace(0, 0.8, 5) for p in np.linspace(0.1, 0.9, 5)]
+    start = np.array(max(grid, key=lambda point: loglik(*point)), dtype=float)
+
+    def negative(x: np.ndarray) -> float:
+        return -loglik(float(x[0]), float(x[1]))
+
     result = optimize.minimize(
-        lambda x: -loglik(float(x[0]), float(x[1])),
-        np.asarray(start),
+        negative,
+        start,
         method="L-BFGS-B",
         bounds=[(0.0, _A_MAX), (_P_MIN, _P_MAX)],
     )
