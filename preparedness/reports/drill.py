@@ -190,14 +190,11 @@ def _sample(cat: Catalogue, quantity: str, observed: int, censored: int) -> str:
 
 
 def _estimates(result, cat: Catalogue) -> list[Section]:
-    table = Section(
-        cat("drill.section.estimates"),
-        [cat("drill.estimates.read"), cat("drill.away_share.read")]
-        + [
-            cat("drill.away_share.unidentified", role=role)
-            for role in result.calibration.unidentified
-        ],
-    )
+    notes = [cat("drill.estimates.read"), cat("drill.away_share.read")]
+    if result.calibration.unidentified:
+        roles = ", ".join(result.calibration.unidentified)
+        notes.append(cat("drill.away_share.unidentified", roles=roles))
+    table = Section(cat("drill.section.estimates"), notes)
     table.header = [
         cat("drill.col.quantity"),
         cat("drill.col.subject"),
