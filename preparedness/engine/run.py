@@ -20,12 +20,10 @@ def simulate_replication(
     replication index and the names of the components, never on what ran before.
     """
     seed = scenario.seed if root_seed is None else root_seed
-    streams = Streams(seed, replication)
-    world = World.build(scenario, streams)
+    world = World.build(scenario, Streams(seed, replication))
     with tuned_collection():
         start_background(world)
         for incident in scenario.incidents:
             world.env.process(incident_process(world, incident))
         world.env.run(until=scenario.horizon)
-    streams.release()  # nothing draws after the horizon; the next replication reuses them
     return world.trace
