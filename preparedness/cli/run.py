@@ -48,6 +48,12 @@ def add_parser(sub) -> None:
         "--out", type=Path, default=Path("reports"), help="folder for reports (default: reports/)"
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary table")
+    run.add_argument(
+        "--label",
+        type=arguments.label,
+        metavar="TEXT",
+        help="words to add to the report folder's name, e.g. --label night-drill",
+    )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     whatif = run.add_argument_group("what-ifs (interventions)")
     whatif.add_argument(
@@ -152,7 +158,12 @@ def _report(args, out: Console, experiment) -> int:
     from ..reports.console import print_summary
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_report(experiment, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_report(
+            experiment,
+            args.out,
+            command=["preparedness", *sys.argv[1:]],
+            label=getattr(args, "label", None),
+        )
     args.report_written = folder
     if held:
         raise KeyboardInterrupt
