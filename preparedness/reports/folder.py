@@ -90,7 +90,7 @@ def write_run_report(
         _write(
             staging, "replications.csv", replications_csv(experiment.scenario, experiment.results)
         )
-        _write(staging, "trace.csv", trace_csv(experiment.example_trace))
+        _write(staging, "trace.csv", trace_csv(experiment.example_trace, experiment.scenario.start))
         if any(incident.get("warning") for incident in results["incidents"]):
             _write(staging, "coverage.csv", coverage_csv(results))
         if results.get("stock"):

@@ -194,26 +194,24 @@ def _deadlines(plan: Plan) -> Iterator[tuple[tuple[Any, ...], float, str]]:
 
 
 def _deadlines_after_run(scenario: Scenario) -> Iterator[Problem]:
-    """An incident whose plan deadlines fall after the end of the run: never checked."""
+    """A plan deadline longer than the incident's observation window: never checked."""
     for i, incident in enumerate(scenario.incidents):
         plan = scenario.plan_for(incident)
         if plan is None:
             continue
-        late = [
-            (words, minutes)
-            for _, minutes, words in _deadlines(plan)
-            if incident.start_after + minutes > scenario.horizon + 1e-9
-        ]
+        observed = scenario.observed_for(incident)
+        late = [(words, minutes) for _, minutes, words in _deadlines(plan) if minutes > observed]
         if not late:
             continue
         words, minutes = max(late, key=lambda item: item[1])
         more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        own = incident.observe_for is not None
         yield (
-            ("incidents", i, "start_after"),
-            f"incident `{incident.id}` starts at +{format_duration(incident.start_after)}, so "
-            f"its plan's deadline `{words} {format_duration(minutes)}`{more} falls at "
-            f"+{format_duration(incident.start_after + minutes)}, after the end of the run "
-            f"(horizon {format_duration(scenario.horizon)}): it can only be missed",
+            ("incidents", i, "observe_for") if own else ("horizon",),
+            f"incident `{incident.id}` is observed for {format_duration(observed)} from its "
+            f"start ({'its observe_for' if own else 'the horizon'}), so its plan's deadline "
+            f"`{words} {format_duration(minutes)}`{more} falls after the end of its "
+            "observation: it can only be missed",
         )
 
 
