@@ -244,16 +244,10 @@ def _warning_section(incident: dict) -> list[str]:
 
 
 def _where_time_went(incident: dict) -> list[str]:
-    """The delay split of the milestones a planner acts on, in sentences."""
-    rows = [
-        row
-        for row in incident["milestones"]
-        if row["delay_split"]
-        and (
-            row["id"].startswith(("ordered:", "report:", "warned:"))
-            or row["id"] == "plan_activated"
-        )
-    ]
+    """The delay split of every milestone that has one, in sentences: the reporting chain,
+    and also teams on scene, depots opened, supplies delivered, departments reported in and
+    the joint centre, whose delays (muster, travel, the keeper) are as actionable."""
+    rows = [row for row in incident["milestones"] if row["delay_split"]]
     if not rows:
         return []
     lines = [

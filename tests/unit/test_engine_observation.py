@@ -111,3 +111,32 @@ def test_a_window_beyond_the_longest_run_is_refused_at_the_incident() -> None:
     problems = list(check_horizon(Scenario.model_validate(data)))
 
     assert [path for path, _ in problems] == [("incidents", 0, "start_after")]
+
+
+def test_the_report_states_each_window_and_trace_csv_names_its_clocks(tmp_path) -> None:
+    import csv
+    import json
+
+    import preparedness as pp
+
+    data = b.minimal_scenario(
+        incidents=[b.incident("early", "c1"), b.incident("late", "c1", start_after="11h50m")]
+    )
+    path = tmp_path / "late.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    folder = pp.write_report(pp.run_experiment(path, replications=2, workers=0), tmp_path)
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    rows = list(csv.DictReader((folder / "trace.csv").open(encoding="utf-8")))
+
+    assert (results["horizon_minutes"], results["run_minutes"]) == (720.0, 1430.0)
+    late = results["incidents"][1]
+    assert (late["start_minutes"], late["observed_minutes"]) == (710.0, 720.0)
+    police = next(m for m in late["milestones"] if m["id"] == "reported_in:police")
+    assert police["n_reached"] == 2
+    assert "each incident is observed for 720 min from its own start" in report
+    assert "Starts 710 min into the run; observed for 720 min from its start" in report
+    detected = next(r for r in rows if r["kind"] == "incident_detected" and r["incident"] == "late")
+    assert (detected["scenario_minute"], detected["incident_minute"]) == ("715.0000", "5.0000")
+    assert detected["clock"] == "2026-07-14T21:55:00+08:00"
