@@ -50,21 +50,23 @@ def scenario_warnings(scenario: Scenario, source: YamlDocument) -> list[Diagnost
 
 
 def _fallback_repeats_channel(scenario: Scenario) -> Iterator[Problem]:
-    """``fallback: [phone]`` on a role whose link is the phone: the fallback is the same call."""
+    """``fallback: [phone]`` on a role whose link is the phone: the fallback is the same call.
+
+    Only when the fallback offers that link no other channel: ``[phone, wechat]`` on a phone
+    link still falls back to the group (the engine skips the repeat)."""
     for i, role in enumerate(scenario.roles):
-        own = {
-            link.channel: link.target
-            for link in scenario.command.links
-            if link.source == role.id and link.channel is not None
-        }
-        for j, channel in enumerate(role.fallback):
-            if channel in own:
-                yield (
-                    ("roles", i, "fallback", j),
-                    f"fallback repeats `{channel}`, the channel of this role's link to "
-                    f"`{own[channel]}`: a message that fails on that link has no other "
-                    "channel to fall back to",
-                )
+        for link in scenario.command.links:
+            if link.source != role.id or link.channel is None:
+                continue
+            if not role.fallback or any(c != link.channel for c in role.fallback):
+                continue
+            yield (
+                ("roles", i, "fallback", role.fallback.index(link.channel)),
+                f"fallback repeats `{link.channel}`, the channel of this role's link to "
+                f"`{link.target}`: a message that fails on that link has no other channel "
+                "to fall back to",
+            )
+            break
 
 
 def _sizes(community: Community) -> dict[str, int]:

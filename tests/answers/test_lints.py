@@ -44,6 +44,13 @@ def test_a_fallback_that_repeats_the_links_channel(tmp_path: Path) -> None:
     ]
 
 
+def test_a_fallback_that_offers_another_channel_is_not_a_repeat(tmp_path: Path) -> None:
+    data = minimal_scenario()
+    data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
+    role(data, "grid_worker")["fallback"] = ["phone", "wechat"]
+    assert _warnings(tmp_path, data)[0] == []
+
+
 def _warning_plan(data: dict[str, Any], **warn: Any) -> None:
     data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
     role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
