@@ -1,5 +1,5 @@
-"""The folder of a stockpile sizing report: sizing.md, sizing.csv, rotation.csv, sizing.json
-and manifest.json, written together into a folder that appears only once complete."""
+"""The folder of a stockpile sizing report: sizing.md, sizing.csv, purchase.csv, rotation.csv,
+sizing.json and manifest.json, written together into a folder that appears only once complete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
-from .exports import rotation_csv, sizing_csv, sizing_json
+from .exports import purchase_csv, rotation_csv, sizing_csv, sizing_json
 from .folder import run_suffix, scenario_folder_name
 from .sizing_render import sizing_markdown
 
@@ -18,9 +18,9 @@ __all__ = ["write_sizing_report"]
 def write_sizing_report(
     out_root: Path, results: dict, manifest: dict, now: datetime, label: str | None = None
 ) -> Path:
-    """Write sizing.md, sizing.csv, rotation.csv, sizing.json and manifest.json into a new
-    ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` folder that appears only
-    once complete."""
+    """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
+    into a new ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` folder that
+    appears only once complete."""
     scenario = results["scenario"]
     parent = (
         Path(out_root) / scenario_folder_name(scenario["name"], scenario.get("file")) / "sizing"
@@ -31,6 +31,7 @@ def write_sizing_report(
     files = {
         "sizing.md": sizing_markdown(results, manifest),
         "sizing.csv": sizing_csv(results),
+        "purchase.csv": purchase_csv(results),
         "rotation.csv": rotation_csv(results),
         "sizing.json": sizing_json(results),
         "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
