@@ -82,6 +82,12 @@ def add_parser(sub) -> None:
         help="do not re-simulate the recommendation on new replications",
     )
     size.add_argument("-q", "--quiet", action="store_true", help="no progress or summary table")
+    size.add_argument(
+        "--label",
+        type=arguments.label,
+        metavar="TEXT",
+        help="words to add to the report folder's name, e.g. --label night-drill",
+    )
     size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
@@ -108,7 +114,9 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     except ExecutorError as error:
         raise UsageError(str(error)) from None
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_sizing_report(plan, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_sizing_report(
+            plan, args.out, command=["preparedness", *sys.argv[1:]], label=args.label
+        )
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt

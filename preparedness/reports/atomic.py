@@ -200,15 +200,16 @@ def clean_stale_partials(
     return removed
 
 
-def unique_run_label(parent: str | os.PathLike[str], now: datetime) -> str:
-    """A folder name for this run under ``parent``: ``20261121-143005``, else ``…-2``, ``…-3``.
+def unique_run_label(parent: str | os.PathLike[str], now: datetime, suffix: str = "") -> str:
+    """A folder name for this run under ``parent``: ``20261121-143005`` (then ``-`` and
+    ``suffix``, a folder-safe word saying what the run holds), else ``…-2``, ``…-3``.
 
     A label counts as taken if the folder exists or a ``.partial-`` staging folder for that
     exact label does, so two runs started in the same second do not collide. ``now`` is
     passed in, not read from the clock, so callers and tests decide the time zone.
     """
     root = Path(parent)
-    base = now.strftime("%Y%m%d-%H%M%S")
+    base = now.strftime("%Y%m%d-%H%M%S") + (f"-{suffix}" if suffix else "")
     taken: set[str] = set()
     if root.is_dir():
         for entry in root.iterdir():

@@ -73,8 +73,21 @@ def check_posts(s: Scenario) -> Iterator[Problem]:
 
 
 def check_horizon(s: Scenario) -> Iterator[Problem]:
+    """The run lasts until the last incident's window ends; that must fit in MAX_HORIZON."""
     if s.horizon > MAX_HORIZON:
         yield ("horizon",), (f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon")
+        return
+    for i, incident in enumerate(s.incidents):
+        if incident.start_after + s.observed_for(incident) > MAX_HORIZON:
+            field = "observe_for" if incident.observe_for is not None else "start_after"
+            yield (
+                ("incidents", i, field),
+                (
+                    f"a run may last at most {MAX_HORIZON / 1440:g} days, and this incident is "
+                    "observed beyond that; lower start_after or the observation window "
+                    "(observe_for, else horizon)"
+                ),
+            )
 
 
 def check_warning_size(s: Scenario) -> Iterator[Problem]:
