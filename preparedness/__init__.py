@@ -30,9 +30,11 @@ __all__ = [
     "compare",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "run_experiment",
     "simulate_replication",
     "size_stockpiles",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]
@@ -50,9 +52,11 @@ _HOMES = {
     "compare": ".api",
     "load_scenario": ".api",
     "load_variants": ".api",
+    "prepare_exercise": ".api",
     "run_experiment": ".api",
     "simulate_replication": ".engine.run",
     "size_stockpiles": ".api",
+    "write_exercise": ".api",
     "write_report": ".results",
     "write_sizing_report": ".results",
 }
@@ -62,8 +66,10 @@ if TYPE_CHECKING:
         compare,
         load_scenario,
         load_variants,
+        prepare_exercise,
         run_experiment,
         size_stockpiles,
+        write_exercise,
     )
     from .engine.run import simulate_replication
     from .errors import UsageError

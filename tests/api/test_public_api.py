@@ -35,9 +35,11 @@ DOCUMENTED = [
     "compare",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "run_experiment",
     "simulate_replication",
     "size_stockpiles",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]
