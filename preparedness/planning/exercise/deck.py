@@ -137,7 +137,7 @@ def _friction(trace: Trace, milestone_events: dict[int, str]) -> dict[int, str]:
         for step in critical_path(trace, event_id):
             if step.cause not in _FRICTION or step.minutes <= 0:
                 continue
-            group = "unanswered" if step.cause == "retries" else step.cause
+            group = "unanswered" if step.cause in ("retries", "answer_wait") else step.cause
             if step.event.id in milestone_events or (step.post, group) in seen:
                 continue
             seen.add((step.post, group))
@@ -231,9 +231,12 @@ def make_inject(
     figure: Words | None = None
     warning = False
     if cause is not None:
-        key = f"exercise.inject.{cause}"
-        text = Words.of(key, caller=actor, callee=subject or actor)
-        expected = Words.of(f"exercise.expected.{cause}", caller=actor, callee=subject or actor)
+        if cause == "off_duty":
+            text = Words.of("exercise.inject.off_duty", post=actor)
+            expected = Words.of("exercise.expected.off_duty", post=actor)
+        else:
+            text = Words.of(f"exercise.inject.{cause}", caller=actor, callee=subject or actor)
+            expected = Words.of(f"exercise.expected.{cause}", caller=actor, callee=subject or actor)
         if cause in ("answer_wait", "retries") and event.subject:
             sender, receiver, delivery = actor, subject, "phone"
         previous = trace[event.cause] if event.cause is not None else event

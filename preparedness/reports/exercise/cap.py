@@ -78,7 +78,9 @@ def alert_xml(package: ExercisePackage, inject: Inject, lang: str) -> bytes:
     _sub(info, "urgency", "Immediate")
     _sub(info, "severity", CAP_SEVERITY.get(incident["level"], "Unknown"))
     _sub(info, "certainty", "Observed")
-    _sub(info, "senderName", say(cat, inject.sender) if inject.sender else township)
+    # The post that acts (the controller only delivers the inject).
+    actor = inject.receiver if inject.sender == "exercise.post.controller" else inject.sender
+    _sub(info, "senderName", say(cat, actor) if actor else township)
     _sub(info, "headline", cat("exercise.cap.headline", incident=incident["name"]))
     _sub(info, "description", say(cat, inject.text))
     _sub(info, "instruction", say(cat, inject.expected))
