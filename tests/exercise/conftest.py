@@ -15,12 +15,12 @@ SEED = 20260714
 EPOCH = "1780000000"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def package():
     return pp.prepare_exercise(RELAY, replications=REPLICATIONS, seed=SEED, workers=0)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def folder(package, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)

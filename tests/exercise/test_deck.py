@@ -47,7 +47,8 @@ def test_the_story_is_the_replication_nearest_the_median(package):
     results = json.loads(json.dumps(package.results))
     key = package.choice.key
     milestone = next(
-        m for m in results["incidents"][package.incident_index]["milestones"]
+        m
+        for m in results["incidents"][package.incident_index]["milestones"]
         if m["id"] == key.milestone
     )
     assert package.choice.rule == "median"

@@ -132,7 +132,7 @@ def improvement_rows(
                     "exercise.ip.change",
                     variant=names.get(entry["best"], entry["best"]),
                     change=Share(entry["change"]),
-                    ci=Range(*entry["change_ci95"], share=True),
+                    ci=Range(entry["change_ci95"][0], entry["change_ci95"][1], share=True),
                 )
                 quotes.append((("comparison", "ranking", j, "change"), entry["change"]))
         rows.append(

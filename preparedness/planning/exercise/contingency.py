@@ -88,17 +88,17 @@ def contingency_injects(
                 continue
             link = miss["link"]
             where = (link["from"], link["to"], link["channel"])
-            time = first_call.get(where)
-            if time is None or where in given_up:
+            when = first_call.get(where)
+            if when is None or where in given_up:
                 continue
             given_up.add(where)
-            module = module_of(modules, time)
+            module = module_of(modules, when)
             injects.append(
                 Inject(
                     number=0,
                     module=module.id,
-                    scenario_minutes=time - start,
-                    exercise_minutes=exercise_time(module, time),
+                    scenario_minutes=when - start,
+                    exercise_minutes=exercise_time(module, when),
                     kind="contingency",
                     delivery="verbal",
                     sender="exercise.post.controller",
@@ -119,4 +119,3 @@ def contingency_injects(
                 )
             )
     return injects
-

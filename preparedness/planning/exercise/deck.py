@@ -184,7 +184,9 @@ def build_deck(
     milestones = _milestone_events(trace, incident)
     friction = _friction(trace, milestones)
     started = next(
-        e.id for e in trace.events if e.incident == incident and e.kind is EventKind.INCIDENT_STARTED
+        e.id
+        for e in trace.events
+        if e.incident == incident and e.kind is EventKind.INCIDENT_STARTED
     )
     milestones.setdefault(started, "started")
     chosen = sorted({*milestones, *friction}, key=lambda i: (trace[i].time, i))
@@ -225,7 +227,10 @@ def make_inject(
     """The MSEL row of one trace event."""
     module = module_of(modules, event.time)
     start = trace.incident_starts[event.incident or ""]
-    actor, subject = post_name(scenario, trace, event.actor), post_name(scenario, trace, event.subject)
+    actor, subject = (
+        post_name(scenario, trace, event.actor),
+        post_name(scenario, trace, event.subject),
+    )
     controller = "exercise.post.controller"
     kind, delivery, sender, receiver = "information", "verbal", controller, actor
     figure: Words | None = None

@@ -35,7 +35,9 @@ class Objective:
     played: float | None
 
 
-def objectives_of(summary_incident: Mapping[str, Any], trace: Trace, incident: str) -> list[Objective]:
+def objectives_of(
+    summary_incident: Mapping[str, Any], trace: Trace, incident: str
+) -> list[Objective]:
     """Objectives: every milestone with a deadline (plan activation and the first report
     when the plan sets none), in results.json order."""
     milestones = summary_incident["milestones"]

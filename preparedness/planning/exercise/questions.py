@@ -51,7 +51,7 @@ def _candidates(
             mean=Minutes(part["mean"]),
             ci=Range(*part["ci95_mean"]),
         )
-        quotes = (
+        quotes: tuple[tuple[Path, object], ...] = (
             ((*base, "delay_split", k, "share_of_latency"), part["share_of_latency"]),
             ((*base, "delay_split", k, "mean"), part["mean"]),
             ((*base, "delay_split", k, "ci95_mean"), part["ci95_mean"]),
@@ -86,7 +86,7 @@ def _candidates(
             milestone=label,
             deadline=Minutes(m["deadline"]),
             share=Share(m["deadline_met_share"]),
-            ci=Range(*m["deadline_met_ci95"], share=True),
+            ci=Range(m["deadline_met_ci95"][0], m["deadline_met_ci95"][1], share=True),
             median=Minutes(m["median"]),
         )
         quotes = (

@@ -4,6 +4,7 @@ strict, every word from the catalogue."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ...planning.exercise import ExercisePackage
@@ -54,9 +55,7 @@ def _modules(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
                     minutes=cat.minutes(module.exercise_minutes),
                 ),
                 "narrative": [say(cat, i.text) for i in injects],
-                "questions": [
-                    say(cat, q.text) for q in package.questions if q.module == module.id
-                ],
+                "questions": [say(cat, q.text) for q in package.questions if q.module == module.id],
             }
         )
     return modules
@@ -64,8 +63,6 @@ def _modules(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
 
 def _offset(package: ExercisePackage) -> float:
     """Minutes from the scenario's start to the incident's (module windows are in trace time)."""
-    from datetime import datetime
-
     start = datetime.fromisoformat(package.start_iso)
     return (start - package.scenario.start).total_seconds() / 60
 
@@ -81,7 +78,9 @@ def _schedule(package: ExercisePackage, cat: Catalogue) -> list[dict[str, str]]:
         )
     end = package.modules[-1].exercise_start + package.modules[-1].exercise_minutes
     rows.append({"time": exercise_clock(cat, end), "what": cat("exercise.schedule.hot_wash")})
-    rows.append({"time": exercise_clock(cat, package.duration), "what": cat("exercise.schedule.end")})
+    rows.append(
+        {"time": exercise_clock(cat, package.duration), "what": cat("exercise.schedule.end")}
+    )
     return rows
 
 
@@ -122,7 +121,7 @@ def render_pages(package: ExercisePackage, lang: str) -> dict[str, str]:
     }
     msel = msel_rows(package, cat)
     eeg = eeg_rows(package, cat)
-    context = {
+    context: dict[str, dict[str, Any]] = {
         "index.html": {},
         "situation-manual.html": {
             "purpose": cat(
@@ -143,13 +142,25 @@ def render_pages(package: ExercisePackage, lang: str) -> dict[str, str]:
             "rules": [cat(f"exercise.sm.rule.{k}") for k in range(1, 6)],
             "schedule": _schedule(package, cat),
         },
-        "msel.html": {"columns": [cat(f"exercise.msel.{c}") for c in MSEL_COLUMNS], "rows": msel, "keys": MSEL_COLUMNS},
+        "msel.html": {
+            "columns": [cat(f"exercise.msel.{c}") for c in MSEL_COLUMNS],
+            "rows": msel,
+            "keys": MSEL_COLUMNS,
+        },
         "inject-cards.html": {"rows": msel},
         "questions.html": {"modules": _modules(package, cat)},
         "eeg.html": {"rows": eeg},
         "aar-ip.html": {
             "overview": [
-                cat("exercise.aar.overview_name", name=cat("exercise.subtitle", scenario=scenario.name, incident=incident["name"], duration=cat.minutes(package.duration))),
+                cat(
+                    "exercise.aar.overview_name",
+                    name=cat(
+                        "exercise.subtitle",
+                        scenario=scenario.name,
+                        incident=incident["name"],
+                        duration=cat.minutes(package.duration),
+                    ),
+                ),
                 cat("exercise.aar.overview_scenario", description=scenario.description.strip()),
                 cat("exercise.aar.overview_plan", plan=plan),
             ],

@@ -124,7 +124,10 @@ def eeg_rows(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
     rows = []
     for objective in package.objectives:
         steps = objective.rubric.thresholds()
-        names = {m["id"]: m["label"] for m in package.results["incidents"][package.incident_index]["milestones"]}
+        names = {
+            m["id"]: m["label"]
+            for m in package.results["incidents"][package.incident_index]["milestones"]
+        }
         tasks = [milestone_label(t, names[t], cat) for t in objective.critical_tasks if t in names]
         rubric = [
             cat(f"exercise.eeg.rule.{rating.value}", minutes=cat.minutes(latest))

@@ -26,8 +26,9 @@ def write_exercise(
     now: datetime,
     pdf: bool = True,
 ) -> Path:
-    """Write the folder (with the results.json every figure is quoted from) and return its path. ``pdf=False`` skips the PDF (it carries the
-    browser's creation date, so it is the one file that differs between two writes)."""
+    """Write the folder (with the results.json every figure is quoted from) and return its
+    path. ``pdf=False`` skips the PDF: it carries the browser's creation date, so it is the
+    one file that differs between two writes."""
     parent = Path(out) / scenario_folder_name(package.scenario.name) / "exercise"
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
@@ -37,7 +38,7 @@ def write_exercise(
     with ReportFolder(final) as staging:
         for name, text in pages.items():
             (staging / name).write_bytes(text.encode("utf-8"))
-        (staging / "results.json").write_bytes(results_json(package.results).encode("utf-8"))
+        (staging / "results.json").write_bytes(results_json(dict(package.results)).encode("utf-8"))
         (staging / "msel.csv").write_bytes(msel_csv(package, lang).encode("utf-8"))
         (staging / "eeg.csv").write_bytes(eeg_csv(package, lang).encode("utf-8"))
         (staging / "improvement-plan.csv").write_bytes(
