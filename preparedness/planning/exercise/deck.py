@@ -51,6 +51,14 @@ _CAPABILITY = {
     "teams_supplies": "exercise.capability.logistics",
 }
 _FRICTION = {"answer_wait", "retries", "off_duty", "fallback"}
+#: Milestone events said in words of their own (``exercise.inject.kind.<kind>``).
+_NAMED_KINDS = (
+    EventKind.CENTRE_ACTIVE,
+    EventKind.WHISTLE_BLOWN,
+    EventKind.TEAM_ON_SCENE,
+    EventKind.INCIDENT_CONTROLLED,
+    EventKind.DEPOT_OPENED,
+)
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,19 @@ def build_deck(
         if e.incident == incident and e.kind is EventKind.INCIDENT_STARTED
     )
     milestones.setdefault(started, "started")
+    # The first warning of each kind (group message, door-knocking) in each community.
+    warners: set[tuple[str, str]] = set()
+    for event in trace.events:
+        if (
+            event.incident == incident
+            and event.info.startswith("warning")
+            and event.kind in (EventKind.MESSAGE_POSTED, EventKind.TASK_STARTED)
+            and event.actor in trace.posts
+        ):
+            where = (event.info, trace.posts[event.actor].unit.split("/", 1)[0])
+            if where not in warners:
+                warners.add(where)
+                milestones.setdefault(event.id, "warning")
     chosen = sorted({*milestones, *friction}, key=lambda i: (trace[i].time, i))
     starts: dict[str, float] = {}
     for event_id in chosen:
@@ -278,7 +299,10 @@ def make_inject(
         text = Words.of(f"exercise.inject.{verb}", department=name, post=actor)
         expected = Words.of(f"exercise.expected.{verb}", department=name)
     else:
-        text = Words.of("exercise.inject.other", what=event.kind.value, post=actor or event.info)
+        kind = "event"
+        named = event.kind.value if event.kind in _NAMED_KINDS else "event"
+        what = f"exercise.inject.kind.{named}"
+        text = Words.of("exercise.inject.other", what=what, post=actor or event.info)
         expected = Words.of("exercise.expected.other")
     return Inject(
         number=number,
@@ -296,7 +320,7 @@ def make_inject(
         event=event.id,
         warning=warning,
         figure=figure,
-        milestone=None if milestone == "started" else milestone,
+        milestone=None if milestone in ("started", "warning") else milestone,
     )
 
 

@@ -90,7 +90,7 @@ def _roles(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
     return [
         {
             "name": card.name,
-            "level": cat(f"level.{card.level}"),
+            "level": cat(f"exercise.level.{card.level}"),
             "critical": card.on_critical_path,
             "calls": sep.join(card.calls) or none,
             "called_by": sep.join(card.called_by) or none,
