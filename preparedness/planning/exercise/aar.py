@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rating import Rating, Rubric, rate
-from .words import Minutes, Range, Share, Words
+from .words import Minutes, Points, Range, Share, Words
 
 __all__ = ["AarDraft", "ImprovementRow", "RatedObjective", "draft_aar", "improvement_rows"]
 
@@ -131,7 +131,7 @@ def improvement_rows(
                 change = Words.of(
                     "exercise.ip.change",
                     variant=names.get(entry["best"], entry["best"]),
-                    change=Share(entry["change"]),
+                    change=Points(entry["change"]),
                     ci=Range(entry["change_ci95"][0], entry["change_ci95"][1], share=True),
                 )
                 quotes.append((("comparison", "ranking", j, "change"), entry["change"]))

@@ -113,11 +113,16 @@ _CAUSE_QUESTIONS = (
 )
 
 
+def _kind(question: Question) -> str:
+    return question.text.key.split(".")[2]
+
+
 def questions_for(
     results: Mapping[str, Any], incident: str, modules_of: Mapping[str, str]
 ) -> list[Question]:
-    """Questions per module (``modules_of``: milestone id -> module id), the heaviest
-    bottlenecks first, at most five and where the figures allow at least three."""
+    """Questions per module (``modules_of``: milestone id -> module id): one of each kind
+    first, then the heaviest bottlenecks, at most five (at least three where the figures
+    allow), in the order they are asked."""
     at = next(i for i, x in enumerate(results["incidents"]) if x["id"] == incident)
     per_module: dict[str, list[tuple[float, int, Question]]] = {}
     for index, m in enumerate(results["incidents"][at]["milestones"]):
@@ -129,11 +134,16 @@ def questions_for(
     chosen: list[Question] = []
     for module in dict.fromkeys(modules_of.values()):
         ranked = sorted(per_module.get(module, []), key=lambda c: (-c[0], c[1]))
-        seen: set[Words] = set()
-        picked = []
+        by_text: dict[Words, Question] = {}
         for _, _, question in ranked:
-            if question.text not in seen:
-                seen.add(question.text)
-                picked.append(question)
+            by_text.setdefault(question.text, question)
+        unique = list(by_text.values())
+        # The heaviest question of each kind first (cause, post, link, deadline), so a
+        # module does not ask only about deadlines; then the rest by weight.
+        kinds: dict[str, Question] = {}
+        for question in unique:
+            kinds.setdefault(_kind(question), question)
+        first = list(kinds.values())
+        picked = first + [q for q in unique if all(q is not f for f in first)]
         chosen += picked[:MAX_PER_MODULE]
     return chosen

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Milestone", "Minutes", "Range", "Share", "Words"]
+__all__ = ["Milestone", "Minutes", "Points", "Range", "Share", "Words"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,13 @@ class Share:
     """A share between 0 and 1, shown as a percentage."""
 
     value: float | None
+
+
+@dataclass(frozen=True)
+class Points:
+    """A difference of two shares, shown in percentage points."""
+
+    value: float
 
 
 @dataclass(frozen=True)

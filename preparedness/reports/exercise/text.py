@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ...planning.exercise.words import Milestone, Minutes, Range, Share, Words
+from ...planning.exercise.words import Milestone, Minutes, Points, Range, Share, Words
 from ..i18n import Catalogue, milestone_label
 
 __all__ = ["clock", "say"]
@@ -22,6 +22,8 @@ def say(cat: Catalogue, value: object) -> str:
         return cat.minutes(value.value)
     if isinstance(value, Share):
         return cat.share(value.value)
+    if isinstance(value, Points):
+        return cat("unit.points", value=cat.number(100 * value.value, 0))
     if isinstance(value, Range):
         return cat.interval((value.low, value.high), share=value.share)
     if isinstance(value, str) and value.startswith("exercise."):
