@@ -18,7 +18,7 @@ import sys
 from rich.console import Console
 
 from ..scenario.diagnostics import ScenarioError
-from . import exercise, generate, run, schema, size_stockpiles, validate
+from . import drill, exercise, generate, run, schema, size_stockpiles, validate
 from .console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -42,7 +42,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "exercise")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill", "exercise")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_parser(sub)
     schema.add_parser(sub)
     generate.add_parser(sub)
+    drill.add_parser(sub)
     exercise.add_parser(sub)
     return parser
 
@@ -69,6 +70,8 @@ def _dispatch(args, out: Console, err: Console) -> int:
         return schema.schema(args, out)
     if args.command == "generate":
         return generate.generate(args, out)
+    if args.command == "drill":
+        return drill.drill(args, out, err)
     if args.command == "exercise":
         return exercise.exercise(args, out, err)
     if args.command == "size-stockpiles":

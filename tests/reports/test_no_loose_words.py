@@ -15,6 +15,7 @@ from preparedness.reports.figures.render import FONTS
 ROOT = Path(reports.__file__).parent
 MODULES = [
     ROOT / "html.py",
+    ROOT / "drill.py",
     *sorted((ROOT / "figures").glob("*.py")),
     *sorted((ROOT / "exercise").glob("*.py")),
 ]
