@@ -85,7 +85,10 @@ def alert_xml(package: ExercisePackage, inject: Inject, lang: str) -> bytes:
     _sub(info, "description", say(cat, inject.text))
     _sub(info, "instruction", say(cat, inject.expected))
     area = ET.SubElement(info, f"{{{CAP_NAMESPACE}}}area")
-    _sub(area, "areaDesc", incident["community_name"])
+    place = incident["community_name"] or (
+        scenario.places.townships[0].name if scenario.places.townships else incident["name"]
+    )
+    _sub(area, "areaDesc", place)
     ET.indent(alert)
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -9,8 +9,8 @@ from typing import Any
 from ...planning.exercise import ExercisePackage
 from ...planning.exercise.deck import Inject
 from ...planning.rating import Rating
-from ..i18n import Catalogue, milestone_label
-from .text import clock, exercise_clock, say
+from ..i18n import Catalogue
+from .text import clock, exercise_clock, milestone_words, say
 
 __all__ = [
     "MSEL_COLUMNS",
@@ -50,7 +50,7 @@ def objective_text(package: ExercisePackage, cat: Catalogue, objective_id: str |
     objective = next((o for o in package.objectives if o.id == objective_id), None)
     if objective is None:
         return cat("value.none")
-    label = milestone_label(objective.milestone, objective.label, cat)
+    label = milestone_words(objective.milestone, objective.label, cat)
     if objective.deadline is None:
         return cat("exercise.objective.no_deadline", id=objective.id, milestone=label)
     return cat(
@@ -128,7 +128,7 @@ def eeg_rows(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
             m["id"]: m["label"]
             for m in package.results["incidents"][package.incident_index]["milestones"]
         }
-        tasks = [milestone_label(t, names[t], cat) for t in objective.critical_tasks if t in names]
+        tasks = [milestone_words(t, names[t], cat) for t in objective.critical_tasks if t in names]
         rubric = [
             cat(f"exercise.eeg.rule.{rating.value}", minutes=cat.minutes(latest))
             for rating, latest in steps
@@ -177,7 +177,7 @@ def story_sentence(package: ExercisePackage, cat: Catalogue) -> str:
         replication=str(choice.replication),
         replications=package.replications,
         seed=str(package.seed),
-        milestone=milestone_label(choice.key.milestone, choice.key.label, cat),
+        milestone=milestone_words(choice.key.milestone, choice.key.label, cat),
         minutes=cat.minutes(choice.minutes),
         target=cat.minutes(choice.target),
     )

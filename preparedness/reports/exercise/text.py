@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ...planning.exercise.words import Milestone, Minutes, Points, Range, Share, Words
-from ..i18n import Catalogue, milestone_label
+from ..i18n import Catalogue, CatalogueError, milestone_label
 
-__all__ = ["clock", "say"]
+__all__ = ["clock", "milestone_words", "say"]
 
 
 def say(cat: Catalogue, value: object) -> str:
@@ -17,7 +17,7 @@ def say(cat: Catalogue, value: object) -> str:
     if isinstance(value, Words):
         return cat(value.key, **{name: say(cat, v) for name, v in value.params})
     if isinstance(value, Milestone):
-        return milestone_label(value.id, value.label, cat)
+        return milestone_words(value.id, value.label, cat)
     if isinstance(value, Minutes):
         return cat.minutes(value.value)
     if isinstance(value, Share):
@@ -31,6 +31,15 @@ def say(cat: Catalogue, value: object) -> str:
     if isinstance(value, int | float):
         return cat.number(value)
     return str(value)
+
+
+def milestone_words(milestone: str, label: str, cat: Catalogue) -> str:
+    """A milestone in the catalogue's words; a kind the catalogue has no words for yet keeps
+    the label results.json gives it, so a new milestone kind never stops a package."""
+    try:
+        return milestone_label(milestone, label, cat)
+    except CatalogueError:
+        return label
 
 
 def clock(cat: Catalogue, start_iso: str, minutes: float) -> str:
