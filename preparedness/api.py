@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -44,6 +45,9 @@ from .scenario.interventions import load_variants as _read_variants
 from .scenario.models import Scenario
 from .scenario.yaml_source import YamlDocument
 
+if TYPE_CHECKING:
+    from .planning.exercise import ExercisePackage
+
 __all__ = [
     "DEFAULT_MAX_REPLICATIONS",
     "PILOT_REPLICATIONS",
@@ -54,10 +58,12 @@ __all__ = [
     "drill_whatif",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "replay_drill",
     "run_experiment",
     "size_stockpiles",
     "write_drill_report",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]
@@ -455,6 +461,72 @@ def _size_one(
             progress(f"{label}checking on {count} new replications", count, None)
         checked = resimulate(base, sizing, count, seed, executor)
     return variants, sizing, frames, checked, seed
+
+
+def prepare_exercise(
+    scenario: Scenario | ScenarioVariants | str | Path,
+    *,
+    incident: str | None = None,
+    duration: float | str = "2h",
+    difficulty: str = "typical",
+    audience: str = "",
+    seed: int | None = None,
+    replications: int | None = None,
+    interventions: str | Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ExercisePackage:
+    """A tabletop exercise package (README, "Tabletop exercises") for ``incident`` (default:
+    the first): the scenario and every one of its interventions are run with common random
+    numbers, and the replication nearest the median (``difficulty="typical"``) or the 90th
+    percentile (``"hard"``) of the plan's key milestone is played, compressed into
+    ``duration`` (minutes, or a duration such as ``"2h"``). Another ``seed`` gives another,
+    equally reproducible deck."""
+    from .planning.exercise import DIFFICULTIES, plan_exercise
+
+    if difficulty not in DIFFICULTIES:
+        raise UsageError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+    minutes = _minutes(duration)
+    variants = _variants(scenario, interventions)
+    if incident is not None and incident not in {i.id for i in variants.base.incidents}:
+        known = ", ".join(i.id for i in variants.base.incidents)
+        raise UsageError(f"the scenario has no incident {incident!r} (it has: {known})")
+    names = [BASE, *variants.interventions]
+    experiment = run_experiment(
+        variants,
+        replications,
+        seed,
+        compare=names if len(names) > 1 else None,
+        workers=workers,
+        progress=progress,
+    )
+    return plan_exercise(
+        experiment.scenario,
+        experiment.seed,
+        experiment.reference.results,
+        experiment.summary(),
+        incident=incident,
+        duration=minutes,
+        difficulty=difficulty,
+        audience=audience,
+    )
+
+
+def write_exercise(
+    package: ExercisePackage, out: str | Path = "reports", *, lang: str = "zh", pdf: bool = True
+) -> Path:
+    """Write ``<out>/<scenario name>/exercise/<label>/`` (README, "Tabletop exercises"): the
+    pages, CSV files and CAP alerts in ``lang`` (``zh`` or ``en``), and the situation manual
+    as PDF when Chromium is available and ``pdf`` is set; the folder appears only once
+    complete. Returns its path."""
+    from datetime import datetime
+
+    from .reports.exercise import write_exercise as write
+    from .reports.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return write(package, Path(out), lang, now=datetime.now().astimezone(), pdf=pdf)
 
 
 # --------------------------------------------------------------------------------------------

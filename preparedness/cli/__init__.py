@@ -18,7 +18,7 @@ import sys
 from rich.console import Console
 
 from ..scenario.diagnostics import ScenarioError
-from . import drill, generate, run, schema, size_stockpiles, validate
+from . import drill, exercise, generate, run, schema, size_stockpiles, validate
 from .console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -42,7 +42,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill", "exercise")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_parser(sub)
     generate.add_parser(sub)
     drill.add_parser(sub)
+    exercise.add_parser(sub)
     return parser
 
 
@@ -71,6 +72,8 @@ def _dispatch(args, out: Console, err: Console) -> int:
         return generate.generate(args, out)
     if args.command == "drill":
         return drill.drill(args, out, err)
+    if args.command == "exercise":
+        return exercise.exercise(args, out, err)
     if args.command == "size-stockpiles":
         return size_stockpiles.size_stockpiles(args, out, err)
     return run.run(args, out, err)
