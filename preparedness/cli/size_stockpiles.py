@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.escape import terminal_text
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
 
@@ -88,5 +89,5 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
         raise KeyboardInterrupt
     if not args.quiet:
         print_sizing(out, plan.summary())
-    out.print(f"Report written to {folder / 'sizing.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.escape import terminal_text
 from ..scenario.diagnostics import ScenarioError
 from .console import EXIT_OK, print_problems
 
@@ -40,7 +41,8 @@ def validate(args, out: Console, err: Console) -> int:
                 if variants.interventions
                 else ""
             )
-            out.print(f"{api.display_name(path)}: ok ({variants.base.name}{extra})", markup=False)
+            line = f"{api.display_name(path)}: ok ({variants.base.name}{extra})"
+            out.print(terminal_text(line), markup=False)
         except ScenarioError as error:
             problems.extend(error.diagnostics)
     if problems:
