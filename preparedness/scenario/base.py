@@ -13,12 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .durations import ClockTime
 
+#: The id rule, said in the schema as the pattern's error message rather than as a
+#: description, so that a field typed ``Identifier`` keeps its own attribute docstring.
+ID_RULE = "An id: letters, digits, '_' or '-', starting with a letter or '_'."
 Identifier = Annotated[
     str,
     Field(
         pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$",
         max_length=64,
-        description="An id: letters, digits, '_' or '-', starting with a letter or '_'.",
+        json_schema_extra={"patternErrorMessage": ID_RULE},
     ),
 ]
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -70,7 +73,12 @@ class Level(str, Enum):
 
 
 _LEVEL_ORDER = [
-    Level.building, Level.grid, Level.community, Level.township, Level.district, Level.city
+    Level.building,
+    Level.grid,
+    Level.community,
+    Level.township,
+    Level.district,
+    Level.city,
 ]
 
 
@@ -105,13 +113,15 @@ class Shift(Model):
     """A daily on-duty window, e.g. 08:30 to 17:30; may run past midnight (22:00 to 08:00)."""
 
     start: ClockTime = Field(alias="from")
+    """Clock time the shift begins."""
     end: ClockTime = Field(alias="to")
-
-
+    """Clock time the shift ends; earlier than ``from`` means the next day."""
 
 
 class Location(Model):
     """A point on the scenario's flat map, in kilometres east and north of an arbitrary origin."""
 
     x_km: float = 0.0
+    """Distance east of the map's origin."""
     y_km: float = 0.0
+    """Distance north of the map's origin."""

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Identifier, Model, Probability, Share
+from .base import Identifier, Model, Probability, Share, as_written
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -29,19 +29,23 @@ class Outage(Model):
 
     probability: Probability = 1.0
     """Chance that the outage happens at all in a replication."""
-    start_after: Duration = "0m"
+    start_after: Duration = as_written("0m")
     """From the scenario's start."""
     duration: PositiveDuration
+    """How long the channel stays down."""
     communities: list[Identifier] = []
     """Communities whose people cannot use the channel meanwhile; empty means everywhere."""
 
 
 class _ChannelBase(Model):
     id: Identifier
+    """Id that links, fallbacks and warnings use to name the channel."""
     name: str | None = None
+    """A readable name for the channel (optional)."""
     failure_probability: Probability = 0.0
     """Chance that one attempt fails outright on this channel (network down, line dead)."""
     outages: list[Outage] = []
+    """Times the channel goes down during the incident, e.g. a flooded base station."""
 
 
 class PhoneChannel(_ChannelBase):
@@ -53,19 +57,20 @@ class PhoneChannel(_ChannelBase):
     """
 
     kind: Literal["phone"]
-    answer_probability: DayNightProbability = 0.85
+    """Written ``kind: phone``."""
+    answer_probability: DayNightProbability = as_written(0.85)
     """Chance that an attempt is answered by an on-duty person, by day and by night."""
-    ring_time: DurationDistribution = "15s"
+    ring_time: DurationDistribution = as_written("15s")
     """Time from dialling to pick-up when the call is answered."""
-    no_answer_timeout: PositiveDuration = "30s"
+    no_answer_timeout: PositiveDuration = as_written("30s")
     """How long the caller lets it ring before giving up the attempt."""
-    retry_interval: Duration = "2m"
+    retry_interval: Duration = as_written("2m")
     """Pause between attempts."""
     max_attempts: int = Field(default=3, ge=1, le=100)
     """Attempts before the caller falls back to another channel."""
-    talk_time: DurationDistribution = {"lognormal": {"median": "1m30s", "p90": "4m"}}
+    talk_time: DurationDistribution = as_written({"lognormal": {"median": "1m30s", "p90": "4m"}})
     """Length of the conversation once answered."""
-    hold_patience: PositiveDuration = "3m"
+    hold_patience: PositiveDuration = as_written("3m")
     """How long a caller stays on hold when the callee is on another call."""
 
 
@@ -73,37 +78,48 @@ class RadioChannel(_ChannelBase):
     """Two-way radio: no dialling, answered when the receiver has the set on (on duty)."""
 
     kind: Literal["radio"]
-    answer_probability: DayNightProbability = 0.95
-    retry_interval: Duration = "1m"
+    """Written ``kind: radio``."""
+    answer_probability: DayNightProbability = as_written(0.95)
+    """Chance that a call is answered by an on-duty person, by day and by night
+    (a planning assumption: the set is on while on duty)."""
+    retry_interval: Duration = as_written("1m")
+    """Pause between attempts."""
     max_attempts: int = Field(default=5, ge=1, le=100)
-    talk_time: DurationDistribution = "30s"
-    no_answer_timeout: PositiveDuration = "20s"
-    hold_patience: PositiveDuration = "2m"
+    """Attempts before the caller falls back to another channel."""
+    talk_time: DurationDistribution = as_written("30s")
+    """Length of the exchange once answered."""
+    no_answer_timeout: PositiveDuration = as_written("20s")
+    """How long the caller keeps calling before giving up the attempt."""
+    hold_patience: PositiveDuration = as_written("2m")
+    """How long a caller waits when the receiver is busy on another call."""
 
 
 class InPersonChannel(_ChannelBase):
     """Face to face, for people sitting together (the joint duty room)."""
 
     kind: Literal["in_person"]
-    talk_time: DurationDistribution = "1m"
+    """Written ``kind: in_person``."""
+    talk_time: DurationDistribution = as_written("1m")
+    """Length of the conversation."""
 
 
 class GroupMessageChannel(_ChannelBase):
     """A WeChat-style group: one post, read by each member after a delay, never by some."""
 
     kind: Literal["group_message"]
-    post_time: DurationDistribution = "30s"
+    """Written ``kind: group_message``."""
+    post_time: DurationDistribution = as_written("30s")
     """Time the sender spends writing the post."""
-    read_delay: DayNightDistribution = {"lognormal": {"median": "5m", "p90": "30m"}}
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "5m", "p90": "30m"}})
     """Delay from posting to a member reading it."""
     never_read_share: Share = 0.1
     """Share of members who never read the post."""
-    confirm_within: PositiveDuration = "30m"
+    confirm_within: PositiveDuration = as_written("30m")
     """If no reply by then, the sender treats the message as failed and falls back."""
     forwarded_share: Share = 0.0
     """Of the households that never read a warning posted here, the share that hear it anyway
     because a member who read it forwards it or tells them (a neighbour, a relative's group)."""
-    forward_delay: DurationDistribution = {"lognormal": {"median": "30m", "p90": "2h"}}
+    forward_delay: DurationDistribution = as_written({"lognormal": {"median": "30m", "p90": "2h"}})
     """From a reader reading the warning to the household it was forwarded to hearing it."""
 
 
@@ -111,10 +127,15 @@ class SmsChannel(_ChannelBase):
     """Text message: delivered within seconds, read after a delay."""
 
     kind: Literal["sms"]
-    post_time: DurationDistribution = "30s"
-    read_delay: DayNightDistribution = {"lognormal": {"median": "3m", "p90": "20m"}}
+    """Written ``kind: sms``."""
+    post_time: DurationDistribution = as_written("30s")
+    """Time the sender spends writing the message."""
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "3m", "p90": "20m"}})
+    """Delay from sending to the recipient reading it."""
     never_read_share: Share = 0.05
-    confirm_within: PositiveDuration = "20m"
+    """Share of recipients who never read the message."""
+    confirm_within: PositiveDuration = as_written("20m")
+    """If no reply by then, the sender treats the message as failed and falls back."""
 
 
 class PlatformChannel(_ChannelBase):
@@ -122,12 +143,14 @@ class PlatformChannel(_ChannelBase):
     in the Hangzhou Yuhang grassroots-governance case study)."""
 
     kind: Literal["platform"]
-    post_time: DurationDistribution = "10s"
-    read_delay: DayNightDistribution = {"lognormal": {"median": "1m", "p90": "5m"}}
+    """Written ``kind: platform``."""
+    post_time: DurationDistribution = as_written("10s")
+    """Time the sender spends writing the push."""
+    read_delay: DayNightDistribution = as_written({"lognormal": {"median": "1m", "p90": "5m"}})
     """Delay from push to acknowledgement by a recipient who uses the platform."""
     adoption_share: Share = 0.9
     """Share of recipients who use the platform at all."""
-    confirm_within: PositiveDuration = "10m"
+    confirm_within: PositiveDuration = as_written("10m")
     """Unacknowledged pushes are followed up on the fallback channel after this."""
 
     @property
@@ -136,11 +159,14 @@ class PlatformChannel(_ChannelBase):
 
 
 Channel = Annotated[
-    PhoneChannel | RadioChannel | InPersonChannel | GroupMessageChannel | SmsChannel
+    PhoneChannel
+    | RadioChannel
+    | InPersonChannel
+    | GroupMessageChannel
+    | SmsChannel
     | PlatformChannel,
     Field(discriminator="kind"),
 ]
 
 
 SYNCHRONOUS_KINDS = ("phone", "radio", "in_person")
-

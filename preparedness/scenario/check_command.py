@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import networkx as nx
 
 from .diagnostics import Problem, did_you_mean
-from .models import Level, Scenario
+from .models import Level, Plan, Scenario
 
 __all__ = ["check_chain_shape", "check_plans_reachable", "check_warning_areas"]
 
 
 def _role_graph(s: Scenario) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(r.id for r in s.roles)
     for link in s.command.links:
         graph.add_edge(link.source, link.target)
@@ -64,8 +64,9 @@ def check_plans_reachable(s: Scenario) -> Iterator[Problem]:
     graph = _role_graph(s)
     activators: dict[str, list[str]] = {}
     for role in s.roles:
-        for plan in role.authority.activate_plans:
-            activators.setdefault(plan, []).append(role.id)
+        for plan_id in role.authority.activate_plans:
+            activators.setdefault(plan_id, []).append(role.id)
+    plan: Plan | None  # each plan in turn, then the plan each incident follows
     for i, plan in enumerate(s.plans):
         if not activators.get(plan.id):
             yield (
@@ -174,16 +175,21 @@ def check_warning_areas(s: Scenario) -> Iterator[Problem]:
             name = part if isinstance(part, str) else part.community
             community = communities.get(name)
             if community is None:
-                yield (loc if isinstance(part, str) else (*loc, "community"),
-                       f"no community '{name}'{did_you_mean(name, set(communities))}")
+                yield (
+                    loc if isinstance(part, str) else (*loc, "community"),
+                    f"no community '{name}'{did_you_mean(name, set(communities))}",
+                )
                 continue
             if isinstance(part, str):
                 continue
-            for field, count in (("grid_cells", community.grid_cells),
-                                 ("buildings", community.buildings)):
+            for field, count in (
+                ("grid_cells", community.grid_cells),
+                ("buildings", community.buildings),
+            ):
                 for k, number in enumerate(getattr(part, field) or []):
                     if number > count:
-                        yield ((*loc, field, k),
-                               f"{community.id} has {count} {field.replace('_', ' ')}; "
-                               f"there is no number {number}")
-
+                        yield (
+                            (*loc, field, k),
+                            f"{community.id} has {count} {field.replace('_', ' ')}; "
+                            f"there is no number {number}",
+                        )

@@ -89,11 +89,18 @@ def check_warning_size(s: Scenario) -> Iterator[Problem]:
                 if plan is None or plan.warn is None:
                     continue
                 township_wide = plan.warn.area == "township"
-                listed = [p if isinstance(p, str) else p.community for p in plan.warn.area] \
-                    if isinstance(plan.warn.area, list) else None
-                area = (township.communities if township_wide else
-                        [c for t in s.places.townships for c in t.communities if c.id in listed]
-                        if listed is not None else [community])
+                listed = (
+                    [p if isinstance(p, str) else p.community for p in plan.warn.area]
+                    if isinstance(plan.warn.area, list)
+                    else None
+                )
+                area = (
+                    township.communities
+                    if township_wide
+                    else [c for t in s.places.townships for c in t.communities if c.id in listed]
+                    if listed is not None
+                    else [community]
+                )
                 households = sum(c.households for c in area)
                 if households > MAX_WARNED_HOUSEHOLDS:
                     where = (
@@ -165,4 +172,3 @@ def check_resource_size(s: Scenario) -> Iterator[Problem]:
                     "of one item stocked on the same date"
                 ),
             )
-

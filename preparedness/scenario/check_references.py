@@ -55,14 +55,16 @@ def check_node_names(s: Scenario) -> Iterator[Problem]:
     """Depot and team ids may not be place ids: travel and the supply network name places,
     depots (and a community's own serving point) by id in one name space."""
     places = {ident: loc for loc, ident in _place_ids(s)}
-    for what, items in (("depot", s.depots), ("team", s.teams)):
-        for i, item in enumerate(items):
-            if item.id in places:
+    depot_ids = [depot.id for depot in s.depots]
+    team_ids = [team.id for team in s.teams]
+    for what, ids in (("depot", depot_ids), ("team", team_ids)):
+        for i, ident in enumerate(ids):
+            if ident in places:
                 yield (
                     (f"{what}s", i, "id"),
                     (
-                        f"{what} id '{item.id}' is already used by "
-                        f"{describe_loc(places[item.id])}; places, depots and teams are named "
+                        f"{what} id '{ident}' is already used by "
+                        f"{describe_loc(places[ident])}; places, depots and teams are named "
                         "on the road map by id, so choose another"
                     ),
                 )
@@ -120,11 +122,11 @@ def check_references(s: Scenario) -> Iterator[Problem]:
                 )
         for j, ch in enumerate(role.fallback):
             yield from _need(ch, channels, "channel", ("roles", i, "fallback", j))
-        for j, plan in enumerate(role.authority.activate_plans):
-            yield from _need(plan, plans, "plan", ("roles", i, "authority", "activate_plans", j))
+        for j, plan_id in enumerate(role.authority.activate_plans):
+            yield from _need(plan_id, plans, "plan", ("roles", i, "authority", "activate_plans", j))
     for i, dept in enumerate(s.departments):
-        for j, role in enumerate(dept.chain):
-            yield from _need(role, roles, "role", ("departments", i, "chain", j))
+        for j, role_id in enumerate(dept.chain):
+            yield from _need(role_id, roles, "role", ("departments", i, "chain", j))
         yield from _need(dept.answers_to, roles, "role", ("departments", i, "answers_to"))
         yield from _need(dept.channel, channels, "channel", ("departments", i, "channel"))
     if s.command.whistle is not None:
@@ -212,4 +214,3 @@ def check_resource_references(s: Scenario) -> Iterator[Problem]:
         yield from _need(depot.supplied_by, depots, "depot", ("depots", i, "supplied_by"))
         for j, lot in enumerate(depot.stock):
             yield from _need(lot.item, items, "item", ("depots", i, "stock", j, "item"))
-

@@ -59,7 +59,7 @@ def check_teams(s: Scenario) -> Iterator[Problem]:
                         ("teams", i, "levels", k, "teams", m),
                         f"team '{team.id}' cannot call itself out",
                     )
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(t.id for t in s.teams)
     calls: dict[tuple[str, str], tuple] = {}
     for i, team in enumerate(s.teams):
@@ -183,7 +183,7 @@ def check_depots(s: Scenario) -> Iterator[Problem]:
                 ),
             )
         where.setdefault((depot.level, depot.place), i)
-        posted = [
+        posted: list[tuple[tuple[str | int, ...], str, str]] = [
             (("depots", i, "keepers", j), role, "keeper") for j, role in enumerate(depot.keepers)
         ]
         if depot.release_by is not None:
@@ -242,4 +242,3 @@ def _top(network: SupplyNetwork, point: str) -> str:
     while (up := network.parent.get(seen[-1])) is not None and up not in seen:
         seen.append(up)
     return seen[-1]
-

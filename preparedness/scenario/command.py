@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Identifier, Model
+from .base import Identifier, Model, as_written
 from .distributions import DayNightDistribution, DurationDistribution
 
 __all__ = [
@@ -28,20 +28,25 @@ class Link(Model):
     target: Identifier = Field(alias="to")
     """Role reported to."""
     channel: Identifier
+    """Channel used on the link, for reports up and instructions down."""
 
 
 class Department(Model):
     """A functional department (police, fire, health, ...) with its own vertical chain."""
 
     id: Identifier
+    """Id that plans use to order the department."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     chain: list[Identifier] = Field(min_length=1)
     """Roles of the department's chain, top first; the last is the unit that acts locally."""
     answers_to: Identifier
     """Government role whose instruction the chain's top obeys (siloed relay goes through it)."""
     channel: Identifier
     """Channel used along the department's own chain and from ``answers_to``."""
-    report_in_time: DurationDistribution = {"pert": {"min": "10m", "mode": "20m", "max": "1h"}}
+    report_in_time: DurationDistribution = as_written(
+        {"pert": {"min": "10m", "mode": "20m", "max": "1h"}}
+    )
     """From the local unit being ordered to reporting in at the scene."""
 
 
@@ -51,6 +56,7 @@ class Whistle(Model):
     by: Identifier
     """Role that blows the whistle (usually the community secretary)."""
     channel: Identifier
+    """Channel the whistle reaches each department's local unit on."""
 
 
 class JointCentre(Model):
@@ -60,11 +66,11 @@ class JointCentre(Model):
     commanded_by: Identifier
     """Role that runs the centre: when it has the report the centre convenes, and its orders
     reach every department liaison at once."""
-    activation_time: DayNightDistribution = {"day": "10m", "night": "40m"}
+    activation_time: DayNightDistribution = as_written({"day": "10m", "night": "40m"})
     """Time to convene the centre once its commanding post has the report (longer at night)."""
     liaison_channel: Identifier
     """Channel a liaison uses to instruct their department's local unit."""
-    liaison_decision_time: DayNightDistribution = "1m"
+    liaison_decision_time: DayNightDistribution = as_written("1m")
     """Time a liaison takes to pass an order on to their own unit."""
 
 
@@ -75,9 +81,16 @@ class Command(Model):
     """Who reports to whom, and how department orders are routed."""
 
     mode: CommandModeName
+    """How department orders are routed: ``siloed_relay`` (up the government chain and
+    down each department's own chain), ``whistle_and_report`` (the community summons the
+    departments' local units directly) or ``joint_command_centre`` (department liaisons on
+    joint duty receive the order at once)."""
     links: list[Link] = Field(min_length=1)
+    """The reports-to links of the whole organisation."""
     whistle: Whistle | None = None
+    """The whistle; needed in ``whistle_and_report`` mode."""
     joint_centre: JointCentre | None = None
+    """The joint command centre; needed in ``joint_command_centre`` mode."""
 
     @model_validator(mode="after")
     def _mode_settings_present(self) -> Command:
@@ -86,4 +99,3 @@ class Command(Model):
         if self.mode == "joint_command_centre" and self.joint_centre is None:
             raise ValueError("command mode 'joint_command_centre' needs a 'joint_centre:' block")
         return self
-

@@ -469,9 +469,10 @@ def _to_probability(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         shown = str(value).lower() if isinstance(value, bool) else repr(value)
         raise ValueError(f"{shown} is not a probability; write a number between 0 and 1, e.g. 0.8")
-    if not 0.0 <= value <= 1.0:  # also false for NaN
+    probability = float(value)
+    if not 0.0 <= probability <= 1.0:  # also false for NaN
         raise ValueError("must be between 0 and 1")
-    return float(value)
+    return probability
 
 
 Probability = Annotated[

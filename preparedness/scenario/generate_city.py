@@ -67,18 +67,27 @@ class CitySize:
         """Raise ``ValueError`` unless every community can have at least one of each."""
         for name in ("grid_cells", "grid_workers", "compounds", "population"):
             if getattr(self, name) < self.communities:
-                raise ValueError(f"{name.replace('_', ' ')} ({getattr(self, name):,}) must be "
-                                 f"at least the number of communities ({self.communities:,})")
+                raise ValueError(
+                    f"{name.replace('_', ' ')} ({getattr(self, name):,}) must be "
+                    f"at least the number of communities ({self.communities:,})"
+                )
         return self
 
     def describe(self) -> str:
-        return (f"{self.communities:,} communities, {self.population:,} residents, "
-                f"{self.grid_cells:,} grid cells, {self.grid_workers:,} grid workers, "
-                f"{self.compounds:,} compounds")
+        return (
+            f"{self.communities:,} communities, {self.population:,} residents, "
+            f"{self.grid_cells:,} grid cells, {self.grid_workers:,} grid workers, "
+            f"{self.compounds:,} compounds"
+        )
 
 
-CHENGDU = CitySize(communities=4351, grid_cells=15_329, grid_workers=13_445, compounds=20_000,
-                   population=21_200_000)
+CHENGDU = CitySize(
+    communities=4351,
+    grid_cells=15_329,
+    grid_workers=13_445,
+    compounds=20_000,
+    population=21_200_000,
+)
 
 
 def _apportion(total: int, weights: np.ndarray, minimum: int = 1) -> np.ndarray:
@@ -147,12 +156,19 @@ def city_scenario_text(size: CitySize = CHENGDU, *, unequal: bool = False, seed:
     width = len(str(n))
     townships = math.ceil(n / COMMUNITIES_PER_TOWNSHIP)
     t_width = len(str(townships))
-    lines = [_header(size, unequal, seed, population, workers), "places:",
-             "  district: {id: city, name: 蓉城市 (synthetic city)}", "  townships:"]
+    lines = [
+        _header(size, unequal, seed, population, workers),
+        "places:",
+        "  district: {id: city, name: 蓉城市 (synthetic city)}",
+        "  townships:",
+    ]
     ids = [f"c{i + 1:0{width}d}" for i in range(n)]
     for t in range(townships):
-        lines += [f"    - id: t{t + 1:0{t_width}d}", f"      name: 第{t + 1}街道",
-                  "      communities:"]
+        lines += [
+            f"    - id: t{t + 1:0{t_width}d}",
+            f"      name: 第{t + 1}街道",
+            "      communities:",
+        ]
         for i in range(t * COMMUNITIES_PER_TOWNSHIP, min(n, (t + 1) * COMMUNITIES_PER_TOWNSHIP)):
             ratio = _ratio(int(workers[i]), int(population[i]))
             lines.append(
@@ -162,18 +178,26 @@ def city_scenario_text(size: CitySize = CHENGDU, *, unequal: bool = False, seed:
             )
     order = np.argsort(population, kind="stable")
     largest, smallest, middle = ids[order[-1]], ids[order[0]], ids[order[n // 2]]
-    lines.append(_ORGANISATION.format(
-        default_ratio=repr(round(size.grid_workers * 1000 / size.population, 4)),
-        largest=largest, smallest=smallest, middle=middle,
-    ))
+    lines.append(
+        _ORGANISATION.format(
+            default_ratio=repr(round(size.grid_workers * 1000 / size.population, 4)),
+            largest=largest,
+            smallest=smallest,
+            middle=middle,
+        )
+    )
     return "\n".join(lines)
 
 
 def _header(size: CitySize, unequal: bool, seed: int, population, workers) -> str:
     ratios = workers / population * 1000
-    spread = "equal communities" if not unequal else (
-        f"unequal communities (as in Shenzhen's Longgang), {int(population.min()):,} to "
-        f"{int(population.max()):,} residents"
+    spread = (
+        "equal communities"
+        if not unequal
+        else (
+            f"unequal communities (as in Shenzhen's Longgang), {int(population.min()):,} to "
+            f"{int(population.max()):,} residents"
+        )
     )
     return f"""# yaml-language-server: $schema=./scenario.schema.json
 #

@@ -20,10 +20,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from .crosscheck import cross_check
 from .diagnostics import (
@@ -102,8 +103,9 @@ class ScenarioVariants:
         if name not in self._cache:
             if name not in self.interventions:
                 known = ", ".join(self.names())
-                raise KeyError(f"no intervention '{name}'{did_you_mean(name, self.names())}; "
-                               f"known: {known}")
+                raise KeyError(
+                    f"no intervention '{name}'{did_you_mean(name, self.names())}; known: {known}"
+                )
             self._cache[name] = apply(self.document, self.interventions[name], self.base)
         return self._cache[name]
 
@@ -135,8 +137,11 @@ def load_variants(
         for i, (intervention, raw) in enumerate(
             zip(base.interventions, document.data.get("interventions") or [], strict=True)
         ):
-            sources.append(InterventionSource(intervention, raw, document.file, document.root,
-                                              ("interventions", i)))
+            sources.append(
+                InterventionSource(
+                    intervention, raw, document.file, document.root, ("interventions", i)
+                )
+            )
     extra_file = extra_sha = None
     if interventions_path is not None:
         extra = read_yaml(interventions_path, display_name=interventions_display_name)
@@ -150,11 +155,14 @@ def load_variants(
             raise ScenarioError(
                 diagnostics_from_validation_error(error, extra.file, extra.root)
             ) from None
+        # Validated above, so the data is a mapping with an ``interventions`` list.
+        raw_interventions = cast(dict[str, list[Any]], data)["interventions"]
         for i, (intervention, raw) in enumerate(
-            zip(parsed.interventions, data["interventions"], strict=True)
+            zip(parsed.interventions, raw_interventions, strict=True)
         ):
-            sources.append(InterventionSource(intervention, raw, extra.file, extra.root,
-                                              ("interventions", i)))
+            sources.append(
+                InterventionSource(intervention, raw, extra.file, extra.root, ("interventions", i))
+            )
     by_id: dict[str, InterventionSource] = {}
     problems = []
     for source in sources:
@@ -165,10 +173,15 @@ def load_variants(
             else:
                 first = by_id[source.id]
                 first_line, first_column, _ = locate(first.root, (*first.loc, "id"))
-                message = (f"intervention id '{source.id}' is already used at "
-                           f"{first.file}:{first_line}:{first_column}")
-            problems.append(Diagnostic(source.file, line, column,
-                                       format_field_path((*source.loc, "id")), message))
+                message = (
+                    f"intervention id '{source.id}' is already used at "
+                    f"{first.file}:{first_line}:{first_column}"
+                )
+            problems.append(
+                Diagnostic(
+                    source.file, line, column, format_field_path((*source.loc, "id")), message
+                )
+            )
         else:
             by_id[source.id] = source
     if problems:
@@ -237,21 +250,26 @@ def _put(container: Any, path: Loc, value: Any) -> Any:
     return new
 
 
-def apply(document: YamlDocument, source: InterventionSource,
-          base: Scenario | None = None) -> Scenario:
+def apply(
+    document: YamlDocument, source: InterventionSource, base: Scenario | None = None
+) -> Scenario:
     """The scenario of ``document`` with ``source``'s changes applied, validated again.
 
     A road graph read from a GraphML file by the loader is carried over from ``base`` as
     inline roads, so the file is read once and every variant drives the same roads.
     """
-    data = {k: v for k, v in document.data.items()
-            if k != "interventions" and not str(k).startswith(EXTENSION_PREFIX)}
+    written = cast(dict[str, Any], document.data)  # a mapping: the document loaded
+    data = {
+        k: v
+        for k, v in written.items()
+        if k != "interventions" and not str(k).startswith(EXTENSION_PREFIX)
+    }
     travel = data.get("travel")
     if base is not None and isinstance(travel, dict) and base.travel.road_graph is not None:
-        roads = [road.model_dump(by_alias=True, exclude_defaults=True)
-                 for road in base.travel.roads]
-        data["travel"] = {**{k: v for k, v in travel.items() if k != "road_graph"},
-                          "roads": roads}
+        roads = [
+            road.model_dump(by_alias=True, exclude_defaults=True) for road in base.travel.roads
+        ]
+        data["travel"] = {**{k: v for k, v in travel.items() if k != "road_graph"}, "roads": roads}
     draft = _Draft(data)
     for j, change in enumerate(source.intervention.changes):
         change_loc = (*source.loc, "changes", j)
@@ -260,8 +278,9 @@ def apply(document: YamlDocument, source: InterventionSource,
         try:
             _APPLY[kind](draft, getattr(change, kind), raw[kind], (*change_loc, kind))
         except _Problem as problem:
-            raise ScenarioError([_at_source(source, (*change_loc, kind, *problem.at),
-                                            problem.message)]) from None
+            raise ScenarioError(
+                [_at_source(source, (*change_loc, kind, *problem.at), problem.message)]
+            ) from None
     return _validate(draft, source)
 
 
@@ -275,13 +294,12 @@ def _validate(draft: _Draft, source: InterventionSource) -> Scenario:
             problems.append((tuple(item["loc"]), _pydantic_message(error, item)))
     if scenario is not None:
         problems.extend(cross_check(scenario))
-    if not problems:
+    if scenario is not None and not problems:
         return scenario
-    raise ScenarioError([_locate_problem(draft, source, loc, message)
-                         for loc, message in problems])
+    raise ScenarioError([_locate_problem(draft, source, loc, message) for loc, message in problems])
 
 
-def _pydantic_message(error: ValidationError, item: dict) -> str:
+def _pydantic_message(error: ValidationError, item: ErrorDetails) -> str:
     """pydantic's error in the loader's own plain words (one error rebuilt on its own)."""
     try:
         single = ValidationError.from_exception_data(error.title, [item])  # type: ignore[list-item]
@@ -307,13 +325,14 @@ def _data_loc(data: Any, loc: Loc) -> Loc:
     return tuple(kept)
 
 
-def _locate_problem(draft: _Draft, source: InterventionSource, loc: Loc,
-                    message: str) -> Diagnostic:
+def _locate_problem(
+    draft: _Draft, source: InterventionSource, loc: Loc, message: str
+) -> Diagnostic:
     path = _data_loc(draft.data, loc)
     inside = [p for p in draft.touched if path[: len(p)] == p]
     if inside:
         written = max(inside, key=len)
-        return _at_source(source, (*draft.touched[written], *path[len(written):]), message)
+        return _at_source(source, (*draft.touched[written], *path[len(written) :]), message)
     related = [p for p in draft.by_change if path[: len(p)] == p or p[: len(path)] == path]
     where = draft.by_change[related[0]] if related else source.loc
     scenario_path = format_field_path(path) or "the scenario"
@@ -344,17 +363,21 @@ def _link_channel(draft: _Draft, change, raw: dict, at: Loc) -> None:
 def _matching_links(draft: _Draft, selector, at: Loc, inner: Loc) -> list[int]:
     links = draft.get(("command", "links"))
     matches = [
-        i for i, link in enumerate(links)
+        i
+        for i, link in enumerate(links)
         if isinstance(link, dict)
         and (selector.source is None or link.get("from") == selector.source)
         and (selector.target is None or link.get("to") == selector.target)
     ]
     if not matches:
-        ends = " ".join(
-            f"{word} '{value}'" for word, value in (("from", selector.source),
-                                                     ("to", selector.target))
-            if value is not None
-        ) or "at all"
+        ends = (
+            " ".join(
+                f"{word} '{value}'"
+                for word, value in (("from", selector.source), ("to", selector.target))
+                if value is not None
+            )
+            or "at all"
+        )
         raise _Problem(inner, f"no link in command.links goes {ends}")
     return matches
 
@@ -373,13 +396,20 @@ def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
     role = draft.get(("roles", i))
     if change.staff is not None:
         if role.get("per_1000_residents") is not None:
-            raise _Problem(("staff",), f"role '{change.role}' is staffed per 1,000 residents; "
-                           "change 'per_1000_residents' instead")
+            raise _Problem(
+                ("staff",),
+                f"role '{change.role}' is staffed per 1,000 residents; "
+                "change 'per_1000_residents' instead",
+            )
         draft.put(("roles", i, "staff"), raw["staff"], (*at, "staff"), at)
         return
     if not change.communities:
-        draft.put(("roles", i, "per_1000_residents"), raw["per_1000_residents"],
-                  (*at, "per_1000_residents"), at)
+        draft.put(
+            ("roles", i, "per_1000_residents"),
+            raw["per_1000_residents"],
+            (*at, "per_1000_residents"),
+            at,
+        )
         return
     places = {}
     for t, township in enumerate(draft.get(("places", "townships"))):
@@ -387,15 +417,25 @@ def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
             if isinstance(community, dict):
                 places[community.get("id")] = (t, c)
     if role.get("per_1000_residents") is None:
-        raise _Problem(("communities",), f"role '{change.role}' is not staffed per 1,000 "
-                       "residents, so communities have no ratio of their own for it")
+        raise _Problem(
+            ("communities",),
+            f"role '{change.role}' is not staffed per 1,000 "
+            "residents, so communities have no ratio of their own for it",
+        )
     for k, community_id in enumerate(change.communities):
         if community_id not in places:
-            raise _Problem(("communities", k), f"no community has id '{community_id}'"
-                           f"{did_you_mean(community_id, map(str, places))}")
+            raise _Problem(
+                ("communities", k),
+                f"no community has id '{community_id}'"
+                f"{did_you_mean(community_id, map(str, places))}",
+            )
         t, c = places[community_id]
-        draft.put(("places", "townships", t, "communities", c, "staff_per_1000", change.role),
-                  raw["per_1000_residents"], (*at, "per_1000_residents"), at)
+        draft.put(
+            ("places", "townships", t, "communities", c, "staff_per_1000", change.role),
+            raw["per_1000_residents"],
+            (*at, "per_1000_residents"),
+            at,
+        )
 
 
 def _duty_hours(draft: _Draft, change, raw: dict, at: Loc) -> None:
@@ -435,7 +475,10 @@ def _resolve(data: Any, text: str) -> Iterator[Any]:
     node = data
     parts = text.split(".")
     for n, part in enumerate(parts):
-        name, brackets = _SEGMENT.fullmatch(part).groups()  # the schema pattern guarantees it
+        match = _SEGMENT.fullmatch(part)
+        if match is None:  # the schema's pattern for ``path`` already refuses this
+            raise _Problem(("path",), f"'{part}' is not a key or a key with [...] after it")
+        name, brackets = match.groups()
         last = n == len(parts) - 1 and not brackets
         if not isinstance(node, dict) or (name not in node and not last):
             raise _Problem(("path",), f"'{name}' is not in the scenario at this point of the path")
@@ -451,8 +494,11 @@ def _resolve(data: Any, text: str) -> Iterator[Any]:
             else:
                 ids = [item.get("id") if isinstance(item, dict) else None for item in node]
                 if selector not in ids:
-                    raise _Problem(("path",), f"no item of '{name}' has id '{selector}'"
-                                   f"{did_you_mean(selector, [str(i) for i in ids if i])}")
+                    raise _Problem(
+                        ("path",),
+                        f"no item of '{name}' has id '{selector}'"
+                        f"{did_you_mean(selector, [str(i) for i in ids if i])}",
+                    )
                 index = ids.index(selector)
             yield index
             node = node[index]

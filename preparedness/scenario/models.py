@@ -26,6 +26,7 @@ from .base import (  # noqa: F401 - re-exported
     Severity,
     Share,
     Shift,
+    as_written,
 )
 from .changes import (  # noqa: F401 - re-exported
     CHANGE_KINDS,
@@ -92,27 +93,43 @@ class Scenario(Model):
     """A whole scenario: the place, its response organisation and the incidents to replay."""
 
     name: str = Field(min_length=1, max_length=200)
+    """Name of the scenario, shown in reports and used to name its report folder."""
     description: str = ""
+    """What the scenario depicts, in free text; copied into the reports."""
     start: AwareDatetime
     """Wall-clock start, with time zone (e.g. 2026-07-14T02:10:00+08:00): night matters."""
     seed: int = Field(default=1, ge=0, le=2**63 - 1)
     """Root seed: one seed decides every draw of an experiment."""
-    horizon: PositiveDuration = "24h"
+    horizon: PositiveDuration = as_written("24h")
     """Every replication stops here; milestones not reached by then count as not reached."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Default number of replications."""
     night: NightHours = NightHours()
+    """When night falls; values given by day and night switch to their night value then."""
     places: Places
+    """The district, its townships and their communities."""
     channels: list[Channel] = Field(min_length=1)
+    """Every means of communication; links, fallbacks and warnings name them by id."""
     roles: list[Role] = Field(min_length=1)
+    """Every kind of person in the response organisation; a role has one post per place
+    at its level."""
     departments: list[Department] = []
+    """Functional departments (police, fire, health, ...) that plans order."""
     command: Command
+    """Who reports to whom, and how department orders are routed."""
     plans: list[Plan] = []
+    """Emergency plans; an incident follows the one it names, else the first matching its
+    category and level."""
     incidents: list[Incident] = Field(min_length=1)
+    """The incidents to replay, each from its own start."""
     travel: Travel = Travel()
+    """How long driving from one place to another takes."""
     teams: list[Team] = []
+    """Teams that plans dispatch."""
     items: list[Item] = []
+    """Kinds of supply that depots hold and plans consume."""
     depots: list[Depot] = []
+    """Reserves holding the items, each with its keepers."""
     interventions: list[Intervention] = []
     """Named what-if overlays for ``--compare`` (README, "What-ifs: interventions and
     comparisons"); the scenario runs without them."""
@@ -159,10 +176,37 @@ class Scenario(Model):
 
 
 __all__ = [
-    "Authority", "Category", "Change", "Channel", "Command", "Community", "Department",
-    "DepartmentRule", "District", "GroupMessageChannel", "InPersonChannel", "Incident",
-    "Intervention", "JointCentre", "Level", "Link", "Location", "NightHours", "NotifyRule",
-    "OffDuty", "PhoneChannel", "Places", "Plan", "PlatformChannel", "RadioChannel", "Role",
-    "Scenario", "Severity", "Shift", "SmsChannel", "SYNCHRONOUS_KINDS", "Township", "Whistle",
+    "Authority",
+    "Category",
+    "Change",
+    "Channel",
+    "Command",
+    "Community",
+    "Department",
+    "DepartmentRule",
+    "District",
+    "GroupMessageChannel",
+    "InPersonChannel",
+    "Incident",
+    "Intervention",
+    "JointCentre",
+    "Level",
+    "Link",
+    "Location",
+    "NightHours",
+    "NotifyRule",
+    "OffDuty",
+    "PhoneChannel",
+    "Places",
+    "Plan",
+    "PlatformChannel",
+    "RadioChannel",
+    "Role",
+    "Scenario",
+    "Severity",
+    "Shift",
+    "SmsChannel",
+    "SYNCHRONOUS_KINDS",
+    "Township",
+    "Whistle",
 ]
-

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share
+from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share, as_written
 from .distributions import DurationDistribution
 from .durations import Duration, PositiveDuration
 from .resources import Affected, RoadCut, SupplyRule, TeamRule
@@ -26,26 +26,36 @@ class NotifyRule(Model):
     """The first report must reach this level within this time of the incident's start."""
 
     level: Level
+    """Level the first report must reach."""
     within: PositiveDuration
+    """Deadline from the incident's start."""
 
 
 class DepartmentRule(Model):
     """A department the plan requires, with its deadlines from the incident's start."""
 
     department: Identifier
+    """Department the plan orders."""
     ordered_within: PositiveDuration | None = None
+    """Deadline from the incident's start for the department's local unit to be
+    ordered; left out, none."""
     report_in_within: PositiveDuration | None = None
+    """Deadline from the incident's start for the local unit to report in at the
+    scene; left out, none."""
 
 
 class AreaPart(Model):
     """Part of a community to warn: some of its grid cells, or some of its buildings."""
 
     community: Identifier
+    """Community of which a part is warned."""
     grid_cells: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
-        default=None, min_length=1)
+        default=None, min_length=1
+    )
     """Grid cells by number (1 is the first), or left out for the whole community."""
     buildings: list[Annotated[int, Field(ge=1, le=MAX_COUNT)]] | None = Field(
-        default=None, min_length=1)
+        default=None, min_length=1
+    )
     """Buildings by number (1 is the first), or left out for the whole community."""
 
     @model_validator(mode="after")
@@ -74,15 +84,21 @@ class Plan(Model):
     """A category-specific emergency plan (应急预案): whom to notify and dispatch by when."""
 
     id: Identifier
+    """Id an incident may use to name its plan."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     category: Category
+    """Category of emergency the plan covers (Emergency Response Law, Art. 2)."""
     levels: list[Severity] = Field(min_length=1)
     """Incident levels the plan covers."""
     report_up_to: Level = Level.district
     """The highest level the report must be relayed to."""
     activate_within: PositiveDuration | None = None
+    """Deadline from the incident's start for activating the plan; left out, none."""
     notify: list[NotifyRule] = []
+    """Deadlines for the first report to reach given levels."""
     departments: list[DepartmentRule] = []
+    """Departments the plan orders, with their deadlines."""
     warn: WarnRule | None = None
     """Warn households: the warning cascades down the chain from the plan's activator."""
     teams: list[TeamRule] = []
@@ -95,16 +111,25 @@ class Incident(Model):
     """An incident: what, how severe, when and where, and who notices it how fast."""
 
     id: Identifier
+    """Id used in reports."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     category: Category
+    """Category of emergency (Emergency Response Law, Art. 2); with ``level`` it
+    chooses the plan."""
     level: Severity | None = None
     """I-IV; social-security events carry no level (Emergency Response Law, Art. 3)."""
-    start_after: Duration = "0m"
+    start_after: Duration = as_written("0m")
     """Time from the scenario start to the incident."""
     community: Identifier
+    """Community where the incident happens."""
     detected_by: Identifier
     """Role that notices the incident first and starts the report."""
-    detection_delay: DurationDistribution = {"lognormal": {"median": "5m", "p90": "20m"}}
+    detection_delay: DurationDistribution = as_written(
+        {"lognormal": {"median": "5m", "p90": "20m"}}
+    )
+    """From the incident's start to ``detected_by`` noticing it and starting the
+    report."""
     plan: Identifier | None = None
     """Plan to follow; by default the plan matching the category and level."""
     affected: Affected | None = None
@@ -128,4 +153,3 @@ class Incident(Model):
         if self.category is not Category.social_security and self.level is None:
             raise ValueError("this incident needs a 'level' (I, II, III or IV)")
         return self
-

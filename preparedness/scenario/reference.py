@@ -5,7 +5,7 @@ accepts: the walk starts at ``Scenario`` and follows nested models, lists and un
 channel kinds, the changes of an intervention) depth first in field order, listing each
 model once. A field's description is its attribute docstring (the models are declared with
 ``use_attribute_docstrings=True``), read here from the source so that a type alias carrying
-its own description (``Identifier``) does not hide it. Types are named the way a planner
+its own description could not hide it. Types are named the way a planner
 writes them ("duration, e.g. `15m`", "probability 0–1"), distributions get a section of
 their own, and nothing here writes a file: ``docs/gen_reference.py`` does.
 """
@@ -75,12 +75,6 @@ _NAME_UNITS = (
     ("staff_per_1000", "per 1,000 residents"),
     ("per_hour", "per hour"),
 )
-_TYPE_DESCRIPTIONS = {
-    info.description
-    for alias, *_ in _NAMED
-    for info in getattr(alias, "__metadata__", ())
-    if isinstance(info, FieldInfo) and info.description
-}
 
 
 @dataclass
@@ -292,9 +286,7 @@ def _description(model: type[BaseModel], name: str, info: FieldInfo) -> str | No
             docstring = _attribute_docstrings(cls).get(name)
             if docstring:
                 return docstring
-    if info.description and info.description not in _TYPE_DESCRIPTIONS:
-        return info.description
-    return None
+    return info.description or None
 
 
 @cache

@@ -31,12 +31,15 @@ class Road(Model):
     junction name), with its travel time or its length."""
 
     source: str = Field(alias="from", min_length=1, max_length=200)
+    """Place or junction id at one end (where a one-way road starts)."""
     target: str = Field(alias="to", min_length=1, max_length=200)
+    """Place or junction id at the other end (where a one-way road leads)."""
     time: PositiveDuration | None = None
     """Driving time; give this or ``length_km``."""
     length_km: float | None = Field(default=None, gt=0, le=10_000)
     """Length; driven at the scenario's ``travel.speed_kmh``."""
     one_way: bool = False
+    """Drivable only from ``from`` to ``to``."""
 
     @model_validator(mode="after")
     def _time_or_length(self) -> Road:
@@ -64,13 +67,17 @@ class Travel(Model):
     lie in the scenario file's folder (or below it) and be at most 50 MB; give ``roads`` or
     ``road_graph``, not both."""
     roads: list[Road] = Field(default=[], max_length=1_000_000)
+    """Roads between places, written out; or give ``road_graph``."""
 
 
 class RoadCut(Model):
     """An incident cuts a road (the flooded underpass): routes are recomputed around it."""
 
     source: str = Field(alias="from", min_length=1, max_length=200)
+    """One end of the cut road, as named in ``travel.roads``; a two-way road is closed
+    both ways."""
     target: str = Field(alias="to", min_length=1, max_length=200)
+    """The other end of the cut road."""
     after: Duration = as_written("0m")
     """From the incident's start."""
     duration: PositiveDuration | None = None
@@ -103,12 +110,17 @@ class Team(Model):
     """A government, professional, volunteer or social-organisation team."""
 
     id: Identifier
+    """Id that plans and mobilisation levels use to name the team."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     kind: TeamKind
+    """Who the members are: government staff, professionals, volunteers or a social
+    organisation."""
     base: Identifier
     """Place where members gather and set off from: a community, township or district id,
     where the leader has a post."""
     skills: list[str] = []
+    """What the team can do, for the reader; the simulation does not match skills to tasks."""
     leader: Identifier
     """Role whose post at the base receives the activation order and calls members out."""
     activated_by: list[Identifier] = Field(min_length=1)
@@ -116,6 +128,7 @@ class Team(Model):
     channel: Identifier
     """Channel the activating person uses to reach the leader."""
     levels: list[MobilisationLevel] = Field(min_length=1, max_length=10)
+    """Mobilisation levels, level 1 first; a plan calls out up to one of them."""
     reachable: DayNightProbability = as_written(1.0)
     """Share of members who answer the call-out, by day and night. No published figure for
     night against day availability exists; volunteer rosters overstate availability (actual
@@ -142,18 +155,26 @@ class Task(Model):
     """What a team does on scene, e.g. building 150 metres of flood wall."""
 
     name: str = Field(min_length=1, max_length=200)
+    """What the task is, for reports."""
     duration: DurationDistribution
+    """Time the team takes to do the whole task once on scene."""
     size: float = Field(default=1.0, gt=0, le=MAX_COUNT)
     """How much of it there is, in ``unit`` (150 metres): per-task-unit demand scales with it."""
     unit: str = Field(default="task", min_length=1, max_length=50)
+    """What ``size`` counts in (metres, households)."""
 
 
 class TeamRule(Model):
     """A team the plan dispatches to the incident, at which level, with its deadline and task."""
 
     team: Identifier
+    """Team the plan dispatches."""
     level: int = Field(default=1, ge=1, le=10)
+    """Mobilisation level called out: 1 is the core team, each higher level adds members
+    and teams."""
     on_scene_within: PositiveDuration | None = None
+    """Deadline from the incident's start for the team to be on scene; left out,
+    none."""
     task: Task | None = None
     """Without a task the team stays on scene until the end of the run."""
 
@@ -165,7 +186,10 @@ class TeamRule(Model):
 STANDARDS: dict[str, tuple[float, str, str]] = {
     "sphere_water": (15.0, "L", "Sphere Handbook, water supply standard 1: 15 L/person/day"),
     "sphere_drinking_water": (
-        3.0, "L", "Sphere 2011: drinking and food 2.5-3 L/person/day (upper figure)"),
+        3.0,
+        "L",
+        "Sphere 2011: drinking and food 2.5-3 L/person/day (upper figure)",
+    ),
     "fema_water": (3.8, "L", "FEMA/Ready.gov: 1 gallon (3.8 L) per person per day"),
     "sphere_food": (2100.0, "kcal", "Sphere food-transfer standard 1: 2,100 kcal/person/day"),
 }
@@ -176,14 +200,19 @@ class Content(Model):
     """What one unit of an item holds, e.g. a food kit of 2,100 kcal or a 5 L water drum."""
 
     amount: float = Field(gt=0, le=1e9)
+    """How much one unit of the item holds, counted in ``of``."""
     of: str = Field(min_length=1, max_length=20)
+    """What ``amount`` counts in, as the standard counts it: ``kcal`` for food, ``L`` for
+    water."""
 
 
 class Item(Model):
     """A kind of supply: masks, litres of drinking water, food kits, blankets, sandbags..."""
 
     id: Identifier
+    """Id that depots' stock and plans' supplies use to name the item."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     unit: str = Field(min_length=1, max_length=20)
     """What one counts it in: L, bag, kit, piece."""
     unit_cost: float = Field(default=0.0, ge=0, le=1e9)
@@ -200,7 +229,9 @@ class Lot(Model):
     """Units of one item held at a depot, stocked on one date (so they expire together)."""
 
     item: Identifier
+    """Item held."""
     quantity: int = Field(ge=0, le=MAX_POPULATION * 100)
+    """Units held, in the item's unit."""
     stocked_on: dt.date | None = None
     """Date of stocking; with the item's shelf life it gives the expiry date."""
 
@@ -212,8 +243,11 @@ class Depot(Model):
     """A reserve (应急物资储备点) at community, township or district level, with a keeper."""
 
     id: Identifier
+    """Id used by ``supplied_by`` and in reports."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     level: DepotLevel
+    """Level of the depot: community, township or district."""
     place: Identifier
     """The community, township or district it belongs to and serves."""
     location: Location | None = None
@@ -236,17 +270,20 @@ class Depot(Model):
     lateral: bool = True
     """Community depots only: may send to a neighbouring community that runs short."""
     stock: list[Lot] = []
+    """What the depot holds at the start, lot by lot."""
 
 
 class SupplyRule(Model):
     """What an incident consumes of one item, by one of three rules."""
 
     item: Identifier
+    """Item consumed."""
     per_person_per_day: float | StandardName | None = None
     """Per affected person per day: a figure in the item's unit, or a standard's name."""
     per_responder_per_shift: float | None = Field(default=None, gt=0, le=1e6)
     """Per team member on scene per shift (masks, gowns)."""
     shift: PositiveDuration = as_written("8h")
+    """Length of a responder's shift, for ``per_responder_per_shift``."""
     per_task_unit: float | None = Field(default=None, gt=0, le=1e9)
     """Per unit of the plan's team tasks (sandbags per metre of flood wall)."""
     first_within: PositiveDuration | None = None
@@ -255,16 +292,15 @@ class SupplyRule(Model):
     @model_validator(mode="after")
     def _one_rule(self) -> SupplyRule:
         given = [
-            name for name in ("per_person_per_day", "per_responder_per_shift", "per_task_unit")
+            name
+            for name in ("per_person_per_day", "per_responder_per_shift", "per_task_unit")
             if getattr(self, name) is not None
         ]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of per_person_per_day, per_responder_per_shift, per_task_unit"
             )
-        if isinstance(self.per_person_per_day, float) and not (
-            0 < self.per_person_per_day <= 1e6
-        ):
+        if isinstance(self.per_person_per_day, float) and not (0 < self.per_person_per_day <= 1e6):
             raise ValueError("per_person_per_day must be more than 0 and at most 1000000")
         return self
 
@@ -281,6 +317,7 @@ class Affected(Model):
     """How many people an incident affects, and how that grows while it is uncontrolled."""
 
     people: int = Field(ge=0, le=MAX_POPULATION)
+    """People affected at the incident's start."""
     growth_per_hour: float = Field(default=0.0, ge=0, le=10)
     """Relative growth per hour until the plan's team tasks are complete (0.05: 5% an hour)."""
     max_people: int | None = Field(default=None, ge=0, le=MAX_POPULATION)
@@ -296,6 +333,19 @@ class Affected(Model):
 
 
 __all__ = [
-    "Affected", "Content", "Depot", "Item", "Lot", "MobilisationLevel", "Road", "RoadCut",
-    "STANDARDS", "SupplyRule", "Task", "Team", "TeamKind", "TeamRule", "Travel",
+    "Affected",
+    "Content",
+    "Depot",
+    "Item",
+    "Lot",
+    "MobilisationLevel",
+    "Road",
+    "RoadCut",
+    "STANDARDS",
+    "SupplyRule",
+    "Task",
+    "Team",
+    "TeamKind",
+    "TeamRule",
+    "Travel",
 ]

@@ -55,9 +55,9 @@ def with_road_graph(data: Any, base_dir: Path) -> tuple[Any, list[Problem]]:
     path, problem = _resolve(name, base_dir)
     if problem is not None:
         return data, [(_LOC, problem)]
-    graph, problem = _read(path, name)
-    if problem is not None:
-        return data, [(_LOC, problem)]
+    graph = _read(path, name)
+    if isinstance(graph, str):
+        return data, [(_LOC, graph)]
     roads, problems = _roads(graph, name)
     if problems:
         return data, [(_LOC, message) for message in problems]
@@ -87,31 +87,34 @@ def _resolve(name: str, base_dir: Path) -> tuple[Path, str | None]:
     return path, None
 
 
-def _read(path: Path, name: str) -> tuple[nx.Graph | None, str | None]:
+def _read(path: Path, name: str) -> nx.Graph | str:
+    """The graph in the file, or the problem that keeps it from being read."""
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return None, f"cannot read road graph '{name}': it is a folder, not a file"
+            return f"cannot read road graph '{name}': it is a folder, not a file"
         if size > MAX_ROAD_GRAPH_BYTES:
-            return None, (
+            return (
                 f"road graph '{name}' is {_megabytes(size)}; the limit is "
                 f"{_megabytes(MAX_ROAD_GRAPH_BYTES)}"
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        return None, f"cannot read road graph '{name}': no such file"
+        return f"cannot read road graph '{name}': no such file"
     except PermissionError:
-        return None, f"cannot read road graph '{name}': permission denied"
-    except (OSError, ValueError) as exc:
-        return None, f"cannot read road graph '{name}': {exc.strerror or type(exc).__name__}"
+        return f"cannot read road graph '{name}': permission denied"
+    except OSError as exc:
+        return f"cannot read road graph '{name}': {exc.strerror or type(exc).__name__}"
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        return f"cannot read road graph '{name}': {type(exc).__name__}"
     if len(raw) > MAX_ROAD_GRAPH_BYTES:  # grew since stat
-        return None, (
+        return (
             f"road graph '{name}' is over {_megabytes(MAX_ROAD_GRAPH_BYTES)}; "
             f"the limit is {_megabytes(MAX_ROAD_GRAPH_BYTES)}"
         )
     # GraphML needs no document type; refusing one keeps entity tricks out of the parser.
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        return None, f"road graph '{name}' declares a DOCTYPE or entities; GraphML needs neither"
+        return f"road graph '{name}' declares a DOCTYPE or entities; GraphML needs neither"
     try:
         graph = nx.read_graphml(io.BytesIO(raw))
     except (
@@ -124,8 +127,8 @@ def _read(path: Path, name: str) -> tuple[nx.Graph | None, str | None]:
         AttributeError,
     ) as exc:
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        return None, f"road graph '{name}' is not valid GraphML: {reason}"
-    return graph, None
+        return f"road graph '{name}' is not valid GraphML: {reason}"
+    return graph
 
 
 def _roads(graph: nx.Graph, name: str) -> tuple[list[dict], list[str]]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import Identifier, Level, Model, Probability, Share, Shift
+from .base import Identifier, Level, Model, Probability, Share, Shift, as_written
 from .distributions import DayNightDistribution, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -26,7 +26,9 @@ class OffDuty(Model):
 
     answer_factor: Probability = 0.6
     """Multiplies the channel's answer probability (phone on silent, asleep)."""
-    response_delay: DurationDistribution = {"lognormal": {"median": "10m", "p90": "30m"}}
+    response_delay: DurationDistribution = as_written(
+        {"lognormal": {"median": "10m", "p90": "30m"}}
+    )
     """Extra time before acting (getting dressed, getting to the office)."""
 
 
@@ -34,9 +36,11 @@ class DoorKnocking(Model):
     """Going door to door through a list of households, one at a time (敲门行动, as in Beijing's
     community COVID-19 mobilisation)."""
 
-    time_per_household: DurationDistribution = {"lognormal": {"median": "2m", "p90": "5m"}}
+    time_per_household: DurationDistribution = as_written(
+        {"lognormal": {"median": "2m", "p90": "5m"}}
+    )
     """Knocking, explaining and checking that the household understood."""
-    walk_between_buildings: DurationDistribution = "2m"
+    walk_between_buildings: DurationDistribution = as_written("2m")
     """Walking to the next building (or up the next stairwell)."""
     nobody_home: Share = 0.1
     """Share of knocks nobody answers; those households are not warned by this knock."""
@@ -47,7 +51,7 @@ class DoorKnocking(Model):
 class Loudspeaker(Model):
     """A loudspeaker or broadcast vehicle driving past the area's buildings in turn."""
 
-    time_per_building: PositiveDuration = "1m"
+    time_per_building: PositiveDuration = as_written("1m")
     """Driving from one building (or lane) to the next while broadcasting."""
     heard_share: Share = 0.6
     """Share of households that hear and understand the broadcast."""
@@ -60,7 +64,9 @@ class HouseholdWarning(Model):
     """A group-message, SMS or platform channel used to post the warning to the area's
     smartphone users (each reads it after the channel's read delay, or never)."""
     loudspeaker: Loudspeaker | None = None
+    """A loudspeaker round through the area's buildings; left out, none."""
     door_knocking: DoorKnocking | None = None
+    """Door knocking through the area's households; left out, none."""
 
 
 class Authority(Model):
@@ -79,25 +85,30 @@ class Role(Model):
     """
 
     id: Identifier
+    """Id that links, departments, plans, teams and depots use to name the role."""
     name: str = Field(min_length=1, max_length=200)
+    """Name shown in reports."""
     level: Level
+    """Level the role sits at; it has one post per place of that level."""
     staff: int = Field(default=1, ge=1, le=10_000)
     """People per post; they share the post's calls (a duty desk with several lines)."""
     per_1000_residents: float | None = Field(default=None, gt=0, le=1000)
     """Only at grid level: staff each community's post by this many people per 1,000 residents."""
     on_duty: Literal["always"] | list[Shift] = "always"
     """'always' (24-hour duty) or the daily shifts during which the post is staffed."""
-    handover: Duration = "0m"
+    handover: Duration = as_written("0m")
     """At the start of each shift, time the outgoing and incoming staff spend handing over;
     the post takes no calls meanwhile (only with shifts)."""
     off_duty: OffDuty = OffDuty()
-    decision_time: DayNightDistribution = {"lognormal": {"median": "2m", "p90": "8m"}}
+    """How people in this role behave when called outside their shifts."""
+    decision_time: DayNightDistribution = as_written({"lognormal": {"median": "2m", "p90": "8m"}})
     """Time to decide what to do with a message before acting on it."""
     when_busy: Literal["queue", "call_back"] = "queue"
     """Callers who find the post busy hold ('queue') or get a busy tone and retry later."""
     fallback: list[Identifier] = []
     """Channels this person tries, in order, when a link's own channel fails."""
     authority: Authority = Authority()
+    """What the role may do on its own authority (the plans it may activate)."""
     warns_households: HouseholdWarning | None = None
     """How this role warns households when a warning reaches it (None: passes it on only)."""
 
@@ -108,4 +119,3 @@ class Role(Model):
         if ratio is not None and level is not None and level is not Level.grid:
             raise ValueError("per_1000_residents is only allowed for roles at grid level")
         return ratio
-

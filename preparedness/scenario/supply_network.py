@@ -44,8 +44,11 @@ class SupplyNetwork:
         up = self.parent.get(point)
         if up is None:
             return []
-        return [p for p in self.children[up] if p != point and self.depot[p] is not None
-                and self.level[p] == "community"]
+        return [
+            p
+            for p in self.children[up]
+            if p != point and self.depot[p] is not None and self.level[p] == "community"
+        ]
 
 
 def supply_network(scenario: Scenario) -> SupplyNetwork:
@@ -57,7 +60,9 @@ def supply_network(scenario: Scenario) -> SupplyNetwork:
 
 
 def _build(scenario: Scenario) -> SupplyNetwork:
-    by_place = {(d.level, d.place): d.id for d in scenario.depots}
+    by_place: dict[tuple[str, str | None], str] = {
+        (d.level, d.place): d.id for d in scenario.depots
+    }
     district = scenario.places.district.id
     serving: dict[str, str] = {}
     parent: dict[str, str | None] = {}
@@ -85,10 +90,13 @@ def _build(scenario: Scenario) -> SupplyNetwork:
                 place[point] = community.id
                 level[point] = "community"
     for d in scenario.depots:
-        township = township_of.get(d.place) if d.level == "community" else d.place
+        township_id = township_of.get(d.place) if d.level == "community" else d.place
         parent[d.id] = (
-            d.supplied_by if d.supplied_by is not None
-            else default_parent(d.level, township) if d.level != "district" else None
+            d.supplied_by
+            if d.supplied_by is not None
+            else default_parent(d.level, township_id)
+            if d.level != "district"
+            else None
         )
         depot[d.id] = d.id
         place[d.id] = d.id

@@ -18,6 +18,7 @@ import codecs
 import hashlib
 import os
 import re
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +83,7 @@ class _ReplayLoader(ScenarioLoader):
         super().__init__("")
         self._events = events[::-1]
 
-    def check_event(self, *choices: type) -> bool:
+    def check_event(self, *choices: type | types.UnionType | tuple[Any, ...]) -> bool:
         if not self._events:
             return False
         return not choices or isinstance(self._events[-1], choices)
@@ -172,6 +173,8 @@ def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> 
     loader = _ReplayLoader(events)
     try:
         root = loader.get_single_node()
+        if root is None:  # no document; ``_checked_events`` has already refused that
+            raise _error(file, 1, 1, "the file is empty")
         _check_top_level(root, file)
         duplicates = _duplicate_keys(root, file)
         if duplicates:
@@ -196,7 +199,7 @@ def _checked_events(text: str, file: str, max_depth: int, max_nodes: int) -> lis
     try:
         events: list[yaml.Event] = []
         open_blocks: list[list[Any]] = []  # [anchor, expanded size, tallest child]
-        anchored: dict[str, tuple[int, int]] = {}  # anchor -> (expanded size, height)
+        anchored: dict[str | None, tuple[int, int]] = {}  # anchor -> (expanded size, height)
         total = documents = 0
         aliased = False
         while loader.check_event():

@@ -203,11 +203,18 @@ GENERATED = {
 #: Every fixture on disk: "<folder>/<name>" -> (file, name shown, expected lines); the
 #: resource fixtures (teams, roads, items, depots) sit in their own folder with their own table.
 FIXTURES = {
-    **{f"{SHOWN_DIR}/{n}": (BAD / f"{n}.yaml", f"{SHOWN_DIR}/{n}.yaml", lines)
-       for n, lines in EXPECTED.items()},
-    **{f"{resources.SHOWN_DIR}/{n}": (resources.BAD / f"{n}.yaml",
-                                      f"{resources.SHOWN_DIR}/{n}.yaml", lines)
-       for n, lines in resources.EXPECTED.items()},
+    **{
+        f"{SHOWN_DIR}/{n}": (BAD / f"{n}.yaml", f"{SHOWN_DIR}/{n}.yaml", lines)
+        for n, lines in EXPECTED.items()
+    },
+    **{
+        f"{resources.SHOWN_DIR}/{n}": (
+            resources.BAD / f"{n}.yaml",
+            f"{resources.SHOWN_DIR}/{n}.yaml",
+            lines,
+        )
+        for n, lines in resources.EXPECTED.items()
+    },
 }
 
 

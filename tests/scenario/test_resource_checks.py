@@ -152,12 +152,21 @@ def test_warning_areas_name_real_communities_cells_and_buildings():
     from tests.builders import minimal_scenario, plan
 
     data = minimal_scenario()
-    plan(data)["warn"] = {"area": ["c9", {"community": "c1", "grid_cells": [1, 3]},
-                                   {"community": "c1", "buildings": [2]}]}
+    plan(data)["warn"] = {
+        "area": [
+            "c9",
+            {"community": "c1", "grid_cells": [1, 3]},
+            {"community": "c1", "buildings": [2]},
+        ]
+    }
     assert cross_check(Scenario.model_validate(data)) == [
         (("plans", 0, "warn", "area", 0), "no community 'c9'"),
-        (("plans", 0, "warn", "area", 1, "grid_cells", 1),
-         "c1 has 1 grid cells; there is no number 3"),
-        (("plans", 0, "warn", "area", 2, "buildings", 0),
-         "c1 has 1 buildings; there is no number 2"),
+        (
+            ("plans", 0, "warn", "area", 1, "grid_cells", 1),
+            "c1 has 1 grid cells; there is no number 3",
+        ),
+        (
+            ("plans", 0, "warn", "area", 2, "buildings", 0),
+            "c1 has 1 buildings; there is no number 2",
+        ),
     ]

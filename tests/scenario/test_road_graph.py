@@ -331,6 +331,7 @@ def test_an_intervention_drives_the_roads_the_loader_read(tmp_path):
     variants = load_variants(tmp_path / FILE, display_name=FILE)
     base, faster = variants.scenario("base"), variants.scenario("faster")
     assert faster.travel.speed_kmh == 60
-    assert sorted((r.source, r.target, r.time, r.length_km) for r in faster.travel.roads) == \
-        sorted((r.source, r.target, r.time, r.length_km) for r in base.travel.roads)
+    assert sorted((r.source, r.target, r.time, r.length_km) for r in faster.travel.roads) == sorted(
+        (r.source, r.target, r.time, r.length_km) for r in base.travel.roads
+    )
     assert len(base.travel.roads) == len(EDGES)
