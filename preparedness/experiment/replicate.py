@@ -191,7 +191,7 @@ def run_variants(
             assert batch is not None
             if batch.variant == name:
                 results.extend(batch.results)
-                example = example or batch.example_trace
+                example = batch.example_trace if example is None else example
         out[name] = (results, example)
     return out
 
