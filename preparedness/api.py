@@ -341,8 +341,8 @@ def size_stockpiles(
         raise SizingRefused.at(
             variants,
             ("depots",),
-            "no depots to size: add 'items:' and a 'depots:' list (a township depot and the "
-            "community depots, each with its keepers)",
+            "the scenario has no depots to size: add 'items:' and a 'depots:' list "
+            "(a township depot and the community depots, each with its keepers)",
         )
     if not sized_items(base):
         raise SizingRefused.at(

@@ -186,7 +186,7 @@ def test_a_scenario_without_depots_exits_2_saying_what_to_add(tmp_path):
     assert done.returncode == 2
     assert no_traceback(done)
     assert done.stderr.splitlines() == [
-        "scenarios/ningbo_relay.yaml:6:1: no depots to size: add "
+        "scenarios/ningbo_relay.yaml:6:1: the scenario has no depots to size: add "
         "'items:' and a 'depots:' list (a township depot and the community depots, each "
         "with its keepers)",
         "1 problem found; nothing was run.",
