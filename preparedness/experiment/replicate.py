@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_until, split_warning
 from ..analysis.milestones import all_teams_on_scene, milestone_times
+from ..analysis.missed import Missed, missed_in_replication
 from ..analysis.stock_summary import has_supplies, replication_stock
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
 from ..engine.run import simulate_replication
@@ -41,10 +42,13 @@ class ReplicationResult:
     stock: dict[str, dict] = field(default_factory=dict)
     #: "incident|item" -> demand and unmet demand at the horizon
     supplies: dict[str, dict] = field(default_factory=dict)
+    #: why each unreached milestone was missed, and messages given up per link
+    missed: Missed = field(default_factory=Missed)
 
 
-def summarise_trace(trace: Trace, replication: int,
-                    scenario: Scenario | None = None) -> ReplicationResult:
+def summarise_trace(
+    trace: Trace, replication: int, scenario: Scenario | None = None
+) -> ReplicationResult:
     """Everything the statistics need from one replication's trace (milestones, splits, loads)."""
     reached = milestone_times(trace)
     if scenario is not None:
@@ -61,6 +65,8 @@ def summarise_trace(trace: Trace, replication: int,
     grid = coverage_grid(trace.horizon)
     for incident in trace.warning_area:
         coverage = warning_coverage(trace, incident, trace.warning_targets.get(incident))
+        if coverage is None:  # the warning area lists the incident, so never in practice
+            continue
         for (group, percent), reach in coverage.levels.items():
             key = f"warned:{percent}" if group == "all" else f"warned:{percent}:{group}"
             milestones.setdefault(incident, {})[key] = reach.minutes
@@ -75,7 +81,8 @@ def summarise_trace(trace: Trace, replication: int,
                 for group in ("all", *coverage.households)
             },
         }
-    stock, supplies = {}, {}
+    stock: dict[str, dict] = {}
+    supplies: dict[str, dict] = {}
     if scenario is not None and has_supplies(scenario):
         stock, supplies, replayed = replication_stock(scenario, trace)
         for (incident, item), supply in replayed.incidents.items():
@@ -93,10 +100,19 @@ def summarise_trace(trace: Trace, replication: int,
             # Delivered when the stock was there and someone needed it: time after the
             # enabling event is waiting for demand (a task not yet begun).
             splits.setdefault(incident, {})[key] = split_until(
-                trace, event, supply.since_start, leg, siloed=siloed)
+                trace, event, supply.since_start, leg, siloed=siloed
+            )
     return ReplicationResult(
-        replication, milestones, post_loads(trace), link_loads(trace), len(trace), splits,
-        warnings, stock, supplies,
+        replication,
+        milestones,
+        post_loads(trace),
+        link_loads(trace),
+        len(trace),
+        splits,
+        warnings,
+        stock,
+        supplies,
+        missed_in_replication(trace, scenario, milestones) if scenario is not None else Missed(),
     )
 
 
@@ -105,13 +121,15 @@ def _own_anchor(trace: Trace, reached: dict, incident: str, at: float) -> int:
     activated = reached.get(incident, {}).get("plan_activated")
     if activated is not None and activated.time <= at:
         return activated.event_id
-    return next(e.id for e in trace.events
-                if e.kind is EventKind.INCIDENT_STARTED and e.incident == incident)
+    return next(
+        e.id
+        for e in trace.events
+        if e.kind is EventKind.INCIDENT_STARTED and e.incident == incident
+    )
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> ReplicationResult:
-    return summarise_trace(simulate_replication(scenario, replication, seed), replication,
-                           scenario)
+    return summarise_trace(simulate_replication(scenario, replication, seed), replication, scenario)
 
 
 @dataclass(frozen=True)
@@ -191,7 +209,7 @@ def run_variants(
             assert batch is not None
             if batch.variant == name:
                 results.extend(batch.results)
-                example = batch.example_trace if example is None else example
+                example = example or batch.example_trace
         out[name] = (results, example)
     return out
 
@@ -204,7 +222,8 @@ def run_replications(
     executor: Executor | None = None,
 ) -> VariantRun:
     """Run replications 0..n-1 (serially unless given an executor)."""
-    results, example = run_variants({"base": scenario}, seed, 0, replications, executor,
-                                    progress)["base"]
+    results, example = run_variants({"base": scenario}, seed, 0, replications, executor, progress)[
+        "base"
+    ]
     assert example is not None
     return VariantRun(scenario, seed, results, example)
