@@ -127,8 +127,8 @@ def check_staff_cost(s: Scenario) -> Iterator[Problem]:
                 f"{role.staff:,} staff on each of {posts:,} '{role.id}' posts who all "
                 f"{what} at once would cost about {work:.1e} steps per replication "
                 f"(posts × staff² × {times} time{'s' if times != 1 else ''}; at most "
-                f"{MAX_STAFF_WORK:.0e}, some 20 s on one core): with this many posts give it at most "
-                f"{fits:,} staff"
+                f"{MAX_STAFF_WORK:.0e}, some 20 s on one core): with this many posts give it "
+                f"at most {fits:,} staff"
             ),
         )
 
