@@ -13,7 +13,7 @@ from ..scenario.models import Scenario
 from .coverage import coverage_grid
 from .critical_path import CAUSES
 from .milestones import milestone_definitions
-from .stats import share_with_ci, summarise
+from .stats import SHARE_BOUNDS, share_with_ci, summarise
 from .stock_summary import stock_summary
 
 FORMAT = "preparedness.results/1"
@@ -37,6 +37,13 @@ def milestone_summary(definition, values: list[float | None]) -> dict:
         "p95": summary.p95,
         "ci95_mean": _interval(summary.ci_mean),
         "ci95_median": _interval(summary.ci_median),
+        "ci95_p90": _interval(summary.ci_p90),
+        "ci_method": {
+            "mean": summary.ci_method,
+            "median": "order-statistic",
+            "p90": "order-statistic",
+            "share": "wilson",
+        },
         "deadline": definition.deadline,
         "deadline_rule": definition.deadline_rule or None,
         "deadline_met_share": None,
@@ -62,13 +69,15 @@ def delay_split_summary(scenario: Scenario, splits: list) -> dict:
         if not any(parts):
             continue
         summary = summarise(parts)
-        causes.append({
-            "cause": cause,
-            "label": words,
-            "mean": summary.mean,
-            "ci95_mean": _interval(summary.ci_mean),
-            "share_of_latency": summary.mean / mean_latency if mean_latency > 0 else None,
-        })
+        causes.append(
+            {
+                "cause": cause,
+                "label": words,
+                "mean": summary.mean,
+                "ci95_mean": _interval(summary.ci_mean),
+                "share_of_latency": summary.mean / mean_latency if mean_latency > 0 else None,
+            }
+        )
     causes.sort(key=lambda row: -row["mean"])
     return {
         "delay_split": causes,
@@ -94,8 +103,14 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
             "ci95_mean": _interval(summary.ci_mean),
         }
         if isinstance(key, tuple):
-            row.update({"from": key[0], "to": key[1], "from_name": post_label(scenario, key[0]),
-                        "to_name": post_label(scenario, key[1])})
+            row.update(
+                {
+                    "from": key[0],
+                    "to": key[1],
+                    "from_name": post_label(scenario, key[0]),
+                    "to_name": post_label(scenario, key[1]),
+                }
+            )
         else:
             row.update({"post": key, "name": post_label(scenario, key)})
         rows.append(row)
@@ -150,20 +165,23 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
                 if definition.id in r.splits.get(incident.id, {})
             ]
             row.update(delay_split_summary(scenario, splits))
+            row["not_reached"] = not_reached_summary(scenario, incident.id, definition.id, results)
             milestones.append(row)
         warning = _warning_summary(incident.id, results, scenario.horizon)
-        incidents.append({
-            "warning": warning,
-            "id": incident.id,
-            "name": incident.name,
-            "category": incident.category.value,
-            "level": incident.level.value if incident.level else None,
-            "community": incident.community,
-            "community_name": _community_name(scenario, incident.community),
-            "plan": plan.id if plan else None,
-            "plan_name": plan.name if plan else None,
-            "milestones": milestones,
-        })
+        incidents.append(
+            {
+                "warning": warning,
+                "id": incident.id,
+                "name": incident.name,
+                "category": incident.category.value,
+                "level": incident.level.value if incident.level else None,
+                "community": incident.community,
+                "community_name": _community_name(scenario, incident.community),
+                "plan": plan.id if plan else None,
+                "plan_name": plan.name if plan else None,
+                "milestones": milestones,
+            }
+        )
     return {
         "format": FORMAT,
         "seed": seed,
@@ -176,6 +194,57 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         "events_per_replication": sum(r.events for r in results) / n if n else 0,
         "stock": stock_summary(scenario, results),
     }
+
+
+def not_reached_summary(
+    scenario: Scenario, incident_id: str, milestone_id: str, results
+) -> list[dict]:
+    """Why the milestone was not reached, counted over the replications (``analysis/missed``).
+
+    One row per reason and link, post or cohort responsible, most frequent first; ``share``
+    is of all replications run.
+    """
+    n = len(results)
+    counts: dict[tuple[str, str, str, str, str], int] = {}
+    for result in results:
+        miss = result.missed.milestones.get(incident_id, {}).get(milestone_id)
+        if miss is None:
+            continue
+        key = (miss.reason, miss.where, miss.detail, miss.message, miss.channel)
+        counts[key] = counts.get(key, 0) + 1
+    rows = []
+    for (reason, where, detail, message, channel), count in counts.items():
+        row: dict = {
+            "reason": reason,
+            "link": None,
+            "post": None,
+            "cohort": None,
+            "message": message or None,
+            "detail": detail or None,
+            "count": count,
+            "share": count / n,
+        }
+        if reason == "message_given_up":
+            sender, _, receiver = where.partition(">")
+            row["link"] = {
+                "from": sender,
+                "to": receiver,
+                "from_name": post_label(scenario, sender),
+                "to_name": post_label(scenario, receiver),
+                "channel": channel or None,
+            }
+        elif reason == "post_not_ready":
+            row["post"] = {"post": where, "name": post_label(scenario, where)}
+        elif reason == "cohort_unreachable":
+            community, _, cohort = where.partition("/")
+            row["cohort"] = {
+                "community": community,
+                "community_name": _community_name(scenario, community),
+                "cohort": cohort,
+            }
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["count"], row["reason"]))
+    return rows
 
 
 def _community_name(scenario: Scenario, community_id: str) -> str:
@@ -202,8 +271,8 @@ def post_label(scenario: Scenario, post_id: str) -> str:
             names[community.id] = community.name
     departments = {f"liaison_{d.id}": f"{d.name} liaison" for d in scenario.departments}
     role_name = roles.get(role_id) or departments.get(role_id, role_id)
-    community, _, cell = unit.partition("/")
-    place = names.get(community, community) + (f" {cell}" if cell else "")
+    where, _, cell = unit.partition("/")
+    place = names.get(where, where) + (f" {cell}" if cell else "")
     return f"{role_name} ({place})"
 
 
@@ -217,17 +286,19 @@ def _people(scenario: Scenario, results) -> list[dict]:
     for post_id in posts:
         loads = [r.posts.get(post_id) for r in results]
         util = [load.utilisation if load else 0.0 for load in loads]
-        summary = summarise(util)
+        summary = summarise(util, bounds=SHARE_BOUNDS)
         staff = next(load.staff for load in loads if load)
-        rows.append({
-            "post": post_id,
-            "name": post_label(scenario, post_id),
-            "staff": staff,
-            "calls_mean": sum(load.calls for load in loads if load) / n,
-            "time_held_mean": sum(load.time_held for load in loads if load) / n,
-            "utilisation_mean": summary.mean,
-            "utilisation_ci95": _interval(summary.ci_mean),
-        })
+        rows.append(
+            {
+                "post": post_id,
+                "name": post_label(scenario, post_id),
+                "staff": staff,
+                "calls_mean": sum(load.calls for load in loads if load) / n,
+                "time_held_mean": sum(load.time_held for load in loads if load) / n,
+                "utilisation_mean": summary.mean,
+                "utilisation_ci95": _interval(summary.ci_mean),
+            }
+        )
     rows.sort(key=lambda row: (-row["utilisation_mean"], row["post"]))
     return rows
 
@@ -238,19 +309,27 @@ def _links(scenario: Scenario, results) -> list[dict]:
     for r in results:
         for key in r.links:
             keys.setdefault(key, None)
+    for r in results:
+        for key in r.missed.given_up:
+            keys.setdefault(key, None)
     rows = []
     for key in keys:
+        given_up = sum(r.missed.given_up.get(key, 0) for r in results)
         attempts = sum(r.links[key].attempts for r in results if key in r.links)
         failures = sum(r.links[key].failures for r in results if key in r.links)
-        rows.append({
-            "from": key[0],
-            "to": key[1],
-            "from_name": post_label(scenario, key[0]),
-            "to_name": post_label(scenario, key[1]),
-            "channel": key[2],
-            "attempts_mean": attempts / n,
-            "failures_mean": failures / n,
-            "failure_share": failures / attempts if attempts else 0.0,
-        })
+        rows.append(
+            {
+                "from": key[0],
+                "to": key[1],
+                "from_name": post_label(scenario, key[0]),
+                "to_name": post_label(scenario, key[1]),
+                "channel": key[2],
+                "attempts_mean": attempts / n,
+                "failures_mean": failures / n,
+                "failure_share": failures / attempts if attempts else 0.0,
+                "given_up_mean": given_up / n,
+                "given_up_total": given_up,
+            }
+        )
     rows.sort(key=lambda row: (-row["failures_mean"], row["from"], row["to"]))
     return rows

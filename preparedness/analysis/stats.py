@@ -15,11 +15,28 @@ Conventions shared by every function:
 * Results are deterministic: sums use :func:`math.fsum` (exactly rounded, so independent of
   order) over values kept in replication-index order; percentiles use numpy's default
   ``"linear"`` method.
-* Pure functions: no I/O, no printing, no random numbers.
+* Pure functions: no I/O, no printing. The bootstrap draws its resamples from a generator
+  seeded by the values themselves (a hash of their bytes), so the same values always give
+  the same interval.
+
+Which interval (``ci_method`` names it; the README's results.json section lists the names):
+
+* mean: Student-t when the sample is near-symmetric (absolute skewness at most
+  ``SKEW_LIMIT``) or has ``BOOTSTRAP_MAX_N`` values or more; otherwise "bootstrap-t": the
+  hull of the studentised bootstrap interval and the Student-t interval, which keeps its
+  coverage on the right-skewed delays a response chain produces where Student-t and the
+  percentile and BCa bootstraps fall short with 20 runs (Efron & Tibshirani, *An
+  Introduction to the Bootstrap*, 1993, ch. 12 and 14; the coverage test in
+  tests/answers/test_intervals.py). A time's interval is clipped to its natural bounds
+  (never below 0 for a time, within 0–1 for a share: ``bounds``).
+* median and p90: distribution-free order-statistic intervals (Conover, *Practical
+  Nonparametric Statistics*, 3rd ed., §3.2).
+* shares: Wilson score interval.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +48,13 @@ __all__ = [
     "PairedDifference",
     "ShareEstimate",
     "Summary",
+    "BOOTSTRAP_T_RESAMPLES",
+    "SKEW_LIMIT",
+    "PairedShareChange",
     "half_width",
+    "mean_intervals",
+    "paired_share_change",
+    "quantile_ci_ranks",
     "paired_difference",
     "replications_needed",
     "share_with_ci",
@@ -39,6 +62,18 @@ __all__ = [
 ]
 
 Interval = tuple[float, float]
+Bounds = tuple[float | None, float | None]
+
+#: Resamples of the studentised bootstrap of the mean.
+BOOTSTRAP_T_RESAMPLES = 2000
+#: Above this absolute sample skewness the mean's interval is the bootstrap-t, not Student-t.
+SKEW_LIMIT = 0.5
+#: From this many values on, the mean's interval is Student-t however skewed the sample: the
+#: sample mean is close to normal by then, and the bootstrap's cost grows with n.
+BOOTSTRAP_MAX_N = 500
+#: Natural bounds of a time (minutes, never negative) and of a share.
+TIME_BOUNDS: Bounds = (0.0, None)
+SHARE_BOUNDS: Bounds = (0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -64,6 +99,11 @@ class Summary:
     min: float | None
     max: float | None
     confidence: float = 0.95
+    #: how ``ci_mean`` was computed: "student-t", "bootstrap-t", "percentile-bootstrap",
+    #: "exact" (every value equal) or None (no interval)
+    ci_method: str | None = None
+    #: order-statistic interval of the 90th percentile (None with too few values)
+    ci_p90: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -99,12 +139,18 @@ class PairedDifference:
     confidence: float = 0.95
 
 
-def summarise(values: Sequence[float | None], *, confidence: float = 0.95) -> Summary:
+def summarise(
+    values: Sequence[float | None],
+    *,
+    confidence: float = 0.95,
+    bounds: Bounds = TIME_BOUNDS,
+) -> Summary:
     """Summarise one milestone's times, one value per replication (None/NaN = not reached).
 
-    ``ci_mean`` is the Student-t interval of the mean; ``ci_median`` is the distribution-free
-    interval between two order statistics chosen from Binomial(n, 1/2), so it holds for
-    skewed delay distributions where the t-interval's normality assumption is weakest.
+    ``ci_mean`` is Student-t for a near-symmetric sample and the bootstrap-t otherwise
+    (``ci_method`` says which), clipped to ``bounds`` (by default a time's: never below 0);
+    ``ci_median`` and ``ci_p90`` are distribution-free intervals between two order
+    statistics chosen from Binomial(n, q), so they hold for skewed delay distributions.
     """
     _check_confidence(confidence)
     reached = _reached(values)
@@ -116,6 +162,13 @@ def summarise(values: Sequence[float | None], *, confidence: float = 0.95) -> Su
     arr = np.asarray(reached, dtype=float)
     median, p90, p95 = (float(q) for q in np.percentile(arr, [50.0, 90.0, 95.0]))
     mean, std, ci_mean = _mean_std_ci(reached, confidence)
+    method = None if ci_mean is None else ("exact" if ci_mean[0] == ci_mean[1] else "student-t")
+    if method == "student-t":
+        rng = _seeded(arr)
+        low, high, code = mean_intervals(arr[None, :], confidence, rng)
+        method = _METHODS[int(code[0])]
+        ci_mean = _clip((float(low[0]), float(high[0])), bounds)
+    ordered = sorted(reached)
     return Summary(
         n_replications=len(values),
         n_reached=n,
@@ -125,11 +178,84 @@ def summarise(values: Sequence[float | None], *, confidence: float = 0.95) -> Su
         p95=p95,
         std=std,
         ci_mean=ci_mean,
-        ci_median=_median_ci(sorted(reached), confidence),
+        ci_median=_median_ci(ordered, confidence),
         min=min(reached),
         max=max(reached),
         confidence=confidence,
+        ci_method=method,
+        ci_p90=_quantile_ci(ordered, 0.9, confidence),
     )
+
+
+_METHODS = ("student-t", "bootstrap-t", "percentile-bootstrap")
+
+
+def mean_intervals(
+    samples: np.ndarray,
+    confidence: float,
+    rng: np.random.Generator,
+    resamples: int = BOOTSTRAP_T_RESAMPLES,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Intervals of the mean of each row of ``samples`` (rows of equal length, n >= 2).
+
+    Vectorised over rows so a coverage study runs the very code a report uses. Returns
+    (low, high, method code): code 0 is Student-t (|skewness| <= ``SKEW_LIMIT``, or
+    ``BOOTSTRAP_MAX_N`` values or more); code 1
+    the hull of the bootstrap-t and Student-t intervals; code 2 the hull of the percentile
+    bootstrap and Student-t, used where a resample's spread is zero so the studentised
+    statistic is undefined in over a tenth of them (many ties). Bounds are not applied here.
+    """
+    x = np.asarray(samples, dtype=float)
+    rows, n = x.shape
+    mean = x.mean(axis=1)
+    se = x.std(axis=1, ddof=1) / math.sqrt(n)
+    t = float(_sps.t.ppf(0.5 + confidence / 2, n - 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = np.nan_to_num(np.abs(_sps.skew(x, axis=1, bias=False)), nan=0.0)
+    low, high = mean - t * se, mean + t * se
+    code = np.zeros(rows, dtype=int)
+    skewed = np.flatnonzero(skew > SKEW_LIMIT) if n < BOOTSTRAP_MAX_N else np.array([], int)
+    if skewed.size == 0:
+        return low, high, code
+    tail = (1.0 - confidence) / 2
+    chunk = max(1, 4_000_000 // max(1, resamples * n))
+    for start in range(0, skewed.size, chunk):
+        which = skewed[start : start + chunk]
+        idx = rng.integers(0, n, size=(resamples, n))
+        boot = x[which][:, idx]  # rows × resamples × n
+        b_mean = boot.mean(axis=2)
+        b_se = boot.std(axis=2, ddof=1) / math.sqrt(n)
+        flat = b_se == 0  # a resample of one repeated value has no studentised statistic
+        degenerate = flat.mean(axis=1) > 0.1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_star = np.where(flat, np.nan, (b_mean - mean[which, None]) / b_se)
+        t_star[degenerate] = 0.0
+        q_low, q_high = np.nanquantile(t_star, [tail, 1 - tail], axis=1)
+        p_low, p_high = np.quantile(b_mean, [tail, 1 - tail], axis=1)
+        # The hull of the bootstrap-t and Student-t intervals: the bootstrap-t stretches the
+        # long (upper) side of a skewed sample, Student-t keeps the short side from
+        # collapsing when a small sample happens to look tight.
+        boot_low = np.where(degenerate, p_low, mean[which] - q_high * se[which])
+        boot_high = np.where(degenerate, p_high, mean[which] - q_low * se[which])
+        low[which] = np.minimum(low[which], boot_low)
+        high[which] = np.maximum(high[which], boot_high)
+        code[which] = np.where(degenerate, 2, 1)
+    return low, high, code
+
+
+def _seeded(values: np.ndarray) -> np.random.Generator:
+    """A generator seeded by the values, so an interval is a function of its data alone."""
+    digest = hashlib.blake2b(np.ascontiguousarray(values).tobytes(), digest_size=8).digest()
+    return np.random.Generator(np.random.PCG64(int.from_bytes(digest, "little")))
+
+
+def _clip(ci: Interval, bounds: Bounds) -> Interval:
+    low, high = ci
+    if bounds[0] is not None:
+        low, high = max(low, bounds[0]), max(high, bounds[0])
+    if bounds[1] is not None:
+        low, high = min(low, bounds[1]), min(high, bounds[1])
+    return low, high
 
 
 def share_with_ci(successes: int, n: int, confidence: float = 0.95) -> ShareEstimate:
@@ -155,6 +281,82 @@ def share_with_ci(successes: int, n: int, confidence: float = 0.95) -> ShareEsti
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
     return ShareEstimate(p, (low, high))
+
+
+@dataclass(frozen=True)
+class PairedShareChange:
+    """How the share of runs with a yes (reached, met its deadline) changes, alt − base.
+
+    ``both``, ``only_alt``, ``only_base`` and ``neither`` count the replications by their
+    pair of outcomes; ``ci`` is Newcombe's hybrid score interval for a difference of paired
+    proportions (None when there were no replications).
+    """
+
+    n: int
+    base: int
+    alt: int
+    both: int
+    only_alt: int
+    only_base: int
+    neither: int
+    change: float | None
+    ci: Interval | None
+
+
+def paired_share_change(
+    base: Sequence[bool], alt: Sequence[bool], confidence: float = 0.95
+) -> PairedShareChange:
+    """Change in the share of yes outcomes between paired runs, with Newcombe's interval.
+
+    Method 10 of Newcombe (1998), "Improved confidence intervals for the difference between
+    binomial proportions based on paired data", *Statistics in Medicine* 17, 2635–2650: the
+    Wilson intervals (l1, u1) of the alternative's share p1 and (l2, u2) of the base's p2
+    are combined as
+
+        L = θ − √((p1 − l1)² − 2φ(p1 − l1)(u2 − p2) + (u2 − p2)²)
+        U = θ + √((p2 − l2)² − 2φ(p2 − l2)(u1 − p1) + (u1 − p1)²)
+
+    with θ = p1 − p2 and φ the correlation of the paired outcomes, (AD − BC)/√(EFGH) over
+    the 2×2 table's cells and margins, where AD − BC is replaced by max(AD − BC − N/2, 0)
+    when positive, and φ = 0 when a margin is empty. Common random numbers make the
+    outcomes of a pair strongly correlated, so this interval is much narrower than one for
+    two independent shares.
+    """
+    _check_confidence(confidence)
+    if len(base) != len(alt):
+        raise ValueError(
+            f"paired runs need the same number of replications, got {len(base)} and {len(alt)}"
+        )
+    n = len(base)
+    a = sum(1 for b, x in zip(base, alt, strict=True) if b and x)
+    only_alt = sum(1 for b, x in zip(base, alt, strict=True) if x and not b)
+    only_base = sum(1 for b, x in zip(base, alt, strict=True) if b and not x)
+    d = n - a - only_alt - only_base
+    if n == 0:
+        return PairedShareChange(0, 0, 0, 0, 0, 0, 0, None, None)
+    alt_yes, base_yes = a + only_alt, a + only_base
+    p1, p2 = alt_yes / n, base_yes / n
+    ci1, ci2 = share_with_ci(alt_yes, n, confidence).ci, share_with_ci(base_yes, n, confidence).ci
+    assert ci1 is not None and ci2 is not None
+    (l1, u1), (l2, u2) = ci1, ci2
+    # Cells: A = both yes, B = alt yes only, C = base yes only, D = neither.
+    margins = (a + only_alt) * (only_base + d) * (a + only_base) * (only_alt + d)
+    phi = 0.0
+    if margins > 0:
+        cross: float = a * d - only_alt * only_base
+        if cross > 0:
+            cross = max(cross - n / 2, 0.0)
+        phi = cross / math.sqrt(margins)
+    theta = p1 - p2
+    low = theta - math.sqrt(
+        max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    )
+    high = theta + math.sqrt(
+        max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2)
+    )
+    return PairedShareChange(
+        n, base_yes, alt_yes, a, only_alt, only_base, d, theta, (max(-1.0, low), min(1.0, high))
+    )
 
 
 def half_width(summary: Summary) -> float | None:
@@ -282,22 +484,33 @@ def _mean_std_ci(
     return mean, std, (mean - h, mean + h)
 
 
-def _median_ci(sorted_xs: Sequence[float], confidence: float) -> Interval | None:
-    """Order-statistic interval for the median, symmetric in rank.
+def quantile_ci_ranks(n: int, q: float, confidence: float) -> tuple[int, int] | None:
+    """0-based ranks (j, k) of the order statistics bounding the q-quantile, or None.
 
-    For ``B ~ Binomial(n, 1/2)``, ``P(x_(j) <= median <= x_(n+1-j)) >= 1 - 2·P(B <= j-1)``
-    for any continuous distribution. Take the largest ``j`` that still reaches the
-    confidence; None if even (min, max) does not (Conover, *Practical Nonparametric
+    For ``B ~ Binomial(n, q)``, ``P(x_(j+1) <= ξ_q <= x_(k+1)) = P(j+1 <= B <= k)`` for any
+    continuous distribution; each tail is kept within ``(1 − confidence)/2``. None when even
+    (min, max) does not reach the confidence (Conover, *Practical Nonparametric
     Statistics*, 3rd ed., §3.2).
     """
-    n = len(sorted_xs)
     if n == 0:
         return None
     tail = (1.0 - confidence) / 2
-    cdf = _sps.binom.cdf(np.arange(n), n, 0.5)
-    # Relative slack so a tail exactly equal to the allowance (e.g. 50 % with n = 2) counts.
-    ok = np.flatnonzero(cdf <= tail * (1 + 1e-12))
-    if ok.size == 0:
+    slack = tail * (1 + 1e-12)  # a tail exactly equal to the allowance counts
+    cdf = _sps.binom.cdf(np.arange(n), n, q)  # cdf[j] = P(B <= j)
+    low_ok = np.flatnonzero(cdf <= slack)
+    high_ok = np.flatnonzero(1.0 - cdf <= slack)
+    if low_ok.size == 0 or high_ok.size == 0:
         return None
-    j = int(ok[-1])  # 0-based index of the lower order statistic
-    return float(sorted_xs[j]), float(sorted_xs[n - 1 - j])
+    return int(low_ok[-1]), int(high_ok[0])
+
+
+def _quantile_ci(sorted_xs: Sequence[float], q: float, confidence: float) -> Interval | None:
+    ranks = quantile_ci_ranks(len(sorted_xs), q, confidence)
+    if ranks is None:
+        return None
+    return float(sorted_xs[ranks[0]]), float(sorted_xs[ranks[1]])
+
+
+def _median_ci(sorted_xs: Sequence[float], confidence: float) -> Interval | None:
+    """Order-statistic interval for the median (symmetric in rank, as q = 1/2 is)."""
+    return _quantile_ci(sorted_xs, 0.5, confidence)

@@ -5,7 +5,11 @@ keyed by component names, so replication ``i`` of the base and of an interventio
 draws of everything the intervention left alone. For each milestone this module pairs the
 runs and gives: the change in the mean (Student-t on the paired differences, via
 ``stats.paired_difference``), the change in the median and in the p90 with paired bootstrap
-intervals, and the probability that the intervention is faster (Wilson interval).
+intervals, the probability that the intervention is faster (Wilson interval), and, for
+every milestone and deadline, the change in the share of runs that reach it and that meet
+its deadline (Newcombe's interval for paired proportions, ``stats.paired_share_change``).
+A ``ranking`` opens the section: for each plan deadline, the variant that raises the share
+of runs meeting it most.
 
 Changes are *intervention minus base*, in minutes: negative means faster. Medians and p90s
 are over the replications where both variants reached the milestone (``n_pairs``), so the
@@ -21,7 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..analysis.milestones import milestone_definitions
-from ..analysis.stats import paired_difference, summarise
+from ..analysis.stats import paired_difference, paired_share_change, summarise
 from ..engine.streams import stable_hash
 from .replicate import VariantRun
 
@@ -43,8 +47,9 @@ def variant_values(experiment: VariantRun, incident: str, milestone: str) -> lis
     return [r.milestones.get(incident, {}).get(milestone) for r in experiment.results]
 
 
-def _bootstrap(base: np.ndarray, alt: np.ndarray, seed_key: Sequence[int],
-               confidence: float) -> tuple[list[float], list[float]] | None:
+def _bootstrap(
+    base: np.ndarray, alt: np.ndarray, seed_key: Sequence[int], confidence: float
+) -> tuple[list[float], list[float]] | None:
     """Percentile intervals of the median change and the p90 change, resampling pairs."""
     n = len(base)
     if n < 2:
@@ -76,10 +81,39 @@ def _bootstrap(base: np.ndarray, alt: np.ndarray, seed_key: Sequence[int],
     return [float(x) for x in median_ci], [float(x) for x in p90_ci]
 
 
-def compare_values(base: Sequence[float | None], alt: Sequence[float | None],
-                   seed_key: Sequence[int], confidence: float = 0.95) -> dict:
+def _share_change(base: Sequence[bool], alt: Sequence[bool], confidence: float) -> dict:
+    change = paired_share_change(base, alt, confidence)
+    n = change.n
+    return {
+        "base": change.base,
+        "alt": change.alt,
+        "base_share": change.base / n if n else None,
+        "alt_share": change.alt / n if n else None,
+        "only_alt": change.only_alt,
+        "only_base": change.only_base,
+        "change": change.change,
+        "change_ci95": _interval(change.ci),
+        "clear": change.ci is not None and (change.ci[0] > 0 or change.ci[1] < 0),
+    }
+
+
+def compare_values(
+    base: Sequence[float | None],
+    alt: Sequence[float | None],
+    seed_key: Sequence[int],
+    confidence: float = 0.95,
+    deadline: float | None = None,
+) -> dict:
     """Every comparison figure of one milestone (see the README's results.json section)."""
     paired = paired_difference(base, alt, confidence)
+    reached = _share_change([b is not None for b in base], [a is not None for a in alt], confidence)
+    met = None
+    if deadline is not None:
+        met = _share_change(
+            [b is not None and b <= deadline + 1e-9 for b in base],
+            [a is not None and a <= deadline + 1e-9 for a in alt],
+            confidence,
+        )
     pairs = [(b, a) for b, a in zip(base, alt, strict=True) if b is not None and a is not None]
     row: dict = {
         "n_replications": paired.n_replications,
@@ -98,11 +132,18 @@ def compare_values(base: Sequence[float | None], alt: Sequence[float | None],
         "median_of_differences": paired.median_difference,
         "prob_faster": paired.prob_faster.share,
         "prob_faster_ci95": _interval(paired.prob_faster.ci),
-        "identical": bool(pairs) and all(b == a for b, a in pairs)
+        "prob_tied": None,
+        "prob_slower": None,
+        "reached": reached,
+        "deadline_met": met,
+        "identical": bool(pairs)
+        and all(b == a for b, a in pairs)
         and paired.only_base_reached == paired.only_alt_reached == 0,
     }
     if not pairs:
         return row
+    row["prob_tied"] = sum(1 for b, a in pairs if a == b) / len(pairs)
+    row["prob_slower"] = sum(1 for b, a in pairs if a > b) / len(pairs)
     b_arr = np.asarray([b for b, _ in pairs], dtype=float)
     a_arr = np.asarray([a for _, a in pairs], dtype=float)
     for key, values in (("base", b_arr), ("alt", a_arr)):
@@ -147,21 +188,71 @@ def compare(
             for name in alternatives:
                 key = (seed, stable_hash(f"bootstrap:{name}:{incident.id}:{definition.id}"))
                 row = compare_values(
-                    base_values, variant_values(experiments[name], incident.id, definition.id),
+                    base_values,
+                    variant_values(experiments[name], incident.id, definition.id),
                     key,
+                    deadline=definition.deadline,
                 )
                 rows.append({"intervention": name, **row})
-            milestones.append({
-                "id": definition.id,
-                "label": definition.label,
-                "deadline": definition.deadline,
-                "interventions": rows,
-            })
+            milestones.append(
+                {
+                    "id": definition.id,
+                    "label": definition.label,
+                    "deadline": definition.deadline,
+                    "interventions": rows,
+                }
+            )
         incidents.append({"id": incident.id, "name": incident.name, "milestones": milestones})
     return {
         "reference": reference,
         "variants": [{"id": name, "name": names.get(name, name)} for name in experiments],
         "confidence": 0.95,
         "bootstrap_resamples": BOOTSTRAP_RESAMPLES,
+        "share_interval": "newcombe-paired",
+        "ranking": ranking(incidents),
         "incidents": incidents,
     }
+
+
+def ranking(incidents: list[dict]) -> list[dict]:
+    """For each plan deadline, the variant that raises the share of runs meeting it most.
+
+    Ranked by the change in the share of runs that met the deadline (ties: by the lower end
+    of its interval, then by the median change). ``clear`` says whether that variant's
+    change is beyond its interval; when no variant raises the share, ``best`` is the one
+    that lowers it least.
+    """
+    out = []
+    for incident in incidents:
+        for milestone in incident["milestones"]:
+            if milestone["deadline"] is None:
+                continue
+            candidates = [row for row in milestone["interventions"] if row["deadline_met"]]
+            if not candidates:
+                continue
+
+            def key(row: dict) -> tuple[float, float, float]:
+                met = row["deadline_met"]
+                low = met["change_ci95"][0] if met["change_ci95"] else 0.0
+                median = row["median_change"] if row["median_change"] is not None else 0.0
+                return (-(met["change"] or 0.0), -low, median)
+
+            best = min(candidates, key=key)
+            met = best["deadline_met"]
+            out.append(
+                {
+                    "incident": incident["id"],
+                    "incident_name": incident["name"],
+                    "milestone": milestone["id"],
+                    "label": milestone["label"],
+                    "deadline": milestone["deadline"],
+                    "best": best["intervention"],
+                    "met_base": met["base"],
+                    "met_alt": met["alt"],
+                    "n_replications": best["n_replications"],
+                    "change": met["change"],
+                    "change_ci95": met["change_ci95"],
+                    "clear": met["clear"],
+                }
+            )
+    return out

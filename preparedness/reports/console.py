@@ -1,13 +1,63 @@
-"""The rich summary printed after a run: the milestones a planner asked about, with CIs."""
+"""The rich summary printed after a run: the milestones a planner asked about, with CIs.
+
+Laid out for an 80-column terminal: figures are bare minutes (the legend says so), columns
+are separated by single spaces without a frame, and the milestone column takes what is left
+so its names wrap over at most two lines. The title says which variant the table shows.
+"""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .escape import terminal_text
-from .text import MODE_WORDS, interval, minutes, share
+from .text import MODE_WORDS, share
+
+#: One line at 80 columns (the figures are minutes from the incident's start).
+LEGEND = "Minutes. p90: 9 of 10 runs within; CI: 95% interval of mean; Met: share by Due"
+
+
+def compact_table(title: str) -> Table:
+    """A frameless table with single-space padding, so seven columns fit 80 characters."""
+    return Table(
+        title=Text(title),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+
+
+def _min(value: float | None) -> str:
+    """Bare minutes: whole minutes, one decimal below ten; "—" when unknown."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def _ci(ci) -> str:
+    if ci is None:
+        return "—"
+    return f"{_min(ci[0])}–{_min(ci[1])}"
+
+
+def variant_words(results: dict) -> str:
+    """Which variant the main figures describe: "as written", or the intervention's name."""
+    variant = results.get("variant")
+    if "comparison" in results:
+        comparison = results["comparison"]
+        names = {v["id"]: v["name"] for v in comparison["variants"]}
+        reference = comparison["reference"]
+        if reference == "base":
+            return "scenario as written (base)"
+        return f"{names.get(reference, reference)} ({reference})"
+    if variant and variant["id"] != "base":
+        return f"with {variant['name']} ({variant['id']})"
+    return "scenario as written"
 
 
 def print_summary(console: Console, results: dict) -> None:
@@ -18,13 +68,12 @@ def print_summary(console: Console, results: dict) -> None:
             MODE_WORDS[results["command_mode"]],
         )
     )
+    words = terminal_text(variant_words(results))
     for incident in results["incidents"]:
-        table = Table(title=Text(terminal_text(incident["name"])), title_justify="left",
-                      show_lines=False)
-        for column, justify in [("Milestone", "left"), ("Reached", "right"), ("Median", "right"),
-                                ("p90", "right"), ("Mean (95% CI)", "right"),
-                                ("Deadline", "right"), ("Met", "right")]:
-            table.add_column(column, justify=justify)
+        table = compact_table(f"{terminal_text(incident['name'])} — {words}")
+        table.add_column("Milestone", justify="left", ratio=1, min_width=16, overflow="fold")
+        for column in ("Reached", "Median", "p90", "Mean (CI)", "Due", "Met"):
+            table.add_column(column, justify="right", no_wrap=True)
         for row in incident["milestones"]:
             met = share(row["deadline_met_share"]) if row["deadline"] is not None else "—"
             style = None
@@ -33,10 +82,11 @@ def print_summary(console: Console, results: dict) -> None:
             table.add_row(
                 Text(terminal_text(row["label"])),
                 f"{row['n_reached']}/{row['n_replications']}",
-                minutes(row["median"]),
-                minutes(row["p90"]),
-                f"{minutes(row['mean'])} ({interval(row['ci95_mean'])})",
-                minutes(row["deadline"]),
+                _min(row["median"]),
+                _min(row["p90"]),
+                f"{_min(row['mean'])} ({_ci(row['ci95_mean'])})",
+                _min(row["deadline"]),
                 Text(met, style=style or ""),
             )
         console.print(table)
+    console.print(Text(LEGEND, style="dim"))

@@ -32,7 +32,8 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
 
 
 def replications_csv(scenario, replication_results) -> str:
-    """One row per replication, incident and milestone; empty minutes = not reached."""
+    """One row per replication, incident and milestone; empty minutes = not reached, and then
+    ``reason`` says why (``analysis/missed.py``: ``reason`` or ``reason:link-or-post``)."""
     from ..analysis.milestones import milestone_definitions
 
     definitions = {
@@ -45,20 +46,45 @@ def replications_csv(scenario, replication_results) -> str:
                 reached = result.milestones.get(incident.id, {})
                 for definition in definitions[incident.id]:
                     value = reached.get(definition.id)
-                    met = "" if definition.deadline is None else (
-                        value is not None and value <= definition.deadline + 1e-9
+                    met = (
+                        ""
+                        if definition.deadline is None
+                        else (value is not None and value <= definition.deadline + 1e-9)
                     )
-                    yield [result.replication, incident.id, definition.id,
-                           "" if value is None else f"{value:.4f}", met]
+                    miss = result.missed.milestones.get(incident.id, {}).get(definition.id)
+                    reason = (
+                        ""
+                        if miss is None
+                        else (f"{miss.reason}:{miss.where}" if miss.where else miss.reason)
+                    )
+                    yield [
+                        result.replication,
+                        incident.id,
+                        definition.id,
+                        "" if value is None else f"{value:.4f}",
+                        met,
+                        reason,
+                    ]
 
-    return csv_text(["replication", "incident", "milestone", "minutes", "deadline_met"], rows())
+    return csv_text(
+        ["replication", "incident", "milestone", "minutes", "deadline_met", "reason"], rows()
+    )
 
 
 def trace_csv(trace: Trace) -> str:
     """Every event of one replication, with the id of the event that caused it."""
     rows = (
-        [e.id, f"{e.time:.4f}", e.kind.value, e.incident or "", e.actor or "", e.subject or "",
-         "" if e.cause is None else e.cause, e.channel or "", e.info]
+        [
+            e.id,
+            f"{e.time:.4f}",
+            e.kind.value,
+            e.incident or "",
+            e.actor or "",
+            e.subject or "",
+            "" if e.cause is None else e.cause,
+            e.channel or "",
+            e.info,
+        ]
         for e in trace.events
     )
     return csv_text(
@@ -77,8 +103,14 @@ def coverage_csv(results: dict) -> str:
                 continue
             for group, curve in warning["curves"].items():
                 for i, minute in enumerate(warning["curve_minutes"]):
-                    yield [incident["id"], group, f"{minute:g}", f"{curve['mean'][i]:.4f}",
-                           f"{curve['p10'][i]:.4f}", f"{curve['p90'][i]:.4f}"]
+                    yield [
+                        incident["id"],
+                        group,
+                        f"{minute:g}",
+                        f"{curve['mean'][i]:.4f}",
+                        f"{curve['p10'][i]:.4f}",
+                        f"{curve['p90'][i]:.4f}",
+                    ]
 
     return csv_text(["incident", "cohort", "minute", "share_warned_mean", "p10", "p90"], rows())
 
@@ -89,12 +121,20 @@ def stock_csv(results: dict) -> str:
     def rows():
         for row in results["stock"]["depots"]:
             for i, minute in enumerate(row["level_minutes"]):
-                yield [row["depot"], row["depot_name"], row["item"], row["unit"], f"{minute:g}",
-                       f"{row['level_mean'][i]:.2f}", f"{row['level_p10'][i]:.2f}",
-                       f"{row['level_p90'][i]:.2f}"]
+                yield [
+                    row["depot"],
+                    row["depot_name"],
+                    row["item"],
+                    row["unit"],
+                    f"{minute:g}",
+                    f"{row['level_mean'][i]:.2f}",
+                    f"{row['level_p10'][i]:.2f}",
+                    f"{row['level_p90'][i]:.2f}",
+                ]
 
-    return csv_text(["depot", "depot_name", "item", "unit", "minute", "stock_mean", "p10", "p90"],
-                rows())
+    return csv_text(
+        ["depot", "depot_name", "item", "unit", "minute", "stock_mean", "p10", "p90"], rows()
+    )
 
 
 def variants_csv(experiments) -> str:
@@ -113,22 +153,63 @@ def variants_csv(experiments) -> str:
                     reached = result.milestones.get(incident.id, {})
                     for definition in milestone_definitions(scenario, incident):
                         value = reached.get(definition.id)
-                        yield [name, result.replication, incident.id, definition.id,
-                               "" if value is None else f"{value:.4f}"]
+                        met = (
+                            ""
+                            if definition.deadline is None
+                            else (value is not None and value <= definition.deadline + 1e-9)
+                        )
+                        yield [
+                            name,
+                            result.replication,
+                            incident.id,
+                            definition.id,
+                            "" if value is None else f"{value:.4f}",
+                            met,
+                        ]
 
-    return csv_text(["variant", "replication", "incident", "milestone", "minutes"], rows())
+    return csv_text(
+        ["variant", "replication", "incident", "milestone", "minutes", "deadline_met"], rows()
+    )
 
 
 # ----------------------------------------------------------------------------- sizing
 
 SIZING_COLUMNS = [
-    "depot", "depot_name", "depot_level", "item", "item_name", "unit", "quantity", "packs",
-    "pack_size", "unit_cost", "cost", "held_now", "service_level", "service_ci95_low",
-    "service_ci95_high", "replications", "reachable", "reason", "check_service_level",
-    "check_ci95_low", "check_ci95_high", "check_meets_target",
+    "depot",
+    "depot_name",
+    "depot_level",
+    "item",
+    "item_name",
+    "unit",
+    "quantity",
+    "packs",
+    "pack_size",
+    "unit_cost",
+    "cost",
+    "held_now",
+    "service_level",
+    "service_ci95_low",
+    "service_ci95_high",
+    "replications",
+    "reachable",
+    "reason",
+    "check_service_level",
+    "check_ci95_low",
+    "check_ci95_high",
+    "check_meets_target",
 ]
-ROTATION_COLUMNS = ["status", "depot", "depot_name", "item", "item_name", "unit", "quantity",
-                    "stocked_on", "expires_on", "action"]
+ROTATION_COLUMNS = [
+    "status",
+    "depot",
+    "depot_name",
+    "item",
+    "item_name",
+    "unit",
+    "quantity",
+    "stocked_on",
+    "expires_on",
+    "action",
+]
 
 
 def _share(value: float | None) -> str:
@@ -137,27 +218,46 @@ def _share(value: float | None) -> str:
 
 def sizing_csv(results: dict) -> str:
     """One row per depot and item; shares to four decimals, empty when not checked."""
+
     def rows():
         for row in results["rows"]:
             low, high = row["service_ci95"] or (None, None)
             check = row["check"] or {}
             c_low, c_high = check.get("service_ci95") or (None, None)
-            yield [row["depot"], row["depot_name"], row["depot_level"], row["item"],
-                   row["item_name"], row["unit"], row["quantity"], row["packs"],
-                   row["pack_size"], row["unit_cost"], f"{row['cost']:.2f}", row["held_now"],
-                   _share(row["service_level"]), _share(low), _share(high),
-                   row["replications"], row["reachable"], row["reason"] or "",
-                   _share(check.get("service_level")), _share(c_low), _share(c_high),
-                   "" if not check else check["meets_target"]]
+            yield [
+                row["depot"],
+                row["depot_name"],
+                row["depot_level"],
+                row["item"],
+                row["item_name"],
+                row["unit"],
+                row["quantity"],
+                row["packs"],
+                row["pack_size"],
+                row["unit_cost"],
+                f"{row['cost']:.2f}",
+                row["held_now"],
+                _share(row["service_level"]),
+                _share(low),
+                _share(high),
+                row["replications"],
+                row["reachable"],
+                row["reason"] or "",
+                _share(check.get("service_level")),
+                _share(c_low),
+                _share(c_high),
+                "" if not check else check["meets_target"],
+            ]
 
     return csv_text(SIZING_COLUMNS, rows())
 
 
 def rotation_csv(results: dict) -> str:
-    return csv_text(ROTATION_COLUMNS, ([line[c] or "" for c in ROTATION_COLUMNS]
-                                   for line in results["rotation"]))
+    return csv_text(
+        ROTATION_COLUMNS,
+        ([line[c] or "" for c in ROTATION_COLUMNS] for line in results["rotation"]),
+    )
 
 
 def sizing_json(results: dict) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-

@@ -20,7 +20,12 @@ def render_markdown(results: dict, manifest: dict) -> str:
         "",
         "Times are minutes from the start of each incident. Medians and percentiles are over the "
         "runs that reached the milestone; 'reached' says how many did. Runs that never reached a "
-        "milestone count as missing its deadline. Intervals are 95% confidence intervals.",
+        "milestone count as missing its deadline. Intervals are 95% confidence intervals: "
+        "for a mean, Student-t where the runs' times are near-symmetric and otherwise the "
+        "bootstrap-t (the hull of the studentised bootstrap and Student-t intervals, which "
+        "keeps its coverage on skewed delays); for a median or p90, the distribution-free "
+        "order-statistic interval; for a share of runs, Wilson's. A time's interval never "
+        "goes below zero, a share's stays within 0–100%.",
         "",
     ]
     lines[5:5] = _variant_lines(results)
@@ -45,8 +50,7 @@ def render_markdown(results: dict, manifest: dict) -> str:
             f"(95% CI {share_interval(row['deadline_met_ci95'])}); "
             f"{md_cell(row['deadline_rule'] or '')}."
         )
-    lines += ["", *_stock_section(results), *_people_section(results),
-              *_links_section(results)]
+    lines += ["", *_stock_section(results), *_people_section(results), *_links_section(results)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -77,7 +81,119 @@ def _incident_section(incident: dict) -> list[str]:
             f"{minutes(row['mean'])} ({interval(row['ci95_mean'])}) | "
             f"{minutes(row['deadline'])} | {met} |"
         )
+    lines += ["", _methods_line(incident), *_not_reached_lines(incident)]
     return [*lines, "", *_warning_section(incident), *_where_time_went(incident)]
+
+
+_COHORT_WORDS = {
+    "smartphone": "smartphone users",
+    "without_smartphone": "households without smartphones",
+}
+
+
+def miss_words(row: dict) -> str:
+    """One reason a milestone was missed, in words (a ``not_reached`` row of results.json)."""
+    reason = row["reason"]
+    message = row.get("message") or "message"
+    if reason == "message_given_up":
+        link = row["link"]
+        attempts = f" after {row['detail']}" if row.get("detail") else ""
+        return (
+            f"the {message} to {link['to_name']} from {link['from_name']} was given up"
+            f"{attempts}, with no other channel left"
+        )
+    if reason == "cohort_unreachable":
+        cohort = row["cohort"]
+        words = _COHORT_WORDS.get(cohort["cohort"], cohort["cohort"])
+        detail = row.get("detail") or "no channel of the warning plan reaches them"
+        how = detail if detail.startswith("no channel") else f"they {detail}"
+        return (
+            f"some {words} of {cohort['community_name']} were beyond every channel of the "
+            f"warning plan ({how})"
+        )
+    if reason == "post_not_ready":
+        return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
+    if reason == "deadline_after_run":
+        return "the deadline falls after the end of the run"
+    if reason == "not_started":
+        return "the incident had not started when the run ended"
+    return "the run ended first"
+
+
+def not_reached_sentence(row: dict) -> str | None:
+    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 the run ended first", or None."""
+    reasons = row.get("not_reached") or []
+    missed = row["n_replications"] - row["n_reached"]
+    if missed <= 0 or not reasons:
+        return None
+    groups: dict[tuple, list[dict]] = {}
+    for reason in reasons:  # one clause per link: its rows differ only in how calls failed
+        link = reason.get("link") or {}
+        key = (
+            (
+                reason["reason"],
+                link.get("from"),
+                link.get("to"),
+                reason.get("message"),
+                link.get("channel"),
+            )
+            if reason["reason"] == "message_given_up"
+            else (id(reason),)
+        )
+        groups.setdefault(key, []).append(reason)
+    parts = []
+    for rows in groups.values():
+        count = sum(r["count"] for r in rows)
+        if len(rows) == 1:
+            parts.append(f"in {count} {miss_words(rows[0])}")
+            continue
+        link = rows[0]["link"]
+        how = ", ".join(f"{r['count']} after {r['detail']}" for r in rows)
+        parts.append(
+            f"in {count} the {rows[0].get('message') or 'message'} to "
+            f"{link['to_name']} from {link['from_name']} was given up ({how}), with no "
+            "other channel left"
+        )
+    return (
+        f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: "
+        f"{'; '.join(parts)}."
+    )
+
+
+def _not_reached_lines(incident: dict) -> list[str]:
+    sentences = [not_reached_sentence(row) for row in incident["milestones"]]
+    kept = [s for s in sentences if s is not None]
+    if not kept:
+        return []
+    return ["", "Why milestones were not reached:", "", *(f"- {md_cell(s)}" for s in kept)]
+
+
+_METHOD_WORDS = {
+    "student-t": "Student-t",
+    "bootstrap-t": "bootstrap-t (skewed times)",
+    "percentile-bootstrap": "percentile bootstrap (many tied times)",
+    "exact": "exact (every run the same)",
+}
+
+
+def _methods_line(incident: dict) -> str:
+    """Which interval each mean in the table has, counted (the method of every row is in
+    results.json's ``ci_method``)."""
+    counts: dict[str, int] = {}
+    for row in incident["milestones"]:
+        method = (row.get("ci_method") or {}).get("mean")
+        if method is not None:
+            counts[method] = counts.get(method, 0) + 1
+    if not counts:
+        return "Intervals of the mean: none (fewer than 2 runs reached any milestone)."
+    parts = ", ".join(
+        f"{_METHOD_WORDS.get(method, method)} for {count} milestone{'s' if count != 1 else ''}"
+        for method, count in counts.items()
+    )
+    return (
+        f"Intervals of the mean: {parts}; medians and p90s: order statistics; "
+        "deadline shares: Wilson."
+    )
 
 
 def _warning_section(incident: dict) -> list[str]:
@@ -160,8 +276,8 @@ def _stock_section(results: dict) -> list[str]:
         if row["presented_mean"] <= 0 and row["initial"] <= 0:
             continue
         ran_out = 1.0 - row["no_stockout_share"]
-        low, high = row["no_stockout_ci95"] or (None, None)
-        ci = (f"{share(1.0 - high)}–{share(1.0 - low)}" if low is not None else "—")
+        bounds = row["no_stockout_ci95"]
+        ci = f"{share(1.0 - bounds[1])}–{share(1.0 - bounds[0])}" if bounds else "—"
         unit = md_cell(row["unit"])
         first = _hours(row["first_stockout_median"]) if row["stockout_runs"] else "—"
         expiring = row["expiring_within_horizon"] + row["expired_at_start"]
@@ -224,21 +340,26 @@ def _people_section(results: dict) -> list[str]:
 
 
 def _links_section(results: dict) -> list[str]:
-    rows = [row for row in results["links"] if row["failures_mean"] > 0][:12]
+    rows = [
+        row for row in results["links"] if row["failures_mean"] > 0 or row.get("given_up_mean")
+    ][:12]
     lines = ["## Links where calls fail", ""]
     if not rows:
         return [*lines, "No attempt failed on any link.", ""]
     lines += [
-        "Attempts that went unanswered, found the line busy, or were lost, per run.",
+        "Attempts that went unanswered, found the line busy, or were lost, per run; 'given "
+        "up' counts messages the sender gave up on after every channel failed (the channel "
+        "is the last one tried).",
         "",
-        "| From | To | Channel | Attempts | Failed | Failed share |",
-        "|---|---|---|---:|---:|---:|",
+        "| From | To | Channel | Attempts | Failed | Failed share | Given up |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {md_cell(row['from_name'])} | {md_cell(row['to_name'])} | "
             f"{md_cell(row['channel'])} | {row['attempts_mean']:.2f} | "
-            f"{row['failures_mean']:.2f} | {share(row['failure_share'])} |"
+            f"{row['failures_mean']:.2f} | {share(row['failure_share'])} | "
+            f"{row.get('given_up_mean', 0.0):.2f} |"
         )
     return [*lines, ""]
 

@@ -53,9 +53,14 @@ class Diagnostic:
     column: int
     field: str  # planner path such as `teams[2].size`; "" for file-level problems
     message: str
+    #: "error" (the scenario is refused) or "warning" (valid, but almost surely not meant;
+    #: ``scenario/lints.py``), printed as `file:line:col: warning: ...`
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
+        if self.severity != "error":
+            where = f"{where}: {self.severity}"
         if self.field:
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
@@ -121,7 +126,8 @@ def _walk(
     instead of its value, as does `want_key` for the last segment.
     """
     parts = list(loc)
-    node, kept = root, []
+    node: yaml.Node = root
+    kept: list[Any] = []
     for i, part in enumerate(parts):
         if part == _KEY_SEGMENT:
             continue

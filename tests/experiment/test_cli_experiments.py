@@ -17,8 +17,21 @@ def _report(out):
 
 
 def test_compare_writes_the_comparison(tmp_path, capsys):
-    code = main(["run", str(RELAY), "--compare", "base,joint_centre,whistle", "-n", "12",
-                 "--workers", "0", "--out", str(tmp_path), "-q"])
+    code = main(
+        [
+            "run",
+            str(RELAY),
+            "--compare",
+            "base,joint_centre,whistle",
+            "-n",
+            "12",
+            "--workers",
+            "0",
+            "--out",
+            str(tmp_path),
+            "-q",
+        ]
+    )
     assert code == EXIT_OK
     folder = _report(tmp_path)
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
@@ -26,9 +39,21 @@ def test_compare_writes_the_comparison(tmp_path, capsys):
     assert comparison["reference"] == "base"
     assert [v["id"] for v in comparison["variants"]] == ["base", "joint_centre", "whistle"]
     row = comparison["incidents"][0]["milestones"][0]["interventions"][0]
-    for key in ("n_pairs", "mean_change", "mean_change_ci95", "median_change",
-                "median_change_ci95", "p90_change", "p90_change_ci95", "prob_faster",
-                "prob_faster_ci95", "only_base_reached", "only_alt_reached", "base", "alt"):
+    for key in (
+        "n_pairs",
+        "mean_change",
+        "mean_change_ci95",
+        "median_change",
+        "median_change_ci95",
+        "p90_change",
+        "p90_change_ci95",
+        "prob_faster",
+        "prob_faster_ci95",
+        "only_base_reached",
+        "only_alt_reached",
+        "base",
+        "alt",
+    ):
         assert key in row
     report = (folder / "report.md").read_text(encoding="utf-8")
     assert "## What the interventions change" in report
@@ -36,23 +61,58 @@ def test_compare_writes_the_comparison(tmp_path, capsys):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["interventions"] == ["base", "joint_centre", "whistle"]
     assert manifest["executor"] == "serial (in this process)"
-    assert (folder / "variants.csv").read_text(encoding="utf-8").startswith(
-        "variant,replication,incident,milestone,minutes\nbase,0,flash_flood,detected,")
+    assert (
+        (folder / "variants.csv")
+        .read_text(encoding="utf-8")
+        .startswith(
+            "variant,replication,incident,milestone,minutes,deadline_met\n"
+            "base,0,flash_flood,detected,"
+        )
+    )
 
 
 def test_results_do_not_depend_on_the_executor(tmp_path):
     outputs = []
     for workers in ("0", "2"):
         out = tmp_path / workers
-        assert main(["run", str(RELAY), "--compare", "base,night_duty", "-n", "10",
-                     "--workers", workers, "--out", str(out), "-q"]) == EXIT_OK
+        assert (
+            main(
+                [
+                    "run",
+                    str(RELAY),
+                    "--compare",
+                    "base,night_duty",
+                    "-n",
+                    "10",
+                    "--workers",
+                    workers,
+                    "--out",
+                    str(out),
+                    "-q",
+                ]
+            )
+            == EXIT_OK
+        )
         outputs.append((_report(out) / "results.json").read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
 
 
 def test_precision_reports_how_many_replications_it_took(tmp_path, capsys):
-    code = main(["run", str(RELAY), "--precision", "10m", "-n", "10", "--workers", "0",
-                 "--out", str(tmp_path), "-q"])
+    code = main(
+        [
+            "run",
+            str(RELAY),
+            "--precision",
+            "10m",
+            "-n",
+            "10",
+            "--workers",
+            "0",
+            "--out",
+            str(tmp_path),
+            "-q",
+        ]
+    )
     assert code == EXIT_OK
     printed = capsys.readouterr().out
     assert "Precision target ±10 min met after" in printed
@@ -65,8 +125,24 @@ def test_precision_reports_how_many_replications_it_took(tmp_path, capsys):
 
 
 def test_apply_runs_one_variant(tmp_path):
-    assert main(["run", str(RELAY), "--apply", "whistle", "-n", "4", "--workers", "0",
-                 "--out", str(tmp_path), "-q"]) == EXIT_OK
+    assert (
+        main(
+            [
+                "run",
+                str(RELAY),
+                "--apply",
+                "whistle",
+                "-n",
+                "4",
+                "--workers",
+                "0",
+                "--out",
+                str(tmp_path),
+                "-q",
+            ]
+        )
+        == EXIT_OK
+    )
     results = json.loads((_report(tmp_path) / "results.json").read_text(encoding="utf-8"))
     assert results["command_mode"] == "whistle_and_report"
     assert results["variant"] == {"id": "whistle", "name": "whistle-and-report"}
@@ -87,8 +163,20 @@ def test_ctrl_c_leaves_no_report(tmp_path, capsys, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(replicate, "run_variants", interrupted)
-    code = main(["run", str(RELAY), "--compare", "base,whistle", "-n", "5", "--workers", "0",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "run",
+            str(RELAY),
+            "--compare",
+            "base,whistle",
+            "-n",
+            "5",
+            "--workers",
+            "0",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == EXIT_INTERRUPTED
     assert "interrupted; no report was written" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.md"))

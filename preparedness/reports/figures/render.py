@@ -1,0 +1,139 @@
+"""Draw a matplotlib figure into a deterministic SVG and PNG, packed with its caption and data.
+
+Text stays text in the SVG (``svg.fonttype: none``) so Chinese names render in the reader's
+fonts and can be searched and selected; ``svg.hashsalt`` and the removed dates make the same
+inputs give byte-identical files (matplotlib's SVG backend documentation on ``metadata``).
+Each figure keeps the numbers it drew, so tests can hold them against results.json.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+# Fonts of FONTS that are not installed are skipped; saying so for every figure is noise.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+
+__all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish"]
+
+#: Fonts tried in order; DejaVu ships with matplotlib, the CJK ones draw Chinese in PNGs.
+FONTS = [
+    "DejaVu Sans",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+]
+
+STYLE: dict[Any, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "preparedness",
+    "font.family": FONTS,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "path.simplify": False,
+}
+
+#: One fixed colour per delay cause, the same in every figure and report.
+CAUSE_COLOURS: dict[str, str] = {
+    "detection": "#9e9e9e",
+    "answer_wait": "#e6550d",
+    "retries": "#fd8d3c",
+    "queued": "#fdae6b",
+    "talk": "#3182bd",
+    "off_duty": "#756bb1",
+    "decision": "#31a354",
+    "centre_activation": "#74c476",
+    "fallback": "#de2d26",
+    "silo_detour": "#a50f15",
+    "mobilisation": "#6baed6",
+    "door_knocking": "#8c6d31",
+    "loudspeaker": "#bd9e39",
+    "release": "#7b4173",
+    "keeper": "#a55194",
+    "transfer": "#ce6dbd",
+    "restock": "#de9ed6",
+    "team_busy": "#636363",
+    "muster": "#9ecae1",
+    "travel": "#08519c",
+    "task": "#006d2c",
+    "waiting_for_demand": "#d9d9d9",
+    "shared_stock": "#bdbdbd",
+}
+
+#: No date, creator or RDF block: the SVG depends on the figure only, and names no URL.
+SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+DEADLINE_COLOUR = "#c0392b"
+MEDIAN_COLOUR = "#2c3e50"
+P90_COLOUR = "#7f8c8d"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One drawn figure: its id, files, one-sentence caption and the numbers it drew."""
+
+    id: str
+    title: str
+    svg: str
+    png: bytes
+    caption: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def figure(width: float, height: float) -> Iterator[MplFigure]:
+    """A new figure in the report style; closed afterwards so nothing leaks between figures."""
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(width, height))
+        try:
+            yield fig
+        finally:
+            plt.close(fig)
+
+
+_PROLOG = re.compile(r"\A<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
+_ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([A-Za-z_][\w.-]*)')
+
+
+def finish(
+    fig: MplFigure, figure_id: str, title: str, caption: str, data: Mapping[str, Any]
+) -> Figure:
+    """Save ``fig`` as SVG (prolog stripped, ids prefixed per figure) and PNG, deterministically.
+
+    Ids are prefixed with the figure id so several SVGs inlined on one page never share a
+    clip path or glyph id.
+    """
+    prefix = re.sub(r"[^\w-]", "_", figure_id, flags=re.ASCII)
+    with plt.rc_context(STYLE), warnings.catch_warnings():
+        # Glyphs a font lacks (CJK without a CJK font installed) draw as boxes in the PNG
+        # only; the SVG keeps the text, so the warning is noise here.
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+        svg_buffer = io.StringIO()
+        fig.savefig(svg_buffer, format="svg", metadata=SVG_METADATA)
+        png_buffer = io.BytesIO()
+        fig.savefig(png_buffer, format="png", metadata={"Software": None})
+    svg = _PROLOG.sub("", svg_buffer.getvalue())
+    svg = _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+    return Figure(figure_id, title, svg, png_buffer.getvalue(), caption, dict(data))

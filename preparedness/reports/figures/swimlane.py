@@ -1,0 +1,176 @@
+"""The swimlane timeline of one replication: a lane per post on the critical paths.
+
+Bars show what held each post up (ringing, waiting to call again, queued, talk, getting to
+the desk, deciding, ...) in the fixed cause colours, arrows the messages between posts, and
+markers the milestones. Drawn from the run's causal trace with the same critical-path walk
+that makes the delay split, so the bars of a milestone add up to its latency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...analysis.critical_path import critical_path
+from ...analysis.milestones import milestone_times
+from ...engine.trace import EventKind, Trace
+from ..i18n import Catalogue, isolate, milestone_label
+from .milestones import key_milestones
+from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
+
+__all__ = ["CHOICES", "choose_replication", "swimlane_figure"]
+
+#: How the drawn replication is picked (``--trace-replication``); a number picks it directly.
+CHOICES = ("median", "p90", "worst")
+
+_MESSAGES = (EventKind.CALL_ANSWERED, EventKind.MESSAGE_DELIVERED)
+
+
+def choose_replication(values: Sequence[float | None], how: str) -> int:
+    """The replication whose key-milestone minutes are nearest the median or the 90th
+    percentile of ``values``, or the slowest (a run that never reached it is slowest);
+    ties go to the lowest index so the choice is reproducible."""
+    if how not in CHOICES:
+        raise ValueError(f"choose a replication by one of {CHOICES}, not {how!r}")
+    if how == "worst":
+        return max(range(len(values)), key=lambda i: (values[i] is None, values[i] or 0.0, -i))
+    reached = sorted(v for v in values if v is not None)
+    if not reached:
+        return 0
+    q = 0.5 if how == "median" else 0.9
+    target = reached[min(len(reached) - 1, int(q * len(reached)))]
+    candidates = [(abs(v - target), i) for i, v in enumerate(values) if v is not None]
+    return min(candidates)[1]
+
+
+def swimlane_figure(
+    results: Mapping[str, Any],
+    incident: Mapping[str, Any],
+    trace: Trace,
+    replication: int,
+    choice: str,
+    cat: Catalogue,
+    number: int,
+) -> Figure:
+    """The critical paths of ``incident``'s key milestones in ``trace`` (one replication).
+
+    ``choice`` is ``median``, ``p90``, ``worst`` or ``index`` and is said in the caption;
+    post names come from results.json's ``people``.
+    """
+    names = {row["post"]: row["name"] for row in results["people"]}
+    start = trace.incident_starts[incident["id"]]
+    reached = milestone_times(trace).get(incident["id"], {})
+    shown = [row for row in key_milestones(incident) if row["id"] in reached]
+    siloed = results["command_mode"] == "siloed_relay"
+    lanes: dict[str, None] = {}
+    bars: dict[int, dict[str, Any]] = {}
+    arrows: dict[int, dict[str, Any]] = {}
+    marks = []
+    for row in shown:
+        hit = reached[row["id"]]
+        last_lane = None
+        for step in critical_path(trace, hit.event_id, siloed=siloed):
+            event = step.event
+            lane = step.post or event.actor
+            if lane is None:
+                continue
+            lanes.setdefault(lane, None)
+            last_lane = lane
+            if step.minutes > 0 and event.id not in bars:
+                bars[event.id] = {
+                    "lane": lane,
+                    "start": event.time - step.minutes - start,
+                    "end": event.time - start,
+                    "cause": step.cause,
+                }
+            if event.kind in _MESSAGES and event.actor and event.subject and event.id not in arrows:
+                lanes.setdefault(event.actor, None)
+                lanes.setdefault(event.subject, None)
+                arrows[event.id] = {
+                    "from": event.actor,
+                    "to": event.subject,
+                    "minutes": event.time - start,
+                }
+        marks.append({"id": row["id"], "minutes": hit.time, "lane": last_lane})
+    order = list(lanes)
+    position = {lane: len(order) - 1 - i for i, lane in enumerate(order)}
+    with figure(7.6, 0.42 * len(order) + 1.9) as fig:
+        ax = fig.add_subplot(1, 1, 1)
+        causes: dict[str, None] = {}
+        for bar in sorted(bars.values(), key=lambda b: (b["start"], b["lane"])):
+            causes.setdefault(bar["cause"], None)
+            ax.barh(
+                position[bar["lane"]],
+                bar["end"] - bar["start"],
+                left=bar["start"],
+                height=0.55,
+                color=CAUSE_COLOURS[bar["cause"]],
+                linewidth=0,
+            )
+        for arrow in arrows.values():
+            ax.annotate(
+                "",
+                xy=(arrow["minutes"], position[arrow["to"]]),
+                xytext=(arrow["minutes"], position[arrow["from"]]),
+                arrowprops={"arrowstyle": "->", "color": "#444444", "linewidth": 0.8},
+            )
+        for index, mark in enumerate(marks):
+            y = position[mark["lane"]] if mark["lane"] is not None else 0
+            ax.plot(
+                [mark["minutes"]],
+                [y],
+                marker="D",
+                color=DEADLINE_COLOUR,
+                markersize=5,
+                label=cat("legend.milestone") if index == 0 else None,
+            )
+            ax.annotate(
+                milestone_label(mark["id"], _label(shown, mark["id"]), cat),
+                (mark["minutes"], y),
+                xytext=(3, 5 if index % 2 == 0 else -11),
+                textcoords="offset points",
+                fontsize=7,
+            )
+        ax.set_yticks(
+            [position[lane] for lane in order], [isolate(names.get(lane, lane)) for lane in order]
+        )
+        ax.set_ylim(-0.7, len(order) - 0.3)
+        ax.set_xlim(left=0)
+        ax.set_xlabel(cat("axis.minutes_since_incident"))
+        handles: list[Any] = [
+            ax.bar(0, 0, color=CAUSE_COLOURS[c], label=cat(f"cause.{c}")) for c in causes
+        ]
+        handles.append(
+            ax.plot(
+                [], [], color="#444444", marker=">", linewidth=0.8, label=cat("legend.message")
+            )[0]
+        )
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.6 / len(order) ** 0.5),
+            ncol=4,
+            fontsize=7,
+        )
+        last = max(marks, key=lambda m: m["minutes"]) if marks else None
+        caption = cat(
+            "caption.swimlane",
+            replication=str(replication),
+            choice=cat(f"choice.{choice}"),
+            milestone=milestone_label(last["id"], _label(shown, last["id"]), cat) if last else "",
+            minutes=cat.minutes(last["minutes"] if last else None),
+        )
+        data = {
+            "replication": replication,
+            "lanes": order,
+            "bars": sorted(bars.values(), key=lambda b: (b["start"], b["lane"])),
+            "arrows": list(arrows.values()),
+            "milestones": marks,
+        }
+        return finish(
+            fig, f"swimlane-{incident['id']}-{number}", cat("figure.swimlane_title"), caption, data
+        )
+
+
+def _label(shown: Sequence[Mapping[str, Any]], milestone_id: str) -> str:
+    return next(row["label"] for row in shown if row["id"] == milestone_id)

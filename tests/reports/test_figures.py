@@ -1,0 +1,246 @@
+"""Golden tests of the figures' data: the numbers each figure draws are results.json's (or, for
+inputs results.json lacks, the experiment's), and the same inputs give byte-identical files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+
+from preparedness.analysis.critical_path import split_delay
+from preparedness.analysis.milestones import milestone_times
+from preparedness.reports.figures import choose_replication, link_minutes, post_levels
+from preparedness.reports.figures.compare import forest_figure, met_shares, sizing_figure
+from preparedness.reports.figures.graph import graph_figure
+from preparedness.reports.figures.milestones import delay_figure, key_milestones
+from preparedness.reports.figures.supplies import coverage_figure, stock_figure
+from preparedness.reports.i18n import catalogue
+
+
+def _by_id(incident):
+    return {row["id"]: row for row in incident["milestones"]}
+
+
+def test_ecdf_draws_every_runs_minutes_and_the_results_json_marks(relay, relay_figures_en):
+    minutes = relay.minutes()
+    for incident in relay.results["incidents"]:
+        figure = relay_figures_en.incidents[incident["id"]][0]
+        assert figure.id.startswith("ecdf-")
+        rows = _by_id(incident)
+        drawn = figure.data["milestones"]
+        assert [d["id"] for d in drawn] == [r["id"] for r in key_milestones(incident)]
+        for d in drawn:
+            row = rows[d["id"]]
+            assert (d["median"], d["p90"], d["deadline"]) == (
+                row["median"],
+                row["p90"],
+                row["deadline"],
+            )
+            values = minutes[(incident["id"], d["id"])]
+            assert d["reached"] == sorted(v for v in values if v is not None)
+            assert len(d["reached"]) == row["n_reached"]
+            assert d["n_replications"] == row["n_replications"]
+
+
+def test_delay_bars_are_the_results_json_delay_split(relay, relay_figures_en):
+    for incident in relay.results["incidents"]:
+        figure = relay_figures_en.incidents[incident["id"]][1]
+        rows = _by_id(incident)
+        for d in figure.data["milestones"]:
+            split = rows[d["id"]]["delay_split"]
+            assert d["segments"] == [
+                {"cause": p["cause"], "mean": p["mean"], "share": p["share_of_latency"]}
+                for p in split
+            ]
+            assert math.isclose(
+                sum(s["mean"] for s in d["segments"]), rows[d["id"]]["mean"], rel_tol=1e-9
+            )
+
+
+def test_swimlane_marks_the_traced_runs_milestones_and_its_bars_add_up(relay, relay_figures_en):
+    trace = relay.experiment.example_trace
+    run = relay.experiment.results[0]
+    for incident in relay.results["incidents"]:
+        figure = relay_figures_en.incidents[incident["id"]][2]
+        assert figure.id.startswith("swimlane-")
+        reached = milestone_times(trace)[incident["id"]]
+        for mark in figure.data["milestones"]:
+            assert mark["minutes"] == run.milestones[incident["id"]][mark["id"]]
+            assert mark["lane"] in figure.data["lanes"]
+            # the bars on this milestone's critical path add up to its latency
+            split = split_delay(trace, reached[mark["id"]].event_id, siloed=True)
+            assert math.isclose(sum(split.by_cause.values()), mark["minutes"], rel_tol=1e-9)
+        for bar in figure.data["bars"]:
+            assert bar["lane"] in figure.data["lanes"] and bar["end"] > bar["start"]
+        assert figure.data["arrows"]
+
+
+def test_command_graph_draws_utilisation_and_link_minutes_as_given(relay, relay_figures_en):
+    figure = relay_figures_en.overall[0]
+    assert figure.id.startswith("graph-")
+    use = {p["post"]: p["utilisation_mean"] for p in relay.results["people"]}
+    assert {p["post"]: p["utilisation"] for p in figure.data["posts"]} == use
+    minutes = link_minutes(relay.experiment.results)
+    for link in figure.data["links"]:
+        assert link["minutes"] == minutes.get((link["from"], link["to"]), 0.0)
+    # the top link of each milestone in results.json is drawn with at least its minutes
+    for incident in relay.results["incidents"]:
+        for row in incident["milestones"]:
+            for top in row["critical_links"]:
+                assert minutes[(top["from"], top["to"])] >= top["mean_minutes"] * (1 - 1e-12)
+    assert max(minutes.values()) == pytest.approx(
+        max(
+            top["mean_minutes"]
+            for i in relay.results["incidents"]
+            for r in i["milestones"]
+            for top in r["critical_links"]
+        )
+    )
+
+
+def test_coverage_draws_the_results_json_curves(warning):
+    incident = next(i for i in warning.results["incidents"] if i["warning"])
+    figure = coverage_figure(incident, catalogue("en"), 1)
+    assert figure.data["minutes"] == incident["warning"]["curve_minutes"]
+    assert figure.data["curves"] == {k: dict(v) for k, v in incident["warning"]["curves"].items()}
+    assert figure.data["deadline"] == _by_id(incident)["warned:90"]["deadline"]
+
+
+def test_stock_draws_the_results_json_levels_and_stockouts(supplies):
+    stock = {**supplies.results["stock"], "depots": supplies.results["stock"]["depots"][:3]}
+    figure = stock_figure(stock, catalogue("zh"), 1)  # three panels keep the test quick
+    for drawn, row in zip(figure.data["depots"], stock["depots"], strict=True):
+        assert (drawn["mean"], drawn["p10"], drawn["p90"]) == (
+            row["level_mean"],
+            row["level_p10"],
+            row["level_p90"],
+        )
+        assert drawn["first_stockout_median"] == row["first_stockout_median"]
+        assert drawn["stockout_runs"] == row["stockout_runs"]
+
+
+def test_forest_draws_the_comparison_and_the_change_in_deadline_share(relay_compare):
+    shares = {
+        ("flash_flood", "report:township", "base"): 0.25,
+        ("flash_flood", "report:township", "joint_centre"): 0.4,
+    }
+    figure = forest_figure(relay_compare, shares, catalogue("en"), 1)
+    rows = {(r["incident"], r["milestone"]): r for r in figure.data["rows"]}
+    for incident in relay_compare["incidents"]:
+        for milestone in incident["milestones"]:
+            for row in milestone["interventions"]:
+                if row["n_pairs"]:
+                    drawn = rows[(incident["id"], milestone["id"])]
+                    assert drawn["mean_change"] == row["mean_change"]
+                    assert drawn["ci95"] == row["mean_change_ci95"]
+    assert rows[("flash_flood", "report:township")]["met_change_points"] == pytest.approx(15.0)
+    assert "joint duty command centre" in figure.caption
+
+
+def test_deadline_shares_per_variant_match_results_json(relay, relay_variants):
+    shares = met_shares(relay_variants)
+    for incident in relay.results["incidents"]:
+        for row in incident["milestones"]:
+            if row["deadline"] is not None:
+                assert shares[(incident["id"], row["id"], "base")] == row["deadline_met_share"]
+                assert (incident["id"], row["id"], "joint_centre") in shares
+
+
+def test_sizing_draws_the_curve_given_and_the_chosen_point():
+    sizing = {
+        "service_level": 0.95,
+        "total_cost": 1234.5,
+        "rows": [
+            {
+                "depot": "d",
+                "depot_name": "下涧槽社区物资储备点",
+                "item": "water",
+                "item_name": "饮用水",
+                "unit": "L",
+                "quantity": 480,
+                "service_level": 0.96,
+                "cost": 1234.5,
+            }
+        ],
+    }
+    curve = [(0.0, 0.0), (240.0, 0.5), (480.0, 0.96), (720.0, 1.0)]
+    figure = sizing_figure(sizing, {("d", "water"): curve}, catalogue("zh"), 1)
+    assert figure.data["rows"][0]["curve"] == curve
+    assert figure.data["rows"][0]["quantity"] == 480
+    assert "1,234" in figure.caption and "95%" in figure.caption
+
+
+def test_same_inputs_give_byte_identical_svg_and_png(relay):
+    incident = relay.results["incidents"][0]
+    first = delay_figure(incident, catalogue("zh"), 7)
+    second = delay_figure(incident, catalogue("zh"), 7)
+    assert first.svg == second.svg and first.png == second.png
+    assert "<text" in first.svg and "<?xml" not in first.svg
+    assert "发现事件" in first.svg  # text stays text (svg.fonttype none)
+    assert 'id="delay-flash_flood-7-' in first.svg  # ids are unique per figure on a page
+
+
+def test_every_post_of_the_graph_has_its_roles_level(relay):
+    posts = [p["post"] for p in relay.results["people"]]
+    levels = post_levels(relay.scenario, posts, relay.experiment.example_trace)
+    figure = graph_figure(relay.results, levels, {}, catalogue("en"), 1)
+    drawn = {p["post"]: p["level"] for p in figure.data["posts"]}
+    assert set(drawn.values()) == {"grid", "community", "township", "district"}
+    assert drawn["grid_worker@xiajiancao/grid4"] == "grid"
+    assert drawn["community_secretary@xiajiancao"] == "community"
+
+
+def test_the_drawn_replication_is_chosen_reproducibly():
+    values = [10.0, None, 30.0, 20.0, 40.0]
+    # reached 10, 20, 30, 40: the median (upper middle) is 30, held by replication 2
+    assert choose_replication(values, "median") == 2
+    assert choose_replication(values, "worst") == 1  # never reached is slowest
+    assert choose_replication([5.0, 5.0], "p90") == 0  # ties go to the lowest index
+    with pytest.raises(ValueError):
+        choose_replication(values, "best")
+
+
+_GRAPH_IN_ANOTHER_PROCESS = """
+import hashlib, json, sys
+from preparedness.reports.figures.graph import graph_figure
+from preparedness.reports.i18n import catalogue
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+links = {(a, b): m for a, b, m in data["links"]}
+figure = graph_figure(data["results"], data["levels"], links, catalogue("zh"), 1)
+print(hashlib.sha256(figure.svg.encode() + figure.png).hexdigest())
+"""
+
+
+def test_the_graph_is_the_same_under_another_string_hash_seed(relay, tmp_path):
+    """networkx groups tiers into sets; a layout built on their order would move with
+    PYTHONHASHSEED, so the same inputs must give the same files in another process."""
+    posts = [p["post"] for p in relay.results["people"]]
+    levels = post_levels(relay.scenario, posts, relay.experiment.example_trace)
+    links = link_minutes(relay.experiment.results)
+    figure = graph_figure(relay.results, levels, links, catalogue("zh"), 1)
+    data = tmp_path / "graph.json"
+    data.write_text(
+        json.dumps(
+            {
+                "results": relay.results,
+                "levels": levels,
+                "links": [[a, b, m] for (a, b), m in links.items()],
+            }
+        ),
+        "utf-8",
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
+    other = subprocess.run(
+        [sys.executable, "-c", _GRAPH_IN_ANOTHER_PROCESS, str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    assert other.stdout.strip() == hashlib.sha256(figure.svg.encode() + figure.png).hexdigest()
