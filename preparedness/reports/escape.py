@@ -6,22 +6,34 @@ any Unicode, ``<script>``, Markdown syntax or spreadsheet formulas such as
 Jinja2 does not autoescape ``.md`` templates (``select_autoescape`` goes by file
 extension), so Markdown output
 goes through :func:`md_cell`; CSV output goes through :func:`csv_cell`; text printed on the
-terminal goes through :func:`terminal_text`. One function per output kind, used everywhere.
+terminal goes through :func:`terminal_text`; every value a HTML template prints goes through
+:func:`html_text` (Jinja2's ``finalize``, before its autoescaping) and every figure's SVG
+through :func:`svg_document`. One function per output kind, used everywhere.
 
 Every kind also neutralises what would make a name look different from what it is: control
 characters (C0, DEL, C1, which move the cursor or retitle a terminal) become spaces, and the
 bidirectional embedding, override and isolate controls U+202A–U+202E and U+2066–U+2069 (the
 "Trojan Source" characters, CVE-2021-42574, which reorder the text after them) become the
-visible U+FFFD, so a reader sees that something was there. The terminal console itself is
-built with markup, emoji codes and highlighting off (``cli.console.terminal_console``): a
-name such as ``Flood :warning:`` or a path ending in ``:100:`` prints as written.
+visible U+FFFD in text outputs, so a reader sees that something was there; HTML and SVG,
+which can isolate them instead (UAX #9), show the name as written inside an isolate. The
+terminal console itself is built with markup, emoji codes and highlighting off
+(``cli.console.terminal_console``): a name such as ``Flood :warning:`` or a path ending in
+``:100:`` prints as written.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["BIDI_CONTROLS", "REPLACEMENT", "csv_cell", "md_cell", "terminal_text"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "REPLACEMENT",
+    "csv_cell",
+    "html_text",
+    "md_cell",
+    "svg_document",
+    "terminal_text",
+]
 
 #: Bidirectional embedding, override and isolate controls (Unicode UAX #9): LRE RLE PDF LRO
 #: RLO, then LRI RLI FSI PDI.
@@ -62,6 +74,52 @@ def terminal_text(text: object) -> str:
     a table row on one line; bidirectional controls become U+FFFD.
     """
     return str(text).replace("\r\n", "\n").translate(_TERMINAL_TABLE)
+
+
+def html_text(value: object) -> object:
+    """Neutralise control and bidirectional characters in a value a HTML template prints.
+
+    Used as Jinja2's ``finalize``: it runs on every ``{{ }}`` value before autoescaping,
+    which then turns ``< > & " '`` into entities. Control characters become spaces. A value
+    holding bidirectional controls is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL
+    ISOLATE, as ``i18n.isolate`` wraps names in sentences: the isolate ends any override
+    inside it (UAX #9), so the page shows the name as written and nothing around it turned.
+    Values already marked safe (``Markup``, e.g. a checked figure) and non-strings (numbers,
+    None) are returned unchanged.
+    """
+    from markupsafe import Markup
+
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = value.replace("\r\n", "\n").translate(_HTML_TABLE)
+    if any(ord(ch) in _BIDI_SET for ch in text) and not _isolated(text):
+        return f"{_FSI}{text}{_PDI}"
+    return text
+
+
+_FSI, _PDI = "\u2068", "\u2069"
+_BIDI_SET = frozenset(BIDI_CONTROLS)
+_HTML_TABLE = {code: " " for code in _BREAKS_AND_CONTROLS}
+
+
+def _isolated(text: str) -> bool:
+    return text.startswith(_FSI) and text.endswith(_PDI)
+
+
+#: In a whole SVG document only the characters no markup needs: tab, line feed and carriage
+#: return stay (XML whitespace); other controls would make the XML invalid.
+_SVG_TABLE = {code: " " for code in _BREAKS_AND_CONTROLS if chr(code) not in "\t\n\r"}
+
+
+def svg_document(svg: str) -> str:
+    """Neutralise control characters anywhere in a figure's SVG.
+
+    Names reach a figure's labels through matplotlib, which escapes ``< & >`` but writes
+    control characters (invalid in XML 1.0) as they are; no SVG markup uses them, so the
+    whole document is cleaned at once. Bidirectional controls in labels are isolated where
+    the figures write them (``i18n.isolate``), as in HTML.
+    """
+    return svg.translate(_SVG_TABLE)
 
 
 def md_cell(text: object) -> str:

@@ -140,3 +140,27 @@ def test_csv_cell_output_never_starts_a_formula(raw: str) -> None:
     assert isinstance(out, str)
     if out.startswith(("=", "+", "-", "@", "\t", "\r", "\0")):
         float(out)  # only a plain number may keep its sign
+
+
+# --- HTML and SVG -------------------------------------------------------------------------------
+
+
+def test_html_templates_print_names_neutralised_and_escaped() -> None:
+    from markupsafe import Markup
+
+    from preparedness.reports.escape import html_text
+    from preparedness.reports.html import _ENV
+
+    template = _ENV.from_string("<p>{{ name }}</p>{{ n }}{{ svg }}")
+    page = template.render(name="a\u202eb <script>\x1b[2J", n=3, svg=Markup("<b>\u202e</b>"))
+    assert page == "<p>\u2068a\u202eb &lt;script&gt; [2J\u2069</p>3<b>\u202e</b>"
+    assert html_text(None) is None and html_text(7) == 7
+
+
+def test_svg_documents_keep_their_whitespace_and_lose_controls() -> None:
+    from preparedness.reports.escape import svg_document
+    from preparedness.reports.html import safe_svg
+
+    svg = '<svg>\n\t<text x="1">abc\u202edcba\x0b\x1b</text>\r\n</svg>'
+    assert svg_document(svg) == '<svg>\n\t<text x="1">abc\u202edcba  </text>\r\n</svg>'
+    assert "\x1b" not in safe_svg(svg) and "\x0b" not in safe_svg(svg)
