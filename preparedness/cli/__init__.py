@@ -83,7 +83,7 @@ def _looks_like_command(word: str) -> bool:
     ``preparedness flood`` when a file ``flood`` exists; ``preparedness exercise`` is a
     mistyped command, which must not be reported as an unreadable scenario file.
     """
-    separators = {"/", os.sep, os.altsep} - {None}
+    separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
     return (
         not word.startswith("-")
         and not any(sep in word for sep in separators)
