@@ -20,7 +20,7 @@ from rich.console import Console
 
 from ..reports.escape import terminal_text
 from ..scenario.diagnostics import ScenarioError, did_you_mean
-from . import generate, run, schema, size_stockpiles, validate
+from . import drill, generate, run, schema, size_stockpiles, validate
 from .console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -45,7 +45,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_parser(sub)
     schema.add_parser(sub)
     generate.add_parser(sub)
+    drill.add_parser(sub)
     return parser
 
 
@@ -71,6 +72,8 @@ def _dispatch(args, out: Console, err: Console) -> int:
         return schema.schema(args, out)
     if args.command == "generate":
         return generate.generate(args, out)
+    if args.command == "drill":
+        return drill.drill(args, out, err)
     if args.command == "size-stockpiles":
         return size_stockpiles.size_stockpiles(args, out, err)
     return run.run(args, out, err)

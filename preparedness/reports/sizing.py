@@ -1,5 +1,5 @@
-"""The folder of a stockpile sizing report: sizing.md, sizing.csv, rotation.csv, sizing.json
-and manifest.json, written together into a folder that appears only once complete."""
+"""The folder of a stockpile sizing report: sizing.md, sizing.csv, purchase.csv, rotation.csv,
+sizing.json and manifest.json, written together into a folder that appears only once complete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
-from .exports import rotation_csv, sizing_csv, sizing_json
+from .exports import purchase_csv, rotation_csv, sizing_csv, sizing_json
 from .folder import scenario_folder_name
 from .sizing_render import sizing_markdown
 
@@ -16,8 +16,8 @@ __all__ = ["write_sizing_report"]
 
 
 def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: datetime) -> Path:
-    """Write sizing.md, sizing.csv, rotation.csv, sizing.json and manifest.json into a new
-    ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete."""
+    """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
+    into a new ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete."""
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"]) / "sizing"
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
@@ -25,6 +25,7 @@ def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: date
     files = {
         "sizing.md": sizing_markdown(results, manifest),
         "sizing.csv": sizing_csv(results),
+        "purchase.csv": purchase_csv(results),
         "rotation.csv": rotation_csv(results),
         "sizing.json": sizing_json(results),
         "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",

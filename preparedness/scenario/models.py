@@ -28,6 +28,12 @@ from .base import (  # noqa: F401 - re-exported
     Shift,
     as_written,
 )
+from .callouts import (  # noqa: F401 - re-exported
+    BackgroundLoad,
+    CallOut,
+    LoadPeriod,
+    Voicemail,
+)
 from .changes import (  # noqa: F401 - re-exported
     CHANGE_KINDS,
     Change,
@@ -130,6 +136,9 @@ class Scenario(Model):
     """Kinds of supply that depots hold and plans consume."""
     depots: list[Depot] = []
     """Reserves holding the items, each with its keepers."""
+    background_load: list[BackgroundLoad] = []
+    """Random calls that keep duty desks busy during the run (12345 hotline calls);
+    none by default."""
     interventions: list[Intervention] = []
     """Named what-if overlays for ``--compare`` (README, "What-ifs: interventions and
     comparisons"); the scenario runs without them."""
@@ -177,6 +186,8 @@ class Scenario(Model):
 
 __all__ = [
     "Authority",
+    "BackgroundLoad",
+    "CallOut",
     "Category",
     "Change",
     "Channel",
@@ -192,6 +203,7 @@ __all__ = [
     "JointCentre",
     "Level",
     "Link",
+    "LoadPeriod",
     "Location",
     "NightHours",
     "NotifyRule",
@@ -208,5 +220,6 @@ __all__ = [
     "SmsChannel",
     "SYNCHRONOUS_KINDS",
     "Township",
+    "Voicemail",
     "Whistle",
 ]
