@@ -40,6 +40,7 @@ from .experiment.replicate import VariantRun
 from .planning.stock_runs import ResimulatedRow
 from .planning.stockpiles import StockpileSizing
 from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
+from .scenario.diagnostics import Diagnostic, ScenarioError, format_field_path, locate
 from .scenario.interventions import BASE, ScenarioVariants
 from .scenario.interventions import load_variants as _read_variants
 from .scenario.models import Scenario
@@ -408,21 +409,71 @@ def size_stockpiles(
     )
 
 
+class SizingRefused(ScenarioError, UsageError):
+    """A scenario that cannot be sized, with the place in its file: a ``ScenarioError``
+    (the command line prints it located and exits 2) and, as before, a ``UsageError``."""
+
+    @classmethod
+    def at(cls, variants: ScenarioVariants, loc: tuple, message: str) -> SizingRefused:
+        line, column, exact = locate(variants.document.root, loc)
+        field = format_field_path(loc) if exact else ""
+        return cls([Diagnostic(variants.file, line, column, field, message)])
+
+
+def _refuse_quantities_beyond_the_limit(variants: ScenarioVariants, sizing) -> None:
+    """A recommendation above what a scenario may hold is a scenario problem, not a plan.
+
+    An item of 1e-9 kcal, or a rule asking 1e9 units per task, makes the sized quantity
+    astronomically large; re-simulating it would fail validation, and buying it is
+    meaningless. Say which item, where it is defined, and what to check.
+    """
+    from .scenario.resources import MAX_LOT_QUANTITY
+
+    items = [item.id for item in variants.base.items]
+    names = {depot.id: depot.name for depot in variants.base.depots}
+    problems = []
+    for item in sorted({row.item for row in sizing.rows if row.quantity > MAX_LOT_QUANTITY}):
+        worst = max(row.quantity for row in sizing.rows if row.item == item)
+        depots = sorted(
+            names[row.depot]
+            for row in sizing.rows
+            if row.item == item and row.quantity > MAX_LOT_QUANTITY
+        )
+        loc = ("items", items.index(item)) if item in items else ("items",)
+        line, column, exact = locate(variants.document.root, loc)
+        problems.append(
+            Diagnostic(
+                variants.file,
+                line,
+                column,
+                format_field_path(loc) if exact else "",
+                f"sizing '{item}' would need up to {worst:,} units at {', '.join(depots)}, "
+                f"more than a depot may hold ({MAX_LOT_QUANTITY:,}): check the item's "
+                "'contains' amount and the plans' 'supplies' rules that draw on it",
+            )
+        )
+    if problems:
+        raise SizingRefused(problems)
+
+
 def _sizable(variants: ScenarioVariants) -> None:
     from .analysis.stock import sized_items
 
     base = variants.base
     if not base.depots:
-        raise UsageError(
-            f"{variants.file} has no depots to size: add 'items:' and a "
-            "'depots:' list (a township depot and the community depots, each "
-            "with its keepers)"
+        raise SizingRefused.at(
+            variants,
+            ("depots",),
+            "the scenario has no depots to size: add 'items:' and a 'depots:' list "
+            "(a township depot and the community depots, each with its keepers)",
         )
     if not sized_items(base):
-        raise UsageError(
-            f"{variants.file}: no plan says what its incidents consume, so "
-            "there is nothing to size: add 'supplies:' to a plan, e.g. "
-            "{item: drinking_water, per_person_per_day: sphere_drinking_water}"
+        raise SizingRefused.at(
+            variants,
+            ("plans",),
+            "no plan says what its incidents consume, so there is nothing to size: add "
+            "'supplies:' to a plan, e.g. "
+            "{item: drinking_water, per_person_per_day: sphere_drinking_water}",
         )
 
 
@@ -455,6 +506,7 @@ def _size_one(
     if progress:
         progress(f"{label}sizing", count, None)
     sizing = size(base, frames, service_level, as_of)
+    _refuse_quantities_beyond_the_limit(variants, sizing)
     checked: list[ResimulatedRow] | None = None
     if check:
         if progress:

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..experiment.executor import DASK_ENV
+from ..reports.escape import terminal_text
 from ..scenario.diagnostics import did_you_mean
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
@@ -179,5 +180,5 @@ def _report(args, out: Console, experiment) -> int:
             print_comparison(out, results)
     if "precision" in results:
         out.print(precision_sentence(results["precision"]), markup=False)
-    out.print(f"Report written to {folder / 'report.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
     return EXIT_OK

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.atomic import clean_stale_reports
+from ..reports.escape import terminal_text
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
 
@@ -113,6 +115,7 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
+    clean_stale_reports(args.out)  # left by runs of any scenario or command killed there
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
         folder = api.write_sizing_report(
             plan, args.out, command=["preparedness", *sys.argv[1:]], label=args.label
@@ -122,5 +125,5 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
         raise KeyboardInterrupt
     if not args.quiet:
         print_sizing(out, plan.summary())
-    out.print(f"Report written to {folder / 'sizing.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.escape import terminal_text
 from ..scenario.diagnostics import Diagnostic, ScenarioError
 from .console import EXIT_BAD_INPUT, EXIT_OK, print_problems
 
@@ -28,7 +29,7 @@ def print_warnings(err: Console, variants) -> list[Diagnostic]:
 
     warnings = scenario_warnings(variants.base, variants.document)
     for warning in warnings:
-        err.print(str(warning), markup=False)
+        err.print(terminal_text(str(warning)), markup=False)
     return warnings
 
 
@@ -74,7 +75,8 @@ def validate(args, out: Console, err: Console) -> int:
                 if variants.interventions
                 else ""
             )
-            out.print(f"{api.display_name(path)}: ok ({variants.base.name}{extra})", markup=False)
+            line = f"{api.display_name(path)}: ok ({variants.base.name}{extra})"
+            out.print(terminal_text(line), markup=False)
         except ScenarioError as error:
             problems.extend(error.diagnostics)
     if problems:

@@ -222,7 +222,8 @@ def run_variants(
             assert batch is not None
             if batch.variant == name:
                 results.extend(batch.results)
-                example = example or batch.example_trace
+                if example is None:  # not "or": a trace with no events is empty, not missing
+                    example = batch.example_trace
         out[name] = (results, example)
     return out
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePath
 
-from .atomic import ReportFolder, clean_stale_partials, unique_run_label
+from .atomic import ReportFolder, clean_stale_reports, unique_run_label
 from .exports import coverage_csv, replications_csv, results_json, stock_csv, trace_csv
 from .markdown import render_markdown
 from .stages import pause_at
@@ -81,9 +81,30 @@ def write_run_report(
     pause_at("writing")
     scenario = results["scenario"]
     parent = Path(out_root) / scenario_folder_name(scenario["name"], scenario.get("file"))
+    clean_stale_reports(out_root)  # left by runs of any scenario or command killed here
+    made = [folder for folder in (parent, Path(out_root)) if not folder.exists()]
     parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now, suffix)
+    try:
+        _write_folder(final, results, manifest, experiment, extra_files)
+    except BaseException:
+        _remove_if_empty(made)  # a failed first run leaves no empty folder behind
+        raise
+    return final
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders this run created, innermost first, where they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another run wrote meanwhile) or gone: leave it
+            return
+
+
+def _write_folder(
+    final: Path, results: dict, manifest: dict, experiment, extra_files: dict[str, str] | None
+) -> None:
     with ReportFolder(final) as staging:
         _write(staging, "report.md", render_markdown(results, manifest))
         _write(staging, "results.json", results_json(results))
@@ -98,7 +119,6 @@ def write_run_report(
         for name, text in (extra_files or {}).items():
             _write(staging, name, text)
         _write(staging, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    return final
 
 
 def _write(staging: Path, name: str, text: str) -> None:

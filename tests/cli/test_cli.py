@@ -111,7 +111,7 @@ def test_reference_scenario_runs_end_to_end(scenario, tmp_path):
 
     # Names in Chinese come through intact (not \u-escaped, not mangled) in both files.
     communities = {c.id: c.name for t in loaded.places.townships for c in t.communities}
-    names = {loaded.name} | {communities[i.community] for i in loaded.incidents}
+    names = {loaded.name} | {communities[i.community] for i in loaded.incidents if i.community}
     report_md = (folder / "report.md").read_text(encoding="utf-8")
     results_text = (folder / "results.json").read_text(encoding="utf-8")
     for name in names:
