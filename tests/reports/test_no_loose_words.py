@@ -13,8 +13,15 @@ import preparedness.reports as reports
 from preparedness.reports.figures.render import FONTS
 
 ROOT = Path(reports.__file__).parent
-MODULES = [ROOT / "html.py", ROOT / "drill.py", *sorted((ROOT / "figures").glob("*.py"))]
-TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
+MODULES = [
+    ROOT / "html.py",
+    ROOT / "drill.py",
+    *sorted((ROOT / "figures").glob("*.py")),
+    *sorted((ROOT / "exercise").glob("*.py")),
+]
+TEMPLATES = sorted((ROOT / "templates").glob("*.j2")) + sorted(
+    (ROOT / "templates" / "exercise").glob("*.j2")
+)
 
 #: Two words of letters, or any CJK character: something a reader would read.
 WORDS = re.compile(r"[A-Za-z]{2,}[,.;:!?]?\s+[A-Za-z]{2,}|[\u3400-\u9fff]")
