@@ -14,6 +14,7 @@ from ..experiment.executor import DASK_ENV
 from ..scenario.diagnostics import did_you_mean
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
+from .pages import print_pages
 
 __all__ = ["DEFAULT_SCENARIO", "add_parser", "default_scenario_path", "run"]
 
@@ -49,6 +50,16 @@ def add_parser(sub) -> None:
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary table")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    report = run.add_argument_group("the report")
+    arguments.add_report_options(report)
+    report.add_argument(
+        "--trace-replication",
+        type=arguments.trace_replication,
+        default="median",
+        metavar="median|p90|worst|N",
+        help="the replication the timelines and trace.csv show: the one nearest the median "
+        "(default) or 90th percentile of the plan's key milestone, the slowest, or number N",
+    )
     whatif = run.add_argument_group("what-ifs (interventions)")
     whatif.add_argument(
         "--compare",
@@ -140,6 +151,7 @@ def run(args, out: Console, err: Console) -> int:
                 precision=args.precision,
                 max_replications=args.max_replications,
                 progress=bar,
+                trace_replication=args.trace_replication,
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
@@ -152,7 +164,13 @@ def _report(args, out: Console, experiment) -> int:
     from ..reports.console import print_summary
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_report(experiment, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_report(
+            experiment,
+            args.out,
+            command=["preparedness", *sys.argv[1:]],
+            lang=args.lang,
+            pdf=args.pdf,
+        )
     args.report_written = folder
     if held:
         raise KeyboardInterrupt
@@ -164,4 +182,5 @@ def _report(args, out: Console, experiment) -> int:
     if "precision" in results:
         out.print(precision_sentence(results["precision"]), markup=False)
     out.print(f"Report written to {folder / 'report.md'}", markup=False, soft_wrap=True)
+    print_pages(out, args, folder, experiment.scenario)
     return EXIT_OK

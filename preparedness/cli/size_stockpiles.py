@@ -11,6 +11,7 @@ from rich.console import Console
 
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
+from .pages import print_pages
 
 __all__ = ["add_parser", "size_stockpiles"]
 
@@ -57,6 +58,7 @@ def add_parser(sub) -> None:
         help="do not re-simulate the recommendation on new replications",
     )
     size.add_argument("-q", "--quiet", action="store_true", help="no progress or summary table")
+    arguments.add_report_options(size)
     size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
@@ -82,11 +84,14 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     except ExecutorError as error:
         raise UsageError(str(error)) from None
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_sizing_report(plan, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_sizing_report(
+            plan, args.out, command=["preparedness", *sys.argv[1:]], lang=args.lang, pdf=args.pdf
+        )
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt
     if not args.quiet:
         print_sizing(out, plan.summary())
     out.print(f"Report written to {folder / 'sizing.md'}", markup=False, soft_wrap=True)
+    print_pages(out, args, folder, plan.scenario)
     return EXIT_OK

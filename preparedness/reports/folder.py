@@ -13,6 +13,7 @@ from pathlib import Path
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
 from .exports import coverage_csv, replications_csv, results_json, stock_csv, trace_csv
 from .markdown import render_markdown
+from .pages import ReportPages
 from .stages import pause_at
 
 
@@ -30,10 +31,15 @@ def write_run_report(
     experiment,
     now: datetime,
     extra_files: dict[str, str] | None = None,
+    *,
+    trace=None,
+    pages: ReportPages | None = None,
 ) -> Path:
     """Write report.md, results.json, replications.csv, trace.csv and manifest.json.
 
     ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
+    ``trace`` is the replication trace.csv holds (default: the experiment's example, replication
+    0); ``pages`` adds report.html, ``plots/`` (linked from report.md) and report.pdf.
     """
     pause_at("writing")
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"])
@@ -41,18 +47,21 @@ def write_run_report(
     clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now)
     with ReportFolder(final) as staging:
-        _write(staging, "report.md", render_markdown(results, manifest))
+        markdown = render_markdown(results, manifest) + (pages.markdown() if pages else "")
+        _write(staging, "report.md", markdown)
         _write(staging, "results.json", results_json(results))
         _write(
             staging, "replications.csv", replications_csv(experiment.scenario, experiment.results)
         )
-        _write(staging, "trace.csv", trace_csv(experiment.example_trace))
+        _write(staging, "trace.csv", trace_csv(trace or experiment.example_trace))
         if any(incident.get("warning") for incident in results["incidents"]):
             _write(staging, "coverage.csv", coverage_csv(results))
         if results.get("stock"):
             _write(staging, "stock.csv", stock_csv(results))
         for name, text in (extra_files or {}).items():
             _write(staging, name, text)
+        if pages is not None:
+            pages.write(staging)
         _write(staging, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return final
 

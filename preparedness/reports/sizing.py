@@ -10,20 +10,29 @@ from pathlib import Path
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
 from .exports import rotation_csv, sizing_csv, sizing_json
 from .folder import scenario_folder_name
+from .pages import ReportPages
 from .sizing_render import sizing_markdown
 
 __all__ = ["write_sizing_report"]
 
 
-def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: datetime) -> Path:
+def write_sizing_report(
+    out_root: Path,
+    results: dict,
+    manifest: dict,
+    now: datetime,
+    *,
+    pages: ReportPages | None = None,
+) -> Path:
     """Write sizing.md, sizing.csv, rotation.csv, sizing.json and manifest.json into a new
-    ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete."""
+    ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete; ``pages``
+    adds report.html, ``plots/`` (linked from sizing.md) and report.pdf."""
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"]) / "sizing"
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now)
     files = {
-        "sizing.md": sizing_markdown(results, manifest),
+        "sizing.md": sizing_markdown(results, manifest) + (pages.markdown() if pages else ""),
         "sizing.csv": sizing_csv(results),
         "rotation.csv": rotation_csv(results),
         "sizing.json": sizing_json(results),
@@ -32,4 +41,6 @@ def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: date
     with ReportFolder(final) as staging:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
+        if pages is not None:
+            pages.write(staging)
     return final

@@ -1,8 +1,8 @@
 """Figures of the reports: each a deterministic SVG and PNG with a caption and the data drawn.
 
-:func:`run_figures` draws every figure a run report has, given results.json and the inputs
-results.json does not carry (per-replication minutes, the drawn replication's trace, post
-levels, link minutes, per-variant deadline shares).
+:func:`run_figures` draws every figure a run report has from results.json, given the two
+inputs results.json does not carry: per-replication minutes (replications.csv) and the trace
+of the replication the swimlane draws (trace.csv; which one is results.json ``story``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...engine.trace import Trace
+from ...experiment.story import RULES as STORY_RULES
 from ..i18n import catalogue
-from .compare import MetShares, ServiceCurves, forest_figure, met_shares, sizing_figure
-from .graph import graph_figure, link_minutes, post_levels
+from .compare import ServiceCurves, forest_figure, sizing_figure
+from .graph import graph_figure
 from .milestones import (
     ReplicationMinutes,
     delay_figure,
@@ -24,18 +25,15 @@ from .milestones import (
 )
 from .render import CAUSE_COLOURS, Figure
 from .supplies import coverage_figure, stock_figure
-from .swimlane import choose_replication, swimlane_figure
+from .swimlane import swimlane_figure
 
 __all__ = [
     "CAUSE_COLOURS",
     "Figure",
     "ReportFigures",
+    "ServiceCurves",
     "SwimlaneInput",
-    "choose_replication",
     "experiment_minutes",
-    "link_minutes",
-    "met_shares",
-    "post_levels",
     "replication_minutes",
     "run_figures",
     "sizing_figures",
@@ -49,6 +47,12 @@ class SwimlaneInput:
     trace: Trace
     replication: int
     choice: str
+
+    @classmethod
+    def from_story(cls, trace: Trace, story: Mapping[str, Any]) -> SwimlaneInput:
+        """From results.json ``story``: a rule that is a number is said as "index"."""
+        rule = story["rule"]
+        return cls(trace, story["replication"], rule if rule in STORY_RULES else "index")
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,9 @@ def run_figures(
     *,
     minutes: ReplicationMinutes,
     swimlane: SwimlaneInput | None = None,
-    levels: Mapping[str, str] | None = None,
-    links: Mapping[tuple[str, str], float] | None = None,
-    met_shares: MetShares | None = None,
 ) -> ReportFigures:
-    """Every figure of a run report, numbered in page order.
-
-    The command graph needs ``levels`` and ``links``, the forest plot's deadline panel
-    ``met_shares``; a figure whose input is missing is left out rather than guessed.
-    """
+    """Every figure of a run report, numbered in page order; without ``swimlane`` the
+    timeline is left out rather than guessed."""
     cat = catalogue(lang)
     number = 0
     incidents: dict[str, list[Figure]] = {}
@@ -107,15 +105,15 @@ def run_figures(
             figures.append(coverage_figure(incident, cat, number))
         incidents[incident["id"]] = figures
     overall: list[Figure] = []
-    if levels is not None and links is not None and results["people"]:
+    if results["people"]:
         number += 1
-        overall.append(graph_figure(results, levels, links, cat, number))
+        overall.append(graph_figure(results, cat, number))
     if results.get("stock") and results["stock"]["depots"]:
         number += 1
         overall.append(stock_figure(results["stock"], cat, number))
     if results.get("comparison"):
         number += 1
-        overall.append(forest_figure(results["comparison"], met_shares or {}, cat, number))
+        overall.append(forest_figure(results["comparison"], cat, number))
     return ReportFigures(incidents, overall)
 
 

@@ -18,29 +18,9 @@ from ..i18n import Catalogue, isolate, milestone_label
 from .milestones import key_milestones
 from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
 
-__all__ = ["CHOICES", "choose_replication", "swimlane_figure"]
-
-#: How the drawn replication is picked (``--trace-replication``); a number picks it directly.
-CHOICES = ("median", "p90", "worst")
+__all__ = ["swimlane_figure"]
 
 _MESSAGES = (EventKind.CALL_ANSWERED, EventKind.MESSAGE_DELIVERED)
-
-
-def choose_replication(values: Sequence[float | None], how: str) -> int:
-    """The replication whose key-milestone minutes are nearest the median or the 90th
-    percentile of ``values``, or the slowest (a run that never reached it is slowest);
-    ties go to the lowest index so the choice is reproducible."""
-    if how not in CHOICES:
-        raise ValueError(f"choose a replication by one of {CHOICES}, not {how!r}")
-    if how == "worst":
-        return max(range(len(values)), key=lambda i: (values[i] is None, values[i] or 0.0, -i))
-    reached = sorted(v for v in values if v is not None)
-    if not reached:
-        return 0
-    q = 0.5 if how == "median" else 0.9
-    target = reached[min(len(reached) - 1, int(q * len(reached)))]
-    candidates = [(abs(v - target), i) for i, v in enumerate(values) if v is not None]
-    return min(candidates)[1]
 
 
 def swimlane_figure(
