@@ -13,7 +13,12 @@ import preparedness.reports as reports
 from preparedness.reports.figures.render import FONTS
 
 ROOT = Path(reports.__file__).parent
-MODULES = [ROOT / "html.py", *sorted((ROOT / "figures").glob("*.py"))]
+MODULES = [
+    ROOT / "html.py",
+    ROOT / "pages.py",
+    ROOT / "index.py",
+    *sorted((ROOT / "figures").glob("*.py")),
+]
 TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
 
 #: Two words of letters, or any CJK character: something a reader would read.

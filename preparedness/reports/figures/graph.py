@@ -51,23 +51,21 @@ def graph_figure(results: Mapping[str, Any], cat: Catalogue, number: int) -> Fig
     size = 320 if graph.number_of_nodes() < 12 else 140
     with figure(7.6, 5.6) as fig:
         ax = fig.add_subplot(1, 1, 1)
-        drawn_links = []
-        for edge in edges:
-            value = minutes.get(edge, 0.0)
-            colour = link_map(0.25 + 0.75 * value / top) if top > 0 else link_map(0.25)
+        drawn_links = [{"from": a, "to": b, "minutes": minutes.get((a, b), 0.0)} for a, b in edges]
+        values = [link["minutes"] for link in drawn_links]
+        if edges:  # in one call: one pass over the links instead of one per link
             nx.draw_networkx_edges(
                 graph,
                 layout,
-                edgelist=[edge],
+                edgelist=edges,
                 ax=ax,
-                edge_color=[colour],
-                width=1.0 + 3.0 * (value / top if top else 0.0),
+                edge_color=[link_map(0.25 + 0.75 * v / top if top > 0 else 0.25) for v in values],
+                width=[1.0 + 3.0 * (v / top if top else 0.0) for v in values],
                 arrows=True,
                 arrowsize=9,
                 node_size=size,
                 connectionstyle="arc3,rad=0.08",
             )
-            drawn_links.append({"from": edge[0], "to": edge[1], "minutes": value})
         nodes = sorted(graph.nodes)
         nx.draw_networkx_nodes(
             graph,
