@@ -28,7 +28,7 @@ from .milestones import (
 )
 from .render import CAUSE_COLOURS, Figure
 from .supplies import coverage_figure, stock_figure
-from .swimlane import swimlane_figure
+from .swimlane import has_lanes, swimlane_figure
 
 __all__ = [
     "CAUSE_COLOURS",
@@ -101,7 +101,7 @@ def run_figures(
         jobs.append((key, ecdf_figure, (incident, minutes, cat, number)))
         number += 1
         jobs.append((key, delay_figure, (incident, cat, number)))
-        if swimlane is not None and incident["id"] in swimlane.trace.incident_starts:
+        if swimlane is not None and has_lanes(incident, swimlane.trace):
             number += 1
             args = (results, incident, swimlane.trace, swimlane.replication, swimlane.choice)
             jobs.append((key, swimlane_figure, (*args, cat, number)))

@@ -18,9 +18,18 @@ from ..i18n import Catalogue, isolate, milestone_label
 from .milestones import key_milestones
 from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
 
-__all__ = ["swimlane_figure"]
+__all__ = ["has_lanes", "swimlane_figure"]
 
 _MESSAGES = (EventKind.CALL_ANSWERED, EventKind.MESSAGE_DELIVERED)
+
+
+def has_lanes(incident: Mapping[str, Any], trace: Trace) -> bool:
+    """Whether the run reached any milestone the figure would show (the slowest run may have
+    reached none of an incident's, and an empty timeline says nothing)."""
+    if incident["id"] not in trace.incident_starts:
+        return False
+    reached = milestone_times(trace).get(incident["id"], {})
+    return any(row["id"] in reached for row in key_milestones(incident))
 
 
 def swimlane_figure(
