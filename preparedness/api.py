@@ -19,6 +19,7 @@ to the ``preparedness`` logger; nothing here prints.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import math
@@ -29,12 +30,15 @@ from pathlib import Path
 
 import yaml
 
+from .analysis.supply_frame import SupplyFrame
 from .errors import UsageError
 from .experiment import replicate
 from .experiment.executor import Executor, dask_address, make_executor
 from .experiment.precision import PrecisionResult, run_to_precision
 from .experiment.replicate import VariantRun
 from .experiment.story import RULES
+from .planning.stock_runs import ResimulatedRow
+from .planning.stockpiles import StockpileSizing
 from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
 from .scenario.interventions import BASE, ScenarioVariants
 from .scenario.interventions import load_variants as _read_variants
@@ -46,11 +50,15 @@ __all__ = [
     "PILOT_REPLICATIONS",
     "Progress",
     "UsageError",
+    "calibrate_drill",
     "compare",
+    "drill_whatif",
     "load_scenario",
     "load_variants",
+    "replay_drill",
     "run_experiment",
     "size_stockpiles",
+    "write_drill_report",
     "write_report",
     "write_sizing_report",
 ]
@@ -297,12 +305,33 @@ def compare(
     return run_experiment(scenario, replications, seed, compare=variants, **options)
 
 
+def _plan_date(as_of: dt.date | str | None) -> dt.date:
+    if as_of is None:
+        return dt.date.today()
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of))
+    except ValueError:
+        raise UsageError(
+            f"the plan date must be a calendar date written YYYY-MM-DD (e.g. 2026-07-14), "
+            f"not {str(as_of)!r}"
+        ) from None
+
+
 def size_stockpiles(
-    scenario: Scenario | ScenarioVariants | str | Path,
+    scenario: Scenario
+    | ScenarioVariants
+    | str
+    | Path
+    | Sequence[Scenario | ScenarioVariants | str | Path],
     service_level: float = 0.95,
     replications: int | None = None,
     seed: int | None = None,
     *,
+    as_of: dt.date | str | None = None,
     check: bool = True,
     workers: int | None = None,
     cluster: str | None = None,
@@ -311,12 +340,100 @@ def size_stockpiles(
     """The least-cost stock of every demanded item at every depot such that at least
     ``service_level`` of the replications have no stock-out there (README, "Sizing
     stockpiles"), and unless ``check=False`` that stock re-simulated on as many new
-    replications (numbers n to 2n-1)."""
-    from .analysis.stock import sized_items
-    from .planning.stock_runs import collect_frames, resimulate
-    from .planning.stockpiles import size_stockpiles as size
+    replications (numbers n to 2n-1). The purchase list and rotation plan are dated
+    ``as_of`` (a date or ``YYYY-MM-DD``; default today).
 
-    variants = _variants(scenario, None)
+    Given a list of scenarios (one per hazard, sharing depots and items by id), one plan
+    whose quantities meet the service level in each: every depot and item holds the most
+    any hazard drawing on it needs, each hazard is sized on its own seed and replications
+    (unless ``seed`` and ``replications`` are given) and checked with the plan."""
+    from .planning.hazards import (
+        HazardRun,
+        combine,
+        hazard_service,
+        resimulate_plan,
+        shared_catalogue,
+        worst_checks,
+    )
+
+    date = _plan_date(as_of)
+    if not 0.0 < service_level <= 1.0:
+        raise UsageError("the service level is a share: more than 0 and at most 1")
+    given: Sequence[Scenario | ScenarioVariants | str | Path] = (
+        scenario if isinstance(scenario, Sequence) and not isinstance(scenario, str) else [scenario]
+    )
+    sources = [_variants(s, None) for s in given]
+    if not sources:
+        raise UsageError("size_stockpiles needs at least one scenario")
+    for variants in sources:
+        _sizable(variants)
+    try:
+        catalogue = shared_catalogue([(v.file, v.base) for v in sources])
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    timer = Timer()
+    runs = []
+    with _executor(workers, cluster) as executor:
+        for variants in sources:
+            label = "" if len(sources) == 1 else f"{variants.base.name}: "
+            runs.append(
+                _size_one(
+                    variants,
+                    service_level,
+                    replications,
+                    seed,
+                    date,
+                    check,
+                    executor,
+                    progress,
+                    label,
+                )
+            )
+        if len(sources) == 1:
+            variants, own, frames, checked, used_seed = runs[0]
+            plan_sizing = own
+        else:
+            plan_sizing = combine([(r[0].base, r[1]) for r in runs], catalogue, date)
+        hazards = []
+        for variants, own, frames, checked, used_seed in runs:
+            if len(sources) > 1 and check:
+                if progress:
+                    progress(f"{variants.base.name}: checking the plan", 0, None)
+                checked = resimulate_plan(
+                    variants.base, own, plan_sizing, seed=used_seed, executor=executor
+                )
+            hazards.append(
+                HazardRun(
+                    variants.base.name,
+                    variants.file,
+                    variants.sha256,
+                    used_seed,
+                    variants.base,
+                    own,
+                    tuple(
+                        hazard_service(variants.base.name, variants.base, own, plan_sizing, frames)
+                    ),
+                    None if checked is None else tuple(checked),
+                )
+            )
+        description = executor.description
+    first = hazards[0]
+    check_rows = runs[0][3] if len(sources) == 1 else worst_checks(plan_sizing, hazards)
+    return StockpilePlan(
+        sources[0],
+        plan_sizing,
+        check_rows,
+        first.seed,
+        description,
+        *timer.stop(),
+        hazards=tuple(hazards),
+        catalogue=catalogue,
+    )
+
+
+def _sizable(variants: ScenarioVariants) -> None:
+    from .analysis.stock import sized_items
+
     base = variants.base
     if not base.depots:
         raise UsageError(
@@ -330,27 +447,57 @@ def size_stockpiles(
             "there is nothing to size: add 'supplies:' to a plan, e.g. "
             "{item: drinking_water, per_person_per_day: sphere_drinking_water}"
         )
-    if not 0.0 < service_level <= 1.0:
-        raise UsageError("the service level is a share: more than 0 and at most 1")
+
+
+def _size_one(
+    variants: ScenarioVariants,
+    service_level: float,
+    replications: int | None,
+    seed: int | None,
+    as_of: dt.date,
+    check: bool,
+    executor: Executor,
+    progress: Progress | None,
+    label: str,
+) -> tuple[ScenarioVariants, StockpileSizing, list[SupplyFrame], list[ResimulatedRow] | None, int]:
+    """One scenario sized on its replications (and checked on as many new ones)."""
+    from .planning.stock_runs import collect_frames, resimulate
+    from .planning.stockpiles import size_stockpiles as size
+
+    base = variants.base
     seed = base.seed if seed is None else seed
     count = replications or base.replications
-    timer = Timer()
-    with _executor(workers, cluster) as executor:
-        # In steps for the progress bar: each replication's draws depend only on the seed
-        # and its index, so steps change nothing.
-        step = max(math.ceil(count / 10), 8 * max(1, executor.workers))
-        frames = []
-        for first in range(0, count, step):
-            if progress:
-                progress("replications", first, count)
-            frames += collect_frames(base, min(step, count - first), seed, executor, start=first)
+    # In steps for the progress bar: each replication's draws depend only on the seed
+    # and its index, so steps change nothing.
+    step = max(math.ceil(count / 10), 8 * max(1, executor.workers))
+    frames: list[SupplyFrame] = []
+    for first in range(0, count, step):
         if progress:
-            progress("sizing", count, None)
-        sizing = size(base, frames, service_level)
-        checked = None
-        if check:
-            if progress:
-                progress(f"checking on {count} new replications", count, None)
-            checked = resimulate(base, sizing, count, seed, executor)
-        description = executor.description
-    return StockpilePlan(variants, sizing, checked, seed, description, *timer.stop())
+            progress(f"{label}replications", first, count)
+        frames += collect_frames(base, min(step, count - first), seed, executor, start=first)
+    if progress:
+        progress(f"{label}sizing", count, None)
+    sizing = size(base, frames, service_level, as_of)
+    checked: list[ResimulatedRow] | None = None
+    if check:
+        if progress:
+            progress(f"{label}checking on {count} new replications", count, None)
+        checked = resimulate(base, sizing, count, seed, executor)
+    return variants, sizing, frames, checked, seed
+
+
+# --------------------------------------------------------------------------------------------
+# Drill logs (docs/guides/drill-logs.md): replay, calibrate, what-if, and their reports.
+
+from .drills import calibrate_drill, drill_whatif, replay_drill  # noqa: E402
+
+
+def write_drill_report(kind: str, result, out: str | Path = "reports", *, lang: str = "en") -> Path:
+    """Write the report folder of ``replay_drill`` (``kind="replay"``), ``calibrate_drill``
+    (``"calibrate"``, with ``calibrated.yaml``) or ``drill_whatif`` (``"whatif"``): HTML,
+    Markdown, figures and drill.json, all or nothing; returns the folder."""
+    from .reports.drill import write_drill_report as write
+
+    if kind not in ("replay", "calibrate", "whatif"):
+        raise UsageError(f"kind must be replay, calibrate or whatif, not {kind!r}")
+    return write(kind, result, out, lang)

@@ -24,6 +24,7 @@ from .experiment.records import MilestoneRecord, milestone_records
 from .experiment.replicate import VariantRun
 from .experiment.story import RULES, StoryChoice, choose_replication, key_milestone
 from .experiment.story import story as retell
+from .planning.hazards import Catalogue, HazardRun
 from .planning.stock_runs import ResimulatedRow
 from .planning.stockpiles import StockpileSizing
 from .scenario.interventions import BASE, ScenarioVariants
@@ -240,8 +241,11 @@ def write_report(
 
 @dataclass(frozen=True)
 class StockpilePlan:
-    """A stockpile sizing (``sizing``: quantities, cost, service levels, rotation) and, unless
-    skipped, its re-simulated check on new replications."""
+    """A stockpile sizing (``sizing``: quantities, cost, service levels, purchase list,
+    rotation) and, unless skipped, its re-simulated check on new replications. Sized over
+    several scenarios, ``hazards`` holds each one's own sizing, the service it reaches with
+    the plan and its check (``check`` then gives, per depot and item, the hazard with the
+    lowest re-simulated share); ``source`` is the first scenario."""
 
     source: ScenarioVariants
     sizing: StockpileSizing
@@ -251,6 +255,8 @@ class StockpilePlan:
     started_at: datetime
     finished_at: datetime
     elapsed_seconds: float
+    hazards: tuple[HazardRun, ...] = ()
+    catalogue: Catalogue | None = None
 
     @property
     def scenario(self) -> Scenario:
@@ -271,6 +277,8 @@ class StockpilePlan:
             scenario_file=self.source.file,
             sha256=self.source.sha256,
             seed=self.seed,
+            hazards=self.hazards,
+            catalogue=self.catalogue,
         )
 
     def summary(self) -> dict:
@@ -293,6 +301,12 @@ class StockpilePlan:
         )
         manifest["service_level"] = self.sizing.service_level
         manifest["check_replications"] = 0 if self.check is None else self.sizing.replications
+        manifest["as_of"] = None if self.sizing.as_of is None else self.sizing.as_of.isoformat()
+        if len(self.hazards) > 1:
+            manifest["scenarios"] = [
+                {"file": h.file, "sha256": h.sha256, "seed": h.seed, "name": h.name}
+                for h in self.hazards
+            ]
         return manifest
 
 

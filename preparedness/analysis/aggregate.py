@@ -149,6 +149,25 @@ def _warning_summary(incident_id: str, results, horizon: float) -> dict | None:
     }
 
 
+def _callout_summary(incident_id: str, results) -> dict | None:
+    """The share of the call-out roster reached by the horizon, across replications."""
+    runs = [r.callouts[incident_id] for r in results if incident_id in r.callouts]
+    if not runs:
+        return None
+    shares = [run["reached"] / run["roster"] if run["roster"] else 1.0 for run in runs]
+    summary = summarise(shares)
+    return {
+        "replications_with_callout": len(runs),
+        "roster": runs[0]["roster"],
+        "reached_share_mean": summary.mean,
+        "reached_share_ci95": _interval(summary.ci_mean),
+        "reached_share_median": summary.median,
+        "reached_share_p10": float(np.quantile(shares, 0.1)),
+        "reached_share_min": min(shares),
+        "all_reached_share": sum(1 for share in shares if share >= 1.0) / len(shares),
+    }
+
+
 def aggregate(scenario: Scenario, results, seed: int) -> dict:
     """The results.json body (without provenance, which the report layer adds)."""
     n = len(results)
@@ -168,15 +187,19 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
             row["not_reached"] = not_reached_summary(scenario, incident.id, definition.id, results)
             milestones.append(row)
         warning = _warning_summary(incident.id, results, scenario.horizon)
+        callout = _callout_summary(incident.id, results)
         incidents.append(
             {
                 "warning": warning,
+                "callout": callout,
                 "id": incident.id,
                 "name": incident.name,
                 "category": incident.category.value,
                 "level": incident.level.value if incident.level else None,
                 "community": incident.community,
-                "community_name": _community_name(scenario, incident.community),
+                "community_name": _community_name(
+                    scenario, incident.community or incident.at or ""
+                ),
                 "plan": plan.id if plan else None,
                 "plan_name": plan.name if plan else None,
                 "milestones": milestones,
@@ -248,6 +271,12 @@ def not_reached_summary(
 
 
 def _community_name(scenario: Scenario, community_id: str) -> str:
+    """The name of a community (or, for a top-down incident, of its township or district)."""
+    if community_id == scenario.places.district.id:
+        return scenario.places.district.name
+    for township in scenario.places.townships:
+        if township.id == community_id:
+            return township.name
     for township in scenario.places.townships:
         for community in township.communities:
             if community.id == community_id:

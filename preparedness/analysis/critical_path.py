@@ -58,6 +58,12 @@ _BY_KIND = {
     EventKind.CALL_UNANSWERED: "answer_wait",
     EventKind.CALL_FAILED: "fallback",
     EventKind.RETRY_DUE: "retries",
+    EventKind.VOICEMAIL_LEFT: "talk",
+    EventKind.CALLOUT_STARTED: "decision",
+    EventKind.CONTACT_UNREACHED: "fallback",
+    EventKind.BACKGROUND_CALL_ARRIVED: "queued",
+    EventKind.BACKGROUND_CALL_ANSWERED: "queued",
+    EventKind.BACKGROUND_CALL_DONE: "talk",
     EventKind.MESSAGE_POSTED: "talk",
     EventKind.MESSAGE_UNCONFIRMED: "fallback",
     EventKind.FALLBACK: "fallback",
@@ -108,7 +114,9 @@ def _cause(event: Event, previous: Event) -> str:
         return "keeper"  # the truck waited at the gate for the receiving depot's keeper
     if event.kind is EventKind.MESSAGE_DELIVERED:
         # A read after posting is the receiver's delay; after a call connects, it is talk.
-        return "answer_wait" if previous.kind is EventKind.MESSAGE_POSTED else "talk"
+        # A voicemail acted on later is the receiver's delay too.
+        late = (EventKind.MESSAGE_POSTED, EventKind.VOICEMAIL_LEFT)
+        return "answer_wait" if previous.kind in late else "talk"
     return _BY_KIND.get(event.kind, "decision")
 
 

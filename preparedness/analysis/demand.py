@@ -5,7 +5,9 @@ from the Sphere Handbook and FEMA/Ready.gov figures), per responder on scene per
 or per unit of a team's task (sandbags per metre of flood wall). The first grows with the
 affected population, which grows each whole hour the incident stays uncontrolled (up to a
 cap) and is frozen once it is under control; the other two follow the teams' times on
-scene recorded in the trace. Several incidents in one community add up.
+scene recorded in the trace: each member draws a shift's kit when the team arrives and again
+at the start of every later shift it is still there (16 members on scene for 13 hours with
+12-hour shifts draw 32 masks). Several incidents in one community add up.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..scenario.resources import STANDARDS, Item, SupplyRule
 from .cumulative import Curve
 from .supply_frame import SupplyFrame
 
-__all__ = ["community_demand", "daily_amount", "incident_demand", "rule_demand"]
+__all__ = ["community_demand", "daily_amount", "incident_demand", "rule_demand", "shift_starts"]
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_HOUR = 60.0
@@ -52,7 +54,7 @@ def people_curve(
     """``(from, people)`` steps: the affected population, growing by ``growth_per_hour``
     each whole hour after ``start``, capped, and frozen from ``controlled`` on."""
     affected = incident.affected
-    if affected is None:
+    if affected is None or incident.community is None:  # top-down incidents affect nobody
         return []
     cap = affected.max_people
     if cap is None:
@@ -68,6 +70,20 @@ def people_curve(
         steps.append((start + hour * MINUTES_PER_HOUR, people))
         hour += 1
     return steps
+
+
+def shift_starts(on_scene: float, end: float | None, shift: float, horizon: float) -> list[float]:
+    """When each shift of a team on scene from ``on_scene`` until ``end`` (None: until the
+    horizon) starts: every started shift is a whole shift's kit for every member, because a
+    mask put on for the last ten minutes of a shift is used up all the same. A team on scene
+    at all works at least one shift."""
+    stop = horizon if end is None else min(end, horizon)
+    if on_scene >= horizon:
+        return []
+    starts = [on_scene]
+    while starts[-1] + shift < stop - 1e-9:
+        starts.append(starts[-1] + shift)
+    return starts
 
 
 def rule_demand(
@@ -98,13 +114,11 @@ def rule_demand(
             if inc != incident.id:
                 continue
             members = frame.team_members.get((inc, team), 0)
-            rate = members * rule.per_responder_per_shift / rule.shift
-            if rate <= 0.0:
+            if members <= 0:
                 continue
-            if end is None:
-                total = total + Curve.rate(on_scene, rate)
-            else:
-                total = total + Curve.ramp(on_scene, end, rate * (end - on_scene))
+            for shift_start in shift_starts(on_scene, end, rule.shift, horizon):
+                total = total + Curve.step(shift_start, members * rule.per_responder_per_shift)
+        return total
         return total
     per_unit = rule.per_task_unit
     if per_unit is None:  # unreachable: SupplyRule requires exactly one of the three figures
@@ -148,8 +162,8 @@ def community_demand(
     out: dict[str, Curve] = {}
     for incident in scenario.incidents:
         curve = by_incident.get(incident.id)
-        if curve is not None:
-            community = incident.community
+        community = incident.community
+        if curve is not None and community is not None:
             out[community] = out[community] + curve if community in out else curve
     return out
 

@@ -14,6 +14,7 @@ from ..engine.trace import EventKind, Trace
 from ..scenario.durations import format_duration
 from ..scenario.models import Incident, Level, Scenario
 from ..scenario.supply_network import supply_network
+from .callouts import CALLOUT_PERCENTS, callout_outcomes
 
 LEVEL_LABELS = {
     "grid": "grid cell",
@@ -67,6 +68,8 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
             _rule(plan, "activate within", plan.activate_within),
         )
     )
+    if plan.callout is not None:
+        defs.extend(callout_definitions())
     if plan.warn is not None:
         defs.extend(warning_definitions(plan))
     if scenario.command.mode == "joint_command_centre":
@@ -126,7 +129,7 @@ def team_definitions(scenario: Scenario, plan) -> list[MilestoneDef]:
 
 
 def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[MilestoneDef]:
-    if not plan.supplies:
+    if not plan.supplies or incident.community is None:  # top-down incidents draw no supplies
         return []
     network = supply_network(scenario)
     defs = [
@@ -146,6 +149,16 @@ def supply_definitions(scenario: Scenario, plan, incident: Incident) -> list[Mil
                 _rule(plan, f"deliver {item.name} within", rule.first_within),
             )
         )
+    return defs
+
+
+def callout_definitions() -> list[MilestoneDef]:
+    """The call-out milestones: shares of the roster reached, and the last call made."""
+    defs = [
+        MilestoneDef(f"callout:reached:{percent}", f"{percent}% of the call-out roster reached")
+        for percent in CALLOUT_PERCENTS
+    ]
+    defs.append(MilestoneDef("callout:last_call", "Last call-out call made"))
     return defs
 
 
@@ -247,6 +260,12 @@ def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
             mark(event.incident, "controlled", event.time, event.id)
         elif kind is EventKind.DEPOT_OPENED:
             mark(event.incident, f"depot_opened:{event.info}", event.time, event.id)
+    for incident, outcome in callout_outcomes(trace).items():
+        times = reached.setdefault(incident, {})
+        for percent, (minutes, event_id) in outcome.shares.items():
+            times[f"callout:reached:{percent}"] = Reached(minutes, event_id)
+        if outcome.last_call is not None and outcome.last_call_event is not None:
+            times["callout:last_call"] = Reached(outcome.last_call, outcome.last_call_event)
     return reached
 
 

@@ -62,6 +62,11 @@ def post_loads(trace: Trace) -> dict[str, PostLoad]:
             calls[actor] = calls.get(actor, 0) + 1
         elif kind is EventKind.CALL_ANSWERED and subject is not None:
             calls[subject] = calls.get(subject, 0) + 1
+        elif kind is EventKind.BACKGROUND_CALL_ANSWERED:
+            calls[actor] = calls.get(actor, 0) + 1
+            if event.cause is not None:  # a background caller on hold for a free line
+                waited = event.time - events[event.cause].time
+                held[actor] = held.get(actor, 0.0) + waited
         if (
             (kind is EventKind.CALL_CONNECTED or kind is EventKind.CALL_ABANDONED)
             and subject is not None

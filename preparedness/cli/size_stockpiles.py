@@ -4,6 +4,7 @@ it, print the table and write the sizing report."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -13,7 +14,17 @@ from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
 from .pages import print_pages
 
-__all__ = ["add_parser", "size_stockpiles"]
+__all__ = ["add_parser", "plan_date", "size_stockpiles"]
+
+
+def plan_date(text: str) -> dt.date:
+    """``--as-of``: a calendar date, said plainly when it is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a calendar date written YYYY-MM-DD, e.g. 2026-07-14, not '{text}'"
+        ) from None
 
 
 def add_parser(sub) -> None:
@@ -22,9 +33,23 @@ def add_parser(sub) -> None:
         help="the least-cost stock of each item at each depot that meets a service level",
         description="For each depot and item, the least-cost quantity (in whole packs) such "
         "that the depot runs out in no more than 1 - SERVICE_LEVEL of the scenario's "
-        "replications; checked by re-simulating it on as many new replications.",
+        "replications; checked by re-simulating it on as many new replications. Given "
+        "several scenario files (one per hazard, sharing depots and items by id), one plan "
+        "that meets the service level in each.",
     )
-    size.add_argument("scenario", type=Path, help="scenario YAML file with depots and items")
+    size.add_argument(
+        "scenario",
+        type=Path,
+        nargs="+",
+        help="scenario YAML file(s) with depots and items; several: one plan for all hazards",
+    )
+    size.add_argument(
+        "--as-of",
+        type=plan_date,
+        metavar="DATE",
+        help="plan date YYYY-MM-DD for the purchase list and rotation plan: stock on the "
+        "shelf that day is counted (default: today)",
+    )
     size.add_argument(
         "--service-level",
         type=arguments.service_level,
@@ -68,14 +93,15 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     from ..experiment.executor import ExecutorError
     from ..reports.sizing_render import print_sizing
 
-    variants = api.load_variants(args.scenario)
+    variants = [api.load_variants(path) for path in args.scenario]
     try:
         with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
             plan = api.size_stockpiles(
-                variants,
+                variants if len(variants) > 1 else variants[0],
                 args.service_level,
                 args.replications,
                 args.seed,
+                as_of=args.as_of,
                 check=not args.no_check,
                 workers=args.workers,
                 cluster=args.cluster,

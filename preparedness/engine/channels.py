@@ -1,8 +1,9 @@
 """How a message gets from one post to another: calls, posts in groups, pushes, and fallback.
 
 Synchronous channels (phone, radio, in person) hold both parties' lines while they talk;
-a phone rings, may go unanswered, is retried after an interval and given up after the
-attempt limit. Asynchronous channels (group message, SMS, platform) are read after a
+a phone rings, may go unanswered (always, for a person away for the whole incident), may
+take a voicemail the receiver acts on later, is retried after an interval and given up
+after the attempt limit. Asynchronous channels (group message, SMS, platform) are read after a
 delay, or never; the sender follows up on the next channel when no read receipt arrives
 in time. When one channel fails the sender falls back to the next in their order.
 """
@@ -19,6 +20,11 @@ from .world import Post, World
 
 #: Called with the id of the MESSAGE_DELIVERED event when a message reaches its receiver.
 OnDelivered = Callable[[int], None]
+
+#: What a call (one attempt, or a run of them) came to.
+DELIVERED = "delivered"
+MISSED = "missed"
+MESSAGE_LEFT = "message_left"
 
 
 def channel_order(world: World, sender: Post, first: str | None) -> list[str]:
@@ -60,11 +66,13 @@ def send(
             )
         channel = world.scenario.channel(channel_id)
         if channel.kind in SYNCHRONOUS_KINDS:
-            delivered, cause = yield from _call(
-                world, sender, receiver, channel, incident, cause, info
+            status, cause = yield from _call(
+                world, sender, receiver, channel, incident, cause, on_delivered, info
             )
-            if delivered:
+            if status == DELIVERED:
                 on_delivered(cause)
+                return True
+            if status == MESSAGE_LEFT:  # the receiver acts on it later, by themselves
                 return True
         else:
             posted, cause = yield from _post(
@@ -91,32 +99,28 @@ def _stream(world: World, channel, sender: Post, receiver: Post, purpose: str):
 
 
 def _call(
-    world: World, sender: Post, receiver: Post, channel, incident: str, cause: int, info: str
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    cause: int,
+    on_delivered: OnDelivered,
+    info: str,
 ):
-    """One synchronous exchange with retries; returns (delivered, id of the last event)."""
+    """One synchronous exchange with retries; returns (status, id of the last event).
+
+    The caller waits the retry interval and redials the same person (wait and redial) until
+    the call is answered, a message is left, or the attempts run out.
+    """
     env, trace = world.env, world.trace
-    in_person = isinstance(channel, InPersonChannel)
-    attempts = 1 if in_person else channel.max_attempts
+    attempts = 1 if isinstance(channel, InPersonChannel) else channel.max_attempts
     for attempt in range(1, attempts + 1):
-        own = world.seize(sender, incident, cause)
-        yield own
-        world.seized(sender, incident, cause)
-        dialled = trace.emit(
-            env.now,
-            EventKind.CALL_DIALLED,
-            incident,
-            sender.id,
-            receiver.id,
-            cause,
-            channel.id,
-            f"{info};attempt={attempt}",
+        status, cause = yield from call_attempt(
+            world, sender, receiver, channel, incident, cause, on_delivered, info, attempt
         )
-        outcome, cause = yield from _connect_and_talk(
-            world, sender, receiver, channel, incident, dialled, info, in_person
-        )
-        world.release(sender, own, incident, cause)
-        if outcome:
-            return True, cause
+        if status != MISSED:
+            return status, cause
         if attempt < attempts:
             yield env.timeout(channel.retry_interval)
             cause = trace.emit(
@@ -129,7 +133,101 @@ def _call(
                 channel.id,
                 info,
             )
-    return False, cause
+    return MISSED, cause
+
+
+def call_attempt(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    cause: int,
+    on_delivered: OnDelivered,
+    info: str,
+    attempt: int,
+) -> Generator[simpy.Event, object, tuple[str, int]]:
+    """One attempt on a synchronous channel, the caller holding a line of their own.
+
+    Returns (status, id of the last event): ``DELIVERED``; ``MESSAGE_LEFT`` when the call
+    went unanswered and the caller left a voicemail the receiver acts on later (through
+    ``on_delivered``, unless they are away for the incident); ``MISSED`` otherwise.
+    """
+    env, trace = world.env, world.trace
+    own = world.seize(sender, incident, cause)
+    yield own
+    world.seized(sender, incident, cause)
+    dialled = trace.emit(
+        env.now,
+        EventKind.CALL_DIALLED,
+        incident,
+        sender.id,
+        receiver.id,
+        cause,
+        channel.id,
+        f"{info};attempt={attempt}",
+    )
+    in_person = isinstance(channel, InPersonChannel)
+    outcome, cause = yield from _connect_and_talk(
+        world, sender, receiver, channel, incident, dialled, info, in_person
+    )
+    status = DELIVERED if outcome else MISSED
+    voicemail = getattr(channel, "voicemail", None)
+    if (
+        voicemail is not None
+        and trace[cause].kind is EventKind.CALL_UNANSWERED
+        and (stream := _stream(world, channel, sender, receiver, "voicemail")).random()
+        < voicemail.share
+    ):
+        if voicemail.leave_time > 0:
+            yield env.timeout(voicemail.leave_time)
+        cause = trace.emit(
+            env.now,
+            EventKind.VOICEMAIL_LEFT,
+            incident,
+            sender.id,
+            receiver.id,
+            cause,
+            channel.id,
+            info,
+        )
+        status = MESSAGE_LEFT
+        delay = voicemail.acts_after.sample(stream)
+        if not world.away(receiver, incident):
+            env.process(
+                _voicemail_heard(
+                    world, sender, receiver, channel, incident, cause, delay, on_delivered, info
+                )
+            )
+    world.release(sender, own, incident, cause)
+    return status, cause
+
+
+def _voicemail_heard(
+    world: World,
+    sender: Post,
+    receiver: Post,
+    channel,
+    incident: str,
+    left: int,
+    delay: float,
+    on_delivered: OnDelivered,
+    info: str,
+):
+    """The receiver hears the voicemail (or reads the text) and acts on it after a delay."""
+    if delay > 0:
+        yield world.env.timeout(delay)
+    delivered = world.trace.emit(
+        world.env.now,
+        EventKind.MESSAGE_DELIVERED,
+        incident,
+        sender.id,
+        receiver.id,
+        left,
+        channel.id,
+        info,
+    )
+    on_delivered(delivered)
 
 
 def _connect_and_talk(
@@ -233,7 +331,8 @@ def _ring_and_talk(
         probability = channel.answer_probability.for_time(world.is_night(now))
         if not world.on_duty(receiver, now):
             probability *= receiver.role.off_duty.answer_factor
-        if _stream(world, channel, sender, receiver, "answer").random() >= probability:
+        answered = _stream(world, channel, sender, receiver, "answer").random() < probability
+        if not answered or world.away(receiver, incident):
             yield env.timeout(channel.no_answer_timeout)
             return False, trace.emit(
                 env.now,
@@ -320,7 +419,7 @@ def _post(
         env.now, EventKind.MESSAGE_POSTED, incident, sender.id, receiver.id, cause, channel.id, info
     )
     world.release(sender, own, incident, posted)
-    if failed or never:
+    if failed or never or world.away(receiver, incident):
         delay = None
     env.process(
         _await_reading(

@@ -29,10 +29,11 @@ Hop = tuple[str, str]
 class Message:
     """What travels between posts: a report of the incident, or an order for a department."""
 
-    kind: str  # "report" | "order" | "warning" | "errand"
+    kind: str  # "report" | "order" | "warning" | "errand" | "callout"
     department: str | None = None
     route: tuple[Hop, ...] = ()
-    #: For an errand, what the last person on the route does: "release:<depot>", ...
+    #: For an errand, what the last person on the route does: "release:<depot>", ...;
+    #: for a call-out, the unreached post whose people a backup calls instead.
     purpose: str | None = None
 
     @property
@@ -41,6 +42,8 @@ class Message:
             return f"order:{self.department}"
         if self.kind == "errand" and self.purpose is not None:
             return self.purpose
+        if self.kind == "callout" and self.purpose is not None:
+            return f"callout:{self.purpose}"
         return self.kind
 
 

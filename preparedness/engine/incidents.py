@@ -15,6 +15,7 @@ import simpy
 
 from ..scenario.models import Incident, JointCentre, Level, Plan, Whistle
 from . import errands
+from .callout import act_on_callout, start_callout
 from .channels import channel_order, send
 from .command import Message, direct_route, liaison_role, siloed_route
 from .supplies import request_supplies
@@ -31,8 +32,8 @@ class IncidentState:
 
     incident: Incident
     plan: Plan | None
-    community: str
-    place: str  # the grid cell (or community) where it happened
+    community: str | None  # None for a top-down incident started at a township or district
+    place: str  # the grid cell (or community, or the starting post's place) where it happened
     handled: set[tuple[str, str]] = field(default_factory=set)
     activated: bool = False
     whistled: bool = False
@@ -46,6 +47,7 @@ class IncidentState:
     tasks_completed: set[str] = field(default_factory=set)  # teams whose task here is done
     controlled_at: float | None = None  # when the plan's last team task was done
     under_control: simpy.Event | None = None  # fired with INCIDENT_CONTROLLED
+    callout_reached: set[str] = field(default_factory=set)  # posts the call-out reached
 
 
 @dataclass
@@ -74,15 +76,23 @@ def incident_process(world: World, incident: Incident):
     env, trace, scenario = world.env, world.trace, world.scenario
     if incident.start_after > 0:
         yield env.timeout(incident.start_after)
-    community = world.places.communities[incident.community]
     detector_role = scenario.role(incident.detected_by)
-    place = incident.community
-    rng = world.streams.get(f"incident:{incident.id}:place")
-    if detector_role.level is Level.grid and detector_role.per_1000_residents is None:
-        place = world.places.grid_cell(community.id, int(rng.integers(1, community.grid_cells + 1)))
-    elif detector_role.level is Level.building:
-        place = world.places.building(community.id, int(rng.integers(1, community.buildings + 1)))
-    state = IncidentState(incident, scenario.plan_for(incident), incident.community, place)
+    if incident.community is None:
+        # Top-down: an activation order reaches a post (a duty desk, a station) at ``at``.
+        assert incident.at is not None  # the loader requires one of community and at
+        place = incident.at
+        home = place if place in world.places.communities else None
+    else:
+        community = world.places.communities[incident.community]
+        place = home = incident.community
+        rng = world.streams.get(f"incident:{incident.id}:place")
+        if detector_role.level is Level.grid and detector_role.per_1000_residents is None:
+            cell = int(rng.integers(1, community.grid_cells + 1))
+            place = world.places.grid_cell(community.id, cell)
+        elif detector_role.level is Level.building:
+            number = int(rng.integers(1, community.buildings + 1))
+            place = world.places.building(community.id, number)
+    state = IncidentState(incident, scenario.plan_for(incident), home, place)
     world.incidents[incident.id] = state
     trace.incident_starts[incident.id] = env.now
     register_road_cuts(world, incident, env.now)
@@ -149,6 +159,8 @@ def handle(world: World, state: IncidentState, post: Post, message: Message, cau
         yield from act_on_warning(world, state, post, decided)
     elif message.kind == "errand":
         yield from errands.act(world, state, post, message, decided)
+    elif message.kind == "callout":
+        yield from act_on_callout(world, state, post, message, decided, deliver)
     else:
         yield from _act_on_order(world, state, post, message, decided)
 
@@ -202,6 +214,8 @@ def _act_on_report(world: World, state: IncidentState, post: Post, cause: int):
         yield from _summon_directly(world, state, post, _whistle(world).channel, activated)
     if activated is None or plan is None:  # only the post that activated the plan goes on
         return
+    if plan.callout is not None:
+        yield from start_callout(world, state, post, activated, deliver)
     if plan.teams:
         yield from dispatch_teams(world, state, post, activated)
     if plan.warn is not None:
@@ -304,7 +318,7 @@ def _start_centre(world: World, state: IncidentState, commander: Post, activated
     plan to be formally activated further up.
     """
     env = world.env
-    township = world.places.ancestor(state.community, Level.township)
+    township = world.places.ancestor(state.place, Level.township)
     centre = world.centres.get(township)
     if centre is None:
         centre = CentreState(active=env.event())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..scenario.models import Scenario
+from .background import start_background
 from .incidents import incident_process
 from .streams import Streams
 from .trace import Trace
@@ -19,6 +20,7 @@ def simulate_replication(
     """
     seed = scenario.seed if root_seed is None else root_seed
     world = World.build(scenario, Streams(seed, replication))
+    start_background(world)
     for incident in scenario.incidents:
         world.env.process(incident_process(world, incident))
     world.env.run(until=scenario.horizon)

@@ -28,7 +28,8 @@ class EventKind(str, Enum):
     CALL_ANSWERED = "call_answered"  # since cause: ringing
     CALL_UNANSWERED = "call_unanswered"  # since cause: ringing with no answer
     CALL_FAILED = "call_failed"  # since cause: trying a dead channel
-    RETRY_DUE = "retry_due"  # since cause: waiting to retry
+    RETRY_DUE = "retry_due"  # since cause: waiting to retry (or to call back, a pass later)
+    VOICEMAIL_LEFT = "voicemail_left"  # since cause: leaving a message after no answer
     MESSAGE_POSTED = "message_posted"  # since cause: writing the message
     MESSAGE_DELIVERED = "message_delivered"  # since cause: talk time, or read delay
     MESSAGE_UNCONFIRMED = "message_unconfirmed"  # since cause: waiting for a read receipt
@@ -55,6 +56,13 @@ class EventKind(str, Enum):
     TEAM_STRANDED = "team_stranded"  # no open road to the scene
     TASK_COMPLETED = "task_completed"  # since cause: the on-scene task
     INCIDENT_CONTROLLED = "incident_controlled"  # every task of the plan done
+    # Call-outs (``callout.py``). ``info`` is "callout", or "callout:<unreached post>".
+    CALLOUT_STARTED = "callout_started"  # the plan's activator starts the call tree
+    CONTACT_UNREACHED = "contact_unreached"  # a caller gives up on a contact (subject)
+    # Background load (``background.py``): calls that are not about any incident.
+    BACKGROUND_CALL_ARRIVED = "background_call_arrived"  # a hotline call reaches a desk
+    BACKGROUND_CALL_ANSWERED = "background_call_answered"  # since cause: queued at the desk
+    BACKGROUND_CALL_DONE = "background_call_done"  # since cause: handling the call
     LINE_SEIZED = "line_seized"
     LINE_RELEASED = "line_released"
 
@@ -104,6 +112,16 @@ class WarningBatch:
     warner: str
 
 
+@dataclass(frozen=True, slots=True)
+class CalloutRoster:
+    """Who a call-out must reach: every post below its starter along the reports-to links."""
+
+    incident: str
+    starter: str
+    started: int  # the CALLOUT_STARTED event
+    members: tuple[str, ...]
+
+
 @dataclass
 class Trace:
     """Events of one replication, in the order they happened, plus the posts they name."""
@@ -127,6 +145,8 @@ class Trace:
     #: (incident, team) -> (on scene, planned end of its task or None): per-task and
     #: per-responder demand runs over this window, even when it ends after the horizon
     tasks: dict[tuple[str, str], tuple[float, float | None]] = field(default_factory=dict)
+    #: incident -> the roster of its call-out (plans with a ``callout:`` block)
+    callouts: dict[str, CalloutRoster] = field(default_factory=dict)
     #: (incident, team) -> members who arrived on scene
     team_members: dict[tuple[str, str], int] = field(default_factory=dict)
 

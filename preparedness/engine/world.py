@@ -168,6 +168,8 @@ class World:
     #: roads cut by incidents: (start, end, from, to), and the route finder (``travel.py``)
     road_cuts: list[tuple[float, float, str, str]] = field(default_factory=list)
     travel: RouteFinder | None = None
+    #: (post, incident) -> whether that person is away for the whole incident (drawn once)
+    absent: dict[tuple[str, str], bool] = field(default_factory=dict)
     _start_clock: float = 0.0
 
     @classmethod
@@ -205,14 +207,30 @@ class World:
 
     def is_night(self, time: float) -> bool:
         night = self.scenario.night
-        return _within(self.clock(time), night.start, night.end)
+        return within(self.clock(time), night.start, night.end)
 
     def on_duty(self, post: Post, time: float) -> bool:
         shifts = post.role.on_duty
         if shifts == "always":
             return True
         clock = self.clock(time)
-        return any(_within(clock, shift.start, shift.end) for shift in shifts)
+        return any(within(clock, shift.start, shift.end) for shift in shifts)
+
+    def away(self, post: Post, incident: str | None) -> bool:
+        """Whether ``post``'s person is away for the whole incident (role's ``away_share``).
+
+        Drawn once per person and incident from its own stream, so no attempt reaches them,
+        however often they are called; a share of 0 draws nothing.
+        """
+        share = getattr(post.role, "away_share", 0.0)
+        if share <= 0 or incident is None:
+            return False
+        key = (post.id, incident)
+        known = self.absent.get(key)
+        if known is None:
+            known = bool(self.streams.get(f"away:{post.id}:{incident}").random() < share)
+            self.absent[key] = known
+        return known
 
     def channel_down(self, channel_id: str, time: float, *units: str) -> bool:
         """Whether an outage stops this channel now for anyone at one of ``units``."""
@@ -308,7 +326,7 @@ class World:
         self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id, cause=cause)
 
 
-def _within(clock: float, start: float, end: float) -> bool:
+def within(clock: float, start: float, end: float) -> bool:
     if start <= end:
         return start <= clock < end
     return clock >= start or clock < end

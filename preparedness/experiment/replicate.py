@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ..analysis.callouts import callout_outcomes
 from ..analysis.coverage import coverage_curve, coverage_grid, warning_coverage
 from ..analysis.critical_path import DelaySplit, split_delay, split_until, split_warning
 from ..analysis.milestones import all_teams_on_scene, milestone_times
@@ -44,6 +45,8 @@ class ReplicationResult:
     supplies: dict[str, dict] = field(default_factory=dict)
     #: why each unreached milestone was missed, and messages given up per link
     missed: Missed = field(default_factory=Missed)
+    #: incident id -> its call-out: roster size and members reached (``analysis/callouts.py``)
+    callouts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def summarise_trace(
@@ -113,6 +116,10 @@ def summarise_trace(
         stock,
         supplies,
         missed_in_replication(trace, scenario, milestones) if scenario is not None else Missed(),
+        {
+            incident: {"roster": outcome.roster, "reached": outcome.reached}
+            for incident, outcome in callout_outcomes(trace).items()
+        },
     )
 
 

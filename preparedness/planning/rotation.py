@@ -1,19 +1,16 @@
-"""The rotation plan of a stockpile sizing: each lot held now and each recommended quantity,
-with the date it must be replaced by, in the words a planner reads."""
+"""The rotation plan of a stockpile sizing, dated from the plan date: each lot on the shelf and
+each lot bought, with the date it must be replaced by, in the words a planner reads."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..analysis.stock import lot_expiry
 from ..scenario.durations import format_duration
 from ..scenario.models import Scenario
-
-if TYPE_CHECKING:
-    from .stockpiles import StockpileRow
+from ..scenario.resources import Depot, Item
+from .purchase import PurchaseLine, lot_expires_on
 
 __all__ = ["RotationLine", "describe_span", "rotation_plan"]
 
@@ -26,7 +23,7 @@ class RotationLine:
     item: str
     quantity: int
     stocked_on: dt.date | None
-    """None: stocked at the scenario start (the recommended quantity)."""
+    """None: stocked at the scenario start; the bought lot is stocked on the plan date."""
     expires_on: dt.date
     action: str
     recommended: bool = False
@@ -44,44 +41,57 @@ def describe_span(minutes: float) -> str:
     return format_duration(minutes)
 
 
-def rotation_plan(scenario: Scenario, rows: Sequence[StockpileRow]) -> list[RotationLine]:
-    """For items that expire: each depot's current lots with what to do about them, then
-    the recommended quantity with its rotation cycle."""
-    start = scenario.start
-    recommended = {(row.depot, row.item): row.quantity for row in rows}
+def rotation_plan(
+    scenario: Scenario,
+    purchases: Sequence[PurchaseLine],
+    as_of: dt.date,
+    depots: Mapping[str, Depot] | None = None,
+    items: Mapping[str, Item] | None = None,
+) -> list[RotationLine]:
+    """Dated from the plan date ``as_of``: for items that expire, each depot's lots on the
+    shelf with what to do about them, then the lot bought that day with its rotation cycle.
+    ``depots`` and ``items`` (by id) default to the scenario's; a plan over several
+    scenarios passes the union."""
+    depots = depots if depots is not None else {d.id: d for d in scenario.depots}
+    items = items if items is not None else {i.id: i for i in scenario.items}
+    bought = {(line.depot, line.item): line.buy for line in purchases}
+    window_end = (
+        dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.horizon)
+    ).date()
     lines: list[RotationLine] = []
-    for item in scenario.items:
+    for item in items.values():
         if item.shelf_life is None:
             continue
-        life = dt.timedelta(minutes=item.shelf_life)
-        for depot in scenario.depots:
+        for depot in depots.values():
             for lot in depot.stock:
-                if lot.item != item.id:
+                if lot.item != item.id or (lot.stocked_on is not None and lot.stocked_on > as_of):
                     continue
-                expires = start + dt.timedelta(
-                    minutes=lot_expiry(scenario, lot.stocked_on, item.shelf_life)
-                )
-                action = (
-                    f"expired on {expires.date()}: replace now"
-                    if expires <= start
-                    else f"replace by {expires.date()}"
-                )
-                lines.append(
-                    RotationLine(
-                        depot.id, item.id, lot.quantity, lot.stocked_on, expires.date(), action
+                expires = lot_expires_on(lot.stocked_on or scenario.start.date(), item)
+                assert expires is not None
+                if expires <= as_of:
+                    action = f"expired on {expires}: replace now"
+                elif expires <= window_end:
+                    action = (
+                        f"expires on {expires}, during an emergency starting {as_of}: replace now"
                     )
+                else:
+                    action = f"replace by {expires}"
+                lines.append(
+                    RotationLine(depot.id, item.id, lot.quantity, lot.stocked_on, expires, action)
                 )
-            quantity = recommended.get((depot.id, item.id), 0)
+            quantity = bought.get((depot.id, item.id), 0)
             if quantity > 0:
-                due = (start + life).date()
+                due = lot_expires_on(as_of, item)
+                assert due is not None
                 lines.append(
                     RotationLine(
                         depot.id,
                         item.id,
                         quantity,
-                        None,
+                        as_of,
                         due,
-                        f"replace every {describe_span(item.shelf_life)} (next by {due})",
+                        f"buy on {as_of}; replace every {describe_span(item.shelf_life)} "
+                        f"(next by {due})",
                         recommended=True,
                     )
                 )

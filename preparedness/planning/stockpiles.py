@@ -47,9 +47,13 @@ the best share possible.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import binom
 
 from ..analysis.cumulative import Curve
 from ..analysis.demand import community_demand
@@ -67,9 +71,10 @@ from ..analysis.supply_frame import SupplyFrame, supply_frame
 from ..engine.trace import Trace
 from ..scenario.models import Scenario
 from ..scenario.supply_network import supply_network
+from .purchase import PurchaseLine, purchase_list
 from .rotation import RotationLine, describe_span, rotation_plan
 
-__all__ = ["StockpileRow", "StockpileSizing", "size_stockpiles"]
+__all__ = ["StockpileRow", "StockpileSizing", "quantile_ranks", "size_stockpiles"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class StockpileRow:
     reachable: bool = True
     reason: str | None = None
     """Why the target cannot be met at any quantity (None when it is)."""
+    quantity_ci: tuple[int, int | None] | None = None
+    """95% interval of the quantity over replications: the order-statistic interval of the
+    service-level quantile of each replication's own need (None: not computed; an upper
+    end of None: the runs are too few to bound it)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,14 @@ class StockpileSizing:
     rows: tuple[StockpileRow, ...]
     total_cost: float
     rotation: tuple[RotationLine, ...]
+    as_of: dt.date | None = None
+    """The plan date the purchase list and rotation plan are dated from."""
+    purchases: tuple[PurchaseLine, ...] = ()
+
+    @property
+    def purchase_cost(self) -> float:
+        """What buying only the purchase list costs."""
+        return math.fsum(line.cost for line in self.purchases)
 
     def quantities(self) -> dict[str, dict[str, int]]:
         """depot -> item -> recommended quantity."""
@@ -118,11 +135,32 @@ class StockpileSizing:
 # ------------------------------------------------------------------------- sizing
 
 
+def quantile_ranks(n: int, level: float, confidence: float = 0.95) -> tuple[int, int | None]:
+    """Ranks ``(l, u)`` (1-based; 0: no lower bound, None: no upper bound within ``n``) such
+    that the ``l``-th and ``u``-th smallest of ``n`` independent draws enclose the ``level``
+    quantile with probability at least ``confidence`` (the distribution-free order-statistic
+    interval: the count of draws below the quantile is binomial(n, level))."""
+    tail = (1.0 - confidence) / 2.0
+    ks = np.arange(n + 1)
+    below = binom.cdf(ks, n, level)  # below[k] = P(count <= k)
+    at_least = binom.sf(ks - 1, n, level)  # at_least[k] = P(count >= k)
+    # l: the largest rank with P(count <= l - 1) <= tail (0 when even l = 1 fails).
+    low = int(np.count_nonzero(below <= tail))
+    # u: the smallest rank with P(count >= u) <= tail.
+    fits = np.nonzero(at_least <= tail)[0]
+    upper = int(fits[0]) if fits.size else n + 1
+    return low, (upper if upper <= n else None)
+
+
 def size_stockpiles(
-    scenario: Scenario, traces_or_frames: Sequence[Trace | SupplyFrame], service_level: float
+    scenario: Scenario,
+    traces_or_frames: Sequence[Trace | SupplyFrame],
+    service_level: float,
+    as_of: dt.date | None = None,
 ) -> StockpileSizing:
     """The least-cost quantity of every demanded item at every depot such that the share of
-    replications without a stock-out there is at least ``service_level``."""
+    replications without a stock-out there is at least ``service_level``; with the purchase
+    list and rotation plan dated ``as_of`` (default: the scenario's start date)."""
     if not 0.0 < service_level <= 1.0:
         raise ValueError("the service level is a share: more than 0 and at most 1")
     frames = [supply_frame(source, i) for i, source in enumerate(traces_or_frames)]
@@ -165,9 +203,33 @@ def size_stockpiles(
             rows.append(row)
             for r in range(n):
                 up[r][point] = passed_up(presented[r], outcomes[r].served, times[r])
-    total = math.fsum(row.cost for row in rows)
+    return priced(scenario, service_level, n, rows, as_of)
+
+
+def priced(
+    scenario: Scenario,
+    service_level: float,
+    replications: int,
+    rows: Sequence[StockpileRow],
+    as_of: dt.date | None,
+    depots: dict | None = None,
+    items: dict | None = None,
+) -> StockpileSizing:
+    """The sizing of ``rows`` with its total cost, purchase list and rotation plan."""
+    as_of = as_of or scenario.start.date()
+    depots = depots if depots is not None else {d.id: d for d in scenario.depots}
+    items = items if items is not None else {i.id: i for i in scenario.items}
+    purchases = purchase_list(
+        depots, items, scenario, [(r.depot, r.item, r.quantity) for r in rows], as_of
+    )
     return StockpileSizing(
-        service_level, n, tuple(rows), total, tuple(rotation_plan(scenario, rows))
+        service_level,
+        replications,
+        tuple(rows),
+        math.fsum(row.cost for row in rows),
+        tuple(rotation_plan(scenario, purchases, as_of, depots, items)),
+        as_of,
+        tuple(purchases),
     )
 
 
@@ -245,6 +307,12 @@ class _DepotSizer:
         item = self.scenario.item(self.item)
         quantity = packs * self.pack
         share = share_with_ci(self.successes(packs), n)
+        low_rank, high_rank = quantile_ranks(n, service_level)
+        low = self.least(low_rank, high) * self.pack if low_rank else 0
+        if high_rank is None or self.successes(high) < high_rank:
+            upper = None
+        else:
+            upper = self.least(high_rank, high) * self.pack
         row = StockpileRow(
             self.depot,
             self.item,
@@ -257,6 +325,9 @@ class _DepotSizer:
             n,
             reachable,
             reason,
+            (min(low, quantity), None if upper is None else max(upper, quantity))
+            if reachable
+            else None,
         )
         return row, self.outcomes(packs)
 

@@ -1,5 +1,5 @@
 """Machine-readable exports: results.json, per-replication CSV, the event trace CSV, and a
-stockpile sizing's sizing.csv, rotation.csv and sizing.json.
+stockpile sizing's sizing.csv, purchase.csv, rotation.csv and sizing.json.
 
 Strings that came from a scenario are guarded against spreadsheet formula injection in
 CSV (``escape.csv_cell``); JSON is written as UTF-8 with names intact.
@@ -182,6 +182,8 @@ SIZING_COLUMNS = [
     "item_name",
     "unit",
     "quantity",
+    "quantity_ci95_low",
+    "quantity_ci95_high",
     "packs",
     "pack_size",
     "unit_cost",
@@ -197,6 +199,21 @@ SIZING_COLUMNS = [
     "check_ci95_low",
     "check_ci95_high",
     "check_meets_target",
+]
+PURCHASE_COLUMNS = [
+    "depot",
+    "depot_name",
+    "item",
+    "item_name",
+    "unit",
+    "recommended",
+    "usable",
+    "replaced",
+    "buy",
+    "packs",
+    "pack_size",
+    "unit_cost",
+    "cost",
 ]
 ROTATION_COLUMNS = [
     "status",
@@ -224,6 +241,7 @@ def sizing_csv(results: dict) -> str:
             low, high = row["service_ci95"] or (None, None)
             check = row["check"] or {}
             c_low, c_high = check.get("service_ci95") or (None, None)
+            q_low, q_high = row["quantity_ci95"] or (None, None)
             yield [
                 row["depot"],
                 row["depot_name"],
@@ -232,6 +250,8 @@ def sizing_csv(results: dict) -> str:
                 row["item_name"],
                 row["unit"],
                 row["quantity"],
+                "" if q_low is None else q_low,
+                "" if q_high is None else q_high,
                 row["packs"],
                 row["pack_size"],
                 row["unit_cost"],
@@ -250,6 +270,18 @@ def sizing_csv(results: dict) -> str:
             ]
 
     return csv_text(SIZING_COLUMNS, rows())
+
+
+def purchase_csv(results: dict) -> str:
+    """What to buy on the plan date: one row per depot and item with something to buy or
+    replace; cost to two decimals."""
+    return csv_text(
+        PURCHASE_COLUMNS,
+        (
+            [f"{line[c]:.2f}" if c == "cost" else line[c] for c in PURCHASE_COLUMNS]
+            for line in results["purchases"]
+        ),
+    )
 
 
 def rotation_csv(results: dict) -> str:

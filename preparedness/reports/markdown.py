@@ -82,7 +82,13 @@ def _incident_section(incident: dict) -> list[str]:
             f"{minutes(row['deadline'])} | {met} |"
         )
     lines += ["", _methods_line(incident), *_not_reached_lines(incident)]
-    return [*lines, "", *_warning_section(incident), *_where_time_went(incident)]
+    return [
+        *lines,
+        "",
+        *_callout_section(incident),
+        *_warning_section(incident),
+        *_where_time_went(incident),
+    ]
 
 
 _COHORT_WORDS = {
@@ -194,6 +200,24 @@ def _methods_line(incident: dict) -> str:
         f"Intervals of the mean: {parts}; medians and p90s: order statistics; "
         "deadline shares: Wilson."
     )
+
+
+def _callout_section(incident: dict) -> list[str]:
+    callout = incident.get("callout")
+    if not callout:
+        return []
+    return [
+        "### Call-out",
+        "",
+        f"{callout['roster']} people on the roster. Share reached by the end of the run: "
+        f"mean {share(callout['reached_share_mean'])} (95% CI "
+        f"{share_interval(callout['reached_share_ci95'])}), median "
+        f"{share(callout['reached_share_median'])}, 10th percentile "
+        f"{share(callout['reached_share_p10'])}, lowest {share(callout['reached_share_min'])}; "
+        f"everyone reached in {share(callout['all_reached_share'])} of runs. When the last "
+        "call was made and when 50/90/100% were reached are the call-out milestones above.",
+        "",
+    ]
 
 
 def _warning_section(incident: dict) -> list[str]:

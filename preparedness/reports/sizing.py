@@ -1,5 +1,5 @@
-"""The folder of a stockpile sizing report: sizing.md, sizing.csv, rotation.csv, sizing.json
-and manifest.json, written together into a folder that appears only once complete."""
+"""The folder of a stockpile sizing report: sizing.md, sizing.csv, purchase.csv, rotation.csv,
+sizing.json and manifest.json, written together into a folder that appears only once complete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
-from .exports import rotation_csv, sizing_csv, sizing_json
+from .exports import purchase_csv, rotation_csv, sizing_csv, sizing_json
 from .folder import scenario_folder_name
 from .pages import ReportPages
 from .sizing_render import sizing_markdown
@@ -24,9 +24,9 @@ def write_sizing_report(
     *,
     pages: ReportPages | None = None,
 ) -> Path:
-    """Write sizing.md, sizing.csv, rotation.csv, sizing.json and manifest.json into a new
-    ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete; ``pages``
-    adds report.html, ``plots/`` (linked from sizing.md) and report.pdf."""
+    """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
+    into a new ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete;
+    ``pages`` adds report.html, ``plots/`` (linked from sizing.md) and report.pdf."""
     parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"]) / "sizing"
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
@@ -34,6 +34,7 @@ def write_sizing_report(
     files = {
         "sizing.md": sizing_markdown(results, manifest) + (pages.markdown() if pages else ""),
         "sizing.csv": sizing_csv(results),
+        "purchase.csv": purchase_csv(results),
         "rotation.csv": rotation_csv(results),
         "sizing.json": sizing_json(results),
         "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",

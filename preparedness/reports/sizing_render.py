@@ -14,6 +14,15 @@ from rich.text import Text
 
 from . import sizing_words as words
 from .escape import md_cell, terminal_text
+from .sizing_purchase import (
+    hazard_lines,
+    print_hazards,
+    print_purchases,
+    print_window,
+    purchase_lines,
+    quantity_words,
+    window_lines,
+)
 
 __all__ = ["print_sizing", "sizing_markdown"]
 
@@ -52,11 +61,16 @@ def _nothing_needed(depot: dict, rows: list[dict]) -> str:
 def sizing_markdown(results: dict, manifest: dict) -> str:
     level, n = results["service_level"], results["replications"]
     by_depot = _rows_by_depot(results)
+    hazards = [h["name"] for h in results["hazards"]]
+    title = " + ".join(md_cell(h) for h in hazards) or md_cell(results["scenario"]["name"])
     lines = [
-        f"# Stockpiles for {md_cell(results['scenario']['name'])}",
+        f"# Stockpiles for {title}",
         "",
-        f"To run out in no more than {words.pct(1 - level)} of emergencies like this one "
-        f"({_incident_names(results)}, simulated {n:,} times), hold:",
+        f"To run out in no more than {words.pct(1 - level)} of emergencies like "
+        + ("this one" if not hazards else "each of these")
+        + f" ({_incident_names(results)}, simulated {n:,} times"
+        + ("" if not hazards else " each")
+        + "), hold:",
         "",
     ]
     for depot in results["depots"]:
@@ -72,9 +86,12 @@ def sizing_markdown(results: dict, manifest: dict) -> str:
     lines += [
         "",
         f"Total cost: **{words.money(results['total_cost'])} yuan** at the unit costs "
-        "in the scenario, bought new now.",
+        "in the scenario, all bought new; "
+        f"**{words.money(results['purchase_cost'])} yuan** counting the usable stock already "
+        f"on the shelf on {results['as_of']} (see 'What to buy').",
         "",
     ]
+    lines += window_lines(results)
     if any(depot["supplied_by"] is not None for depot in results["depots"]):
         lines += [
             "A depot resupplied from the depot above it only has to last until that "
@@ -86,6 +103,8 @@ def sizing_markdown(results: dict, manifest: dict) -> str:
     lines += _how_sure(results)
     lines += _not_reachable(results)
     lines += _table(results)
+    lines += purchase_lines(results)
+    lines += hazard_lines(results)
     lines += _assumptions(results)
     lines += _rotation_section(results)
     lines += [
@@ -172,12 +191,14 @@ def _table(results: dict) -> list[str]:
     lines = [
         "## Recommended stock by depot",
         "",
-        "'Held now' is what the depot holds today that has not expired. 'No stock-out' is "
-        "the share of runs in which the depot did not run out, with its 95% confidence "
-        "interval and the number of runs.",
+        "'Hold (95% CI)' gives the quantity with the range it could take on other runs: "
+        "the 95% order-statistic interval of the service-level quantile of what each run "
+        "needed. 'Usable now' is what the depot holds on the plan date that lasts through "
+        "an emergency starting then. 'No stock-out' is the share of runs in which the depot "
+        "did not run out, with its 95% confidence interval and the number of runs.",
         "",
-        "| Depot | Item | Hold | Packs | Cost (yuan) | Held now | No stock-out (95% CI) | "
-        "Checked on new runs (95% CI) |",
+        "| Depot | Item | Hold (95% CI) | Packs | Cost (yuan) | Usable now | "
+        "No stock-out (95% CI) | Checked on new runs (95% CI) |",
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for row in results["rows"]:
@@ -196,9 +217,14 @@ def _table(results: dict) -> list[str]:
                 f"({words.pct_ci(row['check']['service_ci95'])}), "
                 f"{check['replications']:,} runs: {mark}"
             )
+            if row["check"].get("note"):
+                again += f" ({md_cell(row['check']['note'])})"
+        hold = f"{words.units(row['quantity'], row['unit'])} ({quantity_words(row)})"
+        if row.get("quantity_note"):
+            hold += f"; {row['quantity_note']}"
         lines.append(
             f"| {md_cell(row['depot_name'])} | {md_cell(row['item_name'])} | "
-            f"{md_cell(words.units(row['quantity'], row['unit']))} | "
+            f"{md_cell(hold)} | "
             f"{row['packs']:,} × {row['pack_size']:,} | {words.money(row['cost'])} | "
             f"{words.amount(row['held_now'])} | {service} | {again} |"
         )
@@ -255,8 +281,9 @@ def _assumptions(results: dict) -> list[str]:
     lines += [
         "- Transfers between neighbouring communities are not counted on: a neighbour's "
         "reserve may be needed at home.",
-        "- Stock is bought new now, in whole packs, and lasts its shelf life; quantities "
-        "held today are not counted (see 'Held now' and the rotation plan).",
+        "- The recommended stock is sized as bought new, in whole packs, lasting its shelf "
+        f"life; the purchase list counts the usable stock on the shelf on {results['as_of']} "
+        "(see 'Usable now', 'What to buy' and the rotation plan).",
         "- Least cost: depots are sized from the communities up, each holding the least that "
         "meets the target given what the depots below it cannot serve. This is the cheapest "
         "allocation because each item has one unit cost at every depot; with different "
@@ -277,10 +304,10 @@ def _rotation_section(results: dict) -> list[str]:
         return [*lines, "No item expires.", ""]
     span = words.span(results["horizon_minutes"])
     lines += [
-        "What to replace by when: lots already expired first, then by expiry date; a lot "
-        f"that expires within {span} would run out of date during an emergency starting "
-        "now. "
-        "'Recommended' rows are the quantities above, bought new now.",
+        f"What to replace by when, from the plan date {results['as_of']}: lots already "
+        f"expired first, then by expiry date; a lot that expires within {span} would run "
+        "out of date during an emergency starting that day. "
+        "'Recommended' rows are the lots of the purchase list, bought on the plan date.",
         "",
         "| | Depot | Item | Quantity | Stocked on | Expires on | What to do |",
         "|---|---|---|---:|---|---|---|",
@@ -315,7 +342,9 @@ def print_sizing(console: Console, results: dict) -> None:
             f"({results['replications']} runs, seed {results['seed']})",
         )
     )
+    print_window(console, results)
     by_depot = _rows_by_depot(results)
+    notes: dict[str, list[str]] = {}
     for depot in results["depots"]:
         rows = by_depot.get(depot["id"], [])
         cost = math.fsum(row["cost"] for row in rows)
@@ -326,23 +355,25 @@ def print_sizing(console: Console, results: dict) -> None:
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
-        table.add_column("Item", ratio=1)
+        table.add_column("Item", ratio=1, min_width=12)
         table.add_column("Hold", justify="right", no_wrap=True)
+        table.add_column("95% CI", justify="right", no_wrap=True)
         table.add_column("No stock-out (95% CI)", justify="right", no_wrap=True)
-        table.add_column("Checked on new runs", justify="right", no_wrap=True)
+        table.add_column("New runs", justify="right", no_wrap=True)
         for row in rows:
+            label = f"{terminal_text(depot['name'])}, {terminal_text(row['item_name'])}"
+            for note in (row["check"] or {}).get("note"), row.get("quantity_note"):
+                if note:
+                    notes.setdefault(note, []).append(label)
             check, style = "—", ""
             if row["check"] is not None:
                 met = row["check"]["meets_target"]
-                check = (
-                    f"{words.pct(row['check']['service_level'])} "
-                    f"({words.pct_ci(row['check']['service_ci95'])}) "
-                    f"{'met' if met else 'NOT MET'}"
-                )
+                check = f"{words.pct(row['check']['service_level'])} {'met' if met else 'NOT MET'}"
                 style = "" if met else "red"
             table.add_row(
                 Text(terminal_text(row["item_name"])),
                 Text(terminal_text(words.units(row["quantity"], row["unit"]))),
+                Text(quantity_words(row)),
                 Text(
                     f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])})",
                     style="" if row["reachable"] else "red",
@@ -350,7 +381,12 @@ def print_sizing(console: Console, results: dict) -> None:
                 Text(check, style=style),
             )
         console.print(table)
+    for note, labels in notes.items():
+        where = "; ".join(labels) if len(labels) <= 2 else f"{len(labels)} depots and items"
+        console.print(Text(f"Note ({where}): {note}."))
     console.print(f"Total cost: {words.money(results['total_cost'])} yuan", markup=False)
+    print_purchases(console, results)
+    print_hazards(console, results)
     unreachable = sum(not row["reachable"] for row in results["rows"])
     if unreachable:
         console.print(

@@ -6,10 +6,11 @@ the files never disagree.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from ..analysis.demand import daily_amount
-from ..analysis.stock import lot_expiry
+from ..planning.hazards import Catalogue, HazardRun
 from ..planning.stock_runs import ResimulatedRow
 from ..planning.stockpiles import StockpileSizing
 from ..scenario.models import Scenario
@@ -32,18 +33,34 @@ def sizing_results(
     scenario_file: str,
     sha256: str,
     seed: int,
+    hazards: Sequence[HazardRun] = (),
+    catalogue: Catalogue | None = None,
 ) -> dict:
     """Everything the sizing reports say, as plain JSON values (no timestamps: the same
-    scenario, seed and replications give the same dict)."""
-    network = supply_network(scenario)
-    depots = sorted(scenario.depots, key=lambda d: LEVEL_ORDER[d.level])
+    scenarios, seed, replications and plan date give the same dict). With several
+    ``hazards`` the depots and items are those of the ``catalogue``."""
+    scenarios = [h.scenario for h in hazards] if len(hazards) > 1 else [scenario]
+    depot_of = catalogue.depots if catalogue else {d.id: d for d in scenario.depots}
+    item_of = catalogue.items if catalogue else {i.id: i for i in scenario.items}
+    parents: dict[str, str | None] = {}
+    for each in scenarios:
+        for depot_id, parent in supply_network(each).parent.items():
+            parents.setdefault(depot_id, parent)
+    depots = sorted(depot_of.values(), key=lambda d: LEVEL_ORDER[d.level])
     order = {depot.id: k for k, depot in enumerate(depots)}
-    items = {item.id: k for k, item in enumerate(scenario.items)}
+    items = {item_id: k for k, item_id in enumerate(item_of)}
     check = {(row.depot, row.item): row for row in checked or ()}
+    bought = {(line.depot, line.item): line for line in sizing.purchases}
+    drawn_by: dict[tuple[str, str], list[str]] = {}
+    for hazard in hazards:
+        for own in hazard.own.rows:
+            drawn_by.setdefault((own.depot, own.item), []).append(hazard.name)
+    level = sizing.service_level
     rows = []
     for row in sorted(sizing.rows, key=lambda r: (order[r.depot], items[r.item])):
-        depot, item = scenario.depot(row.depot), scenario.item(row.item)
+        depot, item = depot_of[row.depot], item_of[row.item]
         again = check.get((row.depot, row.item))
+        purchase = bought.get((row.depot, row.item))
         rows.append(
             {
                 "depot": depot.id,
@@ -53,26 +70,33 @@ def sizing_results(
                 "item_name": item.name,
                 "unit": item.unit,
                 "quantity": row.quantity,
+                "quantity_ci95": None if row.quantity_ci is None else list(row.quantity_ci),
+                "quantity_note": words.interval_note(
+                    row.quantity, row.quantity_ci, row.replications
+                ),
                 "packs": row.packs,
                 "pack_size": item.pack_size,
                 "unit_cost": item.unit_cost,
                 "cost": round(row.cost, 2),
-                "held_now": _held_now(scenario, depot, item),
+                "held_now": 0 if purchase is None else purchase.usable,
                 "service_level": row.service.share,
                 "service_ci95": _ci(row.service.ci),
                 "replications": row.replications,
                 "reachable": row.reachable,
                 "reason": row.reason,
+                "hazards": drawn_by.get((row.depot, row.item), [scenario.name]),
                 "check": None
                 if again is None
                 else {
                     "service_level": again.service.share,
                     "service_ci95": _ci(again.service.ci),
                     "meets_target": again.meets_target,
+                    "note": words.under_target_note(again.service.share, again.service.ci, level),
                 },
             }
         )
     n = sizing.replications
+    as_of = sizing.as_of or scenario.start.date()
     return {
         "format": FORMAT,
         "scenario": {
@@ -83,9 +107,13 @@ def sizing_results(
         },
         "seed": seed,
         "replications": n,
-        "service_level": sizing.service_level,
+        "service_level": level,
+        "service_level_meaning": words.service_meaning(level),
         "horizon_minutes": scenario.horizon,
+        "windows": [_window(each) for each in scenarios],
+        "as_of": as_of.isoformat(),
         "total_cost": round(sizing.total_cost, 2),
+        "purchase_cost": round(sizing.purchase_cost, 2),
         "all_reachable": all(row["reachable"] for row in rows),
         "check": None
         if checked is None
@@ -95,36 +123,120 @@ def sizing_results(
             "lateral_transfers": False,
             "all_met": all(row.meets_target for row in checked),
         },
-        "incidents": [_incident(scenario, incident) for incident in scenario.incidents],
+        "incidents": [
+            _incident(each, incident) | {"hazard": each.name}
+            for each in scenarios
+            for incident in each.incidents
+        ],
         "depots": [
             {
                 "id": depot.id,
                 "name": depot.name,
                 "level": depot.level,
                 "place": depot.place,
-                "supplied_by": network.parent.get(depot.id),
+                "supplied_by": parents.get(depot.id),
                 "restock_lead_time_minutes": depot.restock_lead_time,
-                "has_incident": any(i.community == depot.place for i in scenario.incidents),
+                "has_incident": any(
+                    i.community == depot.place for each in scenarios for i in each.incidents
+                ),
             }
             for depot in depots
         ],
-        "demand_rules": _demand_rules(scenario),
+        "demand_rules": [
+            rule | {"hazard": each.name} for each in scenarios for rule in _demand_rules(each)
+        ],
         "rows": rows,
-        "rotation": _rotation(scenario, sizing),
+        "purchases": _purchases(sizing, depot_of, item_of, order, items),
+        "rotation": _rotation(scenario, sizing, depot_of, item_of),
+        "hazards": [_hazard(h, level, depot_of, item_of) for h in hazards]
+        if len(hazards) > 1
+        else [],
+    }
+
+
+def _window(scenario: Scenario) -> dict:
+    """The stretch of an emergency the quantities cover: from the scenario's start, for its
+    horizon (a resupplied depot only until its resupply arrives)."""
+    start = scenario.start
+    end = start + timedelta(minutes=scenario.horizon)
+    return {
+        "hazard": scenario.name,
+        "from": start.isoformat(timespec="minutes"),
+        "to": end.isoformat(timespec="minutes"),
+        "minutes": scenario.horizon,
+        "words": words.window_words(scenario.name, start, scenario.horizon),
+    }
+
+
+def _purchases(sizing: StockpileSizing, depot_of, item_of, order, items) -> list[dict]:
+    """The purchase list, highest depot level first; lines with nothing to buy or replace
+    left out."""
+    out = []
+    for line in sorted(sizing.purchases, key=lambda x: (order[x.depot], items[x.item])):
+        if line.buy == 0 and line.replaced == 0:
+            continue
+        depot, item = depot_of[line.depot], item_of[line.item]
+        out.append(
+            {
+                "depot": depot.id,
+                "depot_name": depot.name,
+                "item": item.id,
+                "item_name": item.name,
+                "unit": item.unit,
+                "recommended": line.recommended,
+                "usable": line.usable,
+                "replaced": line.replaced,
+                "buy": line.buy,
+                "packs": line.packs,
+                "pack_size": item.pack_size,
+                "unit_cost": item.unit_cost,
+                "cost": round(line.cost, 2),
+            }
+        )
+    return out
+
+
+def _hazard(hazard: HazardRun, level: float, depot_of, item_of) -> dict:
+    """One hazard's service with the combined plan: per depot and item it draws on."""
+    check = {(row.depot, row.item): row for row in hazard.check or ()}
+    rows = []
+    for service in hazard.service:
+        again = check.get((service.depot, service.item))
+        rows.append(
+            {
+                "depot": service.depot,
+                "depot_name": depot_of[service.depot].name,
+                "item": service.item,
+                "item_name": item_of[service.item].name,
+                "unit": item_of[service.item].unit,
+                "own_quantity": service.own_quantity,
+                "quantity": service.quantity,
+                "service_level": service.service.share,
+                "service_ci95": _ci(service.service.ci),
+                "check": None
+                if again is None
+                else {
+                    "service_level": again.service.share,
+                    "service_ci95": _ci(again.service.ci),
+                    "meets_target": again.meets_target,
+                    "note": words.under_target_note(again.service.share, again.service.ci, level),
+                },
+            }
+        )
+    return {
+        "name": hazard.name,
+        "file": hazard.file,
+        "sha256": hazard.sha256,
+        "seed": hazard.seed,
+        "replications": hazard.own.replications,
+        "horizon_minutes": hazard.scenario.horizon,
+        "own_cost": round(hazard.own.total_cost, 2),
+        "rows": rows,
     }
 
 
 def _ci(ci) -> list[float] | None:
     return None if ci is None else [ci[0], ci[1]]
-
-
-def _held_now(scenario: Scenario, depot, item) -> int:
-    """Units of ``item`` the depot holds now that have not expired by the scenario start."""
-    return sum(
-        lot.quantity
-        for lot in depot.stock
-        if lot.item == item.id and lot_expiry(scenario, lot.stocked_on, item.shelf_life) > 0
-    )
 
 
 def _incident(scenario: Scenario, incident) -> dict:
@@ -192,13 +304,16 @@ def _demand_rules(scenario: Scenario) -> list[dict]:
     return out
 
 
-def _rotation(scenario: Scenario, sizing: StockpileSizing) -> list[dict]:
-    """Lots already expired first, then by the date they must be replaced."""
-    start = scenario.start.date()
-    over = (scenario.start + timedelta(minutes=scenario.horizon)).date()
+def _rotation(scenario: Scenario, sizing: StockpileSizing, depot_of, item_of) -> list[dict]:
+    """Lots already expired first, then by the date they must be replaced; statuses are
+    relative to the plan date."""
+    start = sizing.as_of or scenario.start.date()
+    over = (
+        datetime.combine(start, datetime.min.time()) + timedelta(minutes=scenario.horizon)
+    ).date()
     lines = []
     for line in sizing.rotation:
-        depot, item = scenario.depot(line.depot), scenario.item(line.item)
+        depot, item = depot_of[line.depot], item_of[line.item]
         status = (
             "recommended"
             if line.recommended

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .base import Identifier, Model, Probability, Share, as_written
+from .callouts import Voicemail
 from .distributions import DayNightDistribution, DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
 
@@ -72,6 +73,9 @@ class PhoneChannel(_ChannelBase):
     """Length of the conversation once answered."""
     hold_patience: PositiveDuration = as_written("3m")
     """How long a caller stays on hold when the callee is on another call."""
+    voicemail: Voicemail | None = None
+    """What an unanswered call may leave behind for the member to act on later; left out,
+    nothing (an unanswered attempt is simply missed)."""
 
 
 class RadioChannel(_ChannelBase):

@@ -90,7 +90,7 @@ def check_plans_reachable(s: Scenario) -> Iterator[Problem]:
         detector = roles.get(incident.detected_by)
         if detector is None or incident.plan is not None and incident.plan not in plans:
             continue
-        if detector.level.rank > Level.community.rank:
+        if incident.community is not None and detector.level.rank > Level.community.rank:
             yield (
                 ("incidents", i, "detected_by"),
                 (

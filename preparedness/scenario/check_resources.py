@@ -134,7 +134,7 @@ def check_affected(s: Scenario) -> Iterator[Problem]:
     for i, incident in enumerate(s.incidents):
         affected = incident.affected
         community = incident.community
-        if affected is not None:
+        if affected is not None and community is not None:
             if affected.people > population[community]:
                 yield (
                     ("incidents", i, "affected", "people"),

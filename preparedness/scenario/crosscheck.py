@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from .check_callouts import check_callout_references, check_callout_shapes
 from .check_command import check_chain_shape, check_plans_reachable, check_warning_areas
 from .check_limits import (
     check_horizon,
@@ -41,6 +42,7 @@ REFERENCE_CHECKS: tuple[Check, ...] = (
     check_node_names,
     check_references,
     check_resource_references,
+    check_callout_references,
 )
 #: Run once every id resolves, in this order (the order problems are listed in).
 SHAPE_CHECKS: tuple[Check, ...] = (
@@ -57,6 +59,7 @@ SHAPE_CHECKS: tuple[Check, ...] = (
     check_depots,
     road_problems,
     check_resource_size,
+    check_callout_shapes,
 )
 
 

@@ -3,7 +3,9 @@
 The simulation clock runs in minutes (float), so every duration in a scenario is converted
 here, once, at load time. The format follows the Go ``time.ParseDuration``
 convention familiar from Kubernetes and Prometheus files, restricted to the units planners use:
-days, hours, minutes and seconds, in that order, each at most once (``1d2h``, ``1.5h``, ``90s``).
+years, days, hours, minutes and seconds, in that order, each at most once (``1d2h``, ``1.5h``,
+``90s``). A year is 365 days (``3y`` = 1,095 days), the way shelf lives are printed on stock;
+durations are always written back in days (``1095d``).
 
 A unit is always required. pydantic's own ``timedelta`` reads a bare ``90`` as 90 *seconds*,
 a trap for planners who mean minutes, so bare numbers are rejected with a fix-it message.
@@ -31,6 +33,7 @@ from pydantic import BeforeValidator, Field, PlainSerializer
 
 __all__ = [
     "CLOCK_TIME_PATTERN",
+    "DAYS_PER_YEAR",
     "DURATION_PATTERN",
     "ClockTime",
     "Duration",
@@ -46,7 +49,7 @@ _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 DURATION_PATTERN = (
     r"^\s*(?=[0-9])"
-    rf"(?:({_NUMBER})d)?(?:({_NUMBER})h)?(?:({_NUMBER})m)?(?:({_NUMBER})s)?"
+    rf"(?:({_NUMBER})y)?(?:({_NUMBER})d)?(?:({_NUMBER})h)?(?:({_NUMBER})m)?(?:({_NUMBER})s)?"
     r"\s*$"
 )
 """Regex for a duration string; also the JSON Schema ``pattern`` (ECMA 262 compatible).
@@ -62,8 +65,17 @@ _DURATION_RE = re.compile(DURATION_PATTERN)
 _CLOCK_RE = re.compile(CLOCK_TIME_PATTERN)
 _BARE_NUMBER_RE = re.compile(r"^\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
 
-# Minutes per unit for the pattern's groups d, h, m, s.
-_MINUTES_PER_UNIT = (Fraction(1440), Fraction(60), Fraction(1), Fraction(1, 60))
+#: Days in a year: a shelf life of "3y" is 1,095 days (no leap days, as shelf lives are given).
+DAYS_PER_YEAR = 365
+
+# Minutes per unit for the pattern's groups y, d, h, m, s.
+_MINUTES_PER_UNIT = (
+    Fraction(DAYS_PER_YEAR * 1440),
+    Fraction(1440),
+    Fraction(60),
+    Fraction(1),
+    Fraction(1, 60),
+)
 
 _EXAMPLES = "write e.g. '90s', '15m', '2h30m' or '3d'"
 
@@ -90,7 +102,8 @@ def _describe(value: Any) -> str:
 
 
 def parse_duration(value: Any) -> float:
-    """Return a duration in minutes from a string such as ``'2h30m'`` or a ``timedelta``.
+    """Return a duration in minutes from a string such as ``'2h30m'`` or ``'3y'`` (365-day
+    years), or a ``timedelta``.
 
     Raises ``ValueError`` with a message written for planners: bare numbers (``15``, ``"15"``)
     are refused because the unit is ambiguous; anything else that does not match

@@ -127,7 +127,7 @@ def _unreachable_cohorts(scenario: Scenario) -> Iterator[Problem]:
     plans = {plan.id: i for i, plan in enumerate(scenario.plans)}
     for incident in scenario.incidents:
         plan = scenario.plan_for(incident)
-        if plan is None or plan.warn is None:
+        if plan is None or plan.warn is None or incident.community is None:
             continue
         p = plans[plan.id]
         area = [c for c in _warning_area(scenario, plan, incident.community) if c in places]
@@ -249,7 +249,7 @@ def _idle_depots(scenario: Scenario) -> Iterator[Problem]:
     used: set[str] = set()
     for incident in scenario.incidents:
         plan = scenario.plan_for(incident)
-        if plan is None or not plan.supplies:
+        if plan is None or not plan.supplies or incident.community is None:
             continue
         for point in network.chain(incident.community):
             used.add(point)

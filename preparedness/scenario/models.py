@@ -30,6 +30,12 @@ from .base import (  # noqa: F401 - re-exported
     Shift,
     as_written,
 )
+from .callouts import (  # noqa: F401 - re-exported
+    BackgroundLoad,
+    CallOut,
+    LoadPeriod,
+    Voicemail,
+)
 from .changes import (  # noqa: F401 - re-exported
     CHANGE_KINDS,
     Change,
@@ -135,6 +141,9 @@ class Scenario(Model):
     """Kinds of supply that depots hold and plans consume."""
     depots: list[Depot] = []
     """Reserves holding the items, each with its keepers."""
+    background_load: list[BackgroundLoad] = []
+    """Random calls that keep duty desks busy during the run (12345 hotline calls);
+    none by default."""
     interventions: list[Intervention] = []
     """Named what-if overlays for ``--compare`` (README, "What-ifs: interventions and
     comparisons"); the scenario runs without them."""
@@ -182,6 +191,8 @@ class Scenario(Model):
 
 __all__ = [
     "Authority",
+    "BackgroundLoad",
+    "CallOut",
     "Category",
     "Change",
     "Channel",
@@ -197,6 +208,7 @@ __all__ = [
     "JointCentre",
     "Level",
     "Link",
+    "LoadPeriod",
     "Location",
     "NightHours",
     "NotifyRule",
@@ -213,5 +225,6 @@ __all__ = [
     "SmsChannel",
     "SYNCHRONOUS_KINDS",
     "Township",
+    "Voicemail",
     "Whistle",
 ]

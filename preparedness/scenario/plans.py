@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .base import MAX_COUNT, Category, Identifier, Level, Model, Severity, Share, as_written
+from .callouts import CallOut
 from .distributions import DurationDistribution
 from .durations import Duration, PositiveDuration
 from .resources import Affected, RoadCut, SupplyRule, TeamRule
@@ -105,6 +106,9 @@ class Plan(Model):
     """Teams dispatched on activation; the incident is under control when their tasks are done."""
     supplies: list[SupplyRule] = []
     """What the incident consumes, drawn from the depots serving its community."""
+    callout: CallOut | None = None
+    """A call tree the activator starts on activation (a staff call-down, the building
+    leaders' phone tree), with its call rules; its results are the call-out milestones."""
 
 
 class Incident(Model):
@@ -121,10 +125,16 @@ class Incident(Model):
     """I-IV; social-security events carry no level (Emergency Response Law, Art. 3)."""
     start_after: Duration = as_written("0m")
     """Time from the scenario start to the incident."""
-    community: Identifier
-    """Community where the incident happens."""
+    community: Identifier | None = None
+    """Community where the incident happens; leave it out for a top-down incident
+    started ``at`` a post."""
+    at: Identifier | None = None
+    """Top-down start instead of ``community``: the place (district, township or community
+    id) of the ``detected_by`` post that receives an activation order, e.g. a duty desk
+    ordering a staff call-down; ``detection_delay`` is then the order's arrival."""
     detected_by: Identifier
-    """Role that notices the incident first and starts the report."""
+    """Role that notices the incident first and starts the report (for a top-down
+    incident, the post that receives the order)."""
     detection_delay: DurationDistribution = as_written(
         {"lognormal": {"median": "5m", "p90": "20m"}}
     )
@@ -152,4 +162,9 @@ class Incident(Model):
     def _level_given(self) -> Incident:
         if self.category is not Category.social_security and self.level is None:
             raise ValueError("this incident needs a 'level' (I, II, III or IV)")
+        if (self.community is None) == (self.at is None):
+            raise ValueError(
+                "give 'community' (where the incident happens) or 'at' (the place of the post "
+                "a top-down order reaches), not both or neither"
+            )
         return self

@@ -236,7 +236,7 @@ def road_problems(s: Scenario) -> Iterator[Problem]:
         if depot.id not in nodes:
             yield ("depots", i, "id"), off_road(depot.id, f"depot '{depot.id}'")
     for i, incident in enumerate(s.incidents):
-        if incident.community not in nodes:
+        if incident.community is not None and incident.community not in nodes:
             yield (
                 ("incidents", i, "community"),
                 off_road(incident.community, f"community '{incident.community}'"),

@@ -103,6 +103,10 @@ class Role(Model):
     """How people in this role behave when called outside their shifts."""
     decision_time: DayNightDistribution = as_written({"lognormal": {"median": "2m", "p90": "8m"}})
     """Time to decide what to do with a message before acting on it."""
+    away_share: Share = 0.0
+    """Share of the people in this role who are away for a whole incident (travelling,
+    phone off): no call or message reaches them, however often they are called. Drawn once
+    per person and incident, apart from the channel's per-attempt answer probability."""
     when_busy: Literal["queue", "call_back"] = "queue"
     """Callers who find the post busy hold ('queue') or get a busy tone and retry later."""
     fallback: list[Identifier] = []

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from preparedness.planning.stock_runs import collect_frames
 from preparedness.planning.stockpiles import size_stockpiles
@@ -30,12 +31,14 @@ N = 20
 FILES = {
     "sizing.md",
     "sizing.csv",
+    "purchase.csv",
     "rotation.csv",
     "sizing.json",
     "manifest.json",
     "report.html",
     "plots",
 }
+AS_OF = "2026-07-01"
 WRITTEN = re.compile(r"^Report written to (.+)$", re.MULTILINE)
 
 
@@ -75,13 +78,30 @@ def ningbo(tmp_path_factory):
     the same seed, on 2 workers and serially: (first folder, second folder)."""
     out = tmp_path_factory.mktemp("sizing") / "reports"
     first = cli(
-        "size-stockpiles", NINGBO, "-n", N, "--service-level", "0.95", "--workers", 2, "--out", out
+        "size-stockpiles",
+        NINGBO,
+        "-n",
+        N,
+        "--service-level",
+        "0.95",
+        "--workers",
+        2,
+        "--out",
+        out,
+        "--as-of",
+        AS_OF,
     )
     assert first.returncode == 0, first.stderr
     assert no_traceback(first)
-    second = cli("size-stockpiles", NINGBO, "-n", N, "--workers", 0, "--out", out, "-q")
+    second = cli(
+        "size-stockpiles", NINGBO, "-n", N, "--workers", 0, "--out", out, "-q", "--as-of", AS_OF
+    )
     assert second.returncode == 0, second.stderr
+    ningbo_console.append(first.stdout)
     return folder_of(first), folder_of(second)
+
+
+ningbo_console: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +168,7 @@ def test_json_and_manifest_say_what_was_sized_and_from_what(ningbo):
 def test_same_seed_gives_an_identical_sizing_on_any_executor(ningbo):
     first, second = ningbo
     assert first != second
-    for name in ("sizing.csv", "sizing.json", "rotation.csv"):
+    for name in ("sizing.csv", "sizing.json", "rotation.csv", "purchase.csv"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -236,3 +256,120 @@ def test_a_missing_file_exits_2_with_a_located_message(tmp_path):
         "missing.yaml:1:1: cannot read the file: no such file",
         "1 problem found; nothing was run.",
     ]
+
+
+# -------------------------------------------------------------------------------- plan date
+
+
+def test_the_purchase_list_is_dated_and_its_sums_agree(ningbo, direct):
+    """purchase.csv buys the recommended quantity less the usable stock on the plan date in
+    whole packs; sizing.md, the console and sizing.json say the same."""
+    folder, _ = ningbo
+    scenario, sizing = direct
+    results = json.loads((folder / "sizing.json").read_text(encoding="utf-8"))
+    assert results["as_of"] == AS_OF
+    lines = read_csv(folder / "purchase.csv")
+    recommended = {(row.depot, row.item): row.quantity for row in sizing.rows}
+    for line in lines:
+        buy, usable = int(line["buy"]), int(line["usable"])
+        want = recommended[(line["depot"], line["item"])]
+        assert int(line["recommended"]) == want
+        assert buy % int(line["pack_size"]) == 0
+        assert max(0, want - usable) <= buy < max(0, want - usable) + int(line["pack_size"])
+    # 下涧槽社区's 600 sandbags of 2023 (shelf life 3 years) are out of date on the plan date.
+    sandbags = next(x for x in lines if (x["depot"], x["item"]) == ("xiajiancao_depot", "sandbags"))
+    assert (sandbags["usable"], sandbags["replaced"]) == ("0", "600")
+    cost = sum(float(x["cost"]) for x in lines)
+    assert results["purchase_cost"] == pytest.approx(cost, abs=0.01)
+    text = (folder / "sizing.md").read_text(encoding="utf-8")
+    assert f"## What to buy on {AS_OF}" in text
+    assert f"Buying only this costs **{cost:,.2f} yuan**" in text
+    console = ningbo_console[0]
+    assert f"To buy on {AS_OF}" in console and f"Purchase cost: {cost:,.2f} yuan" in console
+
+
+def test_window_and_service_level_are_stated(ningbo):
+    folder, _ = ningbo
+    text = (folder / "sizing.md").read_text(encoding="utf-8")
+    window = (
+        "the first 3 days from the start of 临江镇 — flood stockpiles and volunteers "
+        "(simulated from 2026-07-14 02:10 to 2026-07-17 02:10)"
+    )
+    meaning = (
+        "A service level of 95% means that in 95 of every 100 emergencies like the one "
+        "simulated, the depot does not run out of the item while it is open and before its "
+        "own resupply arrives."
+    )
+    assert window in text and meaning in text
+    console = " ".join(ningbo_console[0].split())
+    assert window in console and meaning in console
+
+
+@pytest.mark.parametrize("value", ["14/07/2026", "2026-13-01", "today", ""])
+def test_a_plan_date_that_is_not_a_date_exits_2(value, tmp_path):
+    done = cli("size-stockpiles", NINGBO, "--as-of", value, "--out", tmp_path / "r")
+    assert done.returncode == 2
+    assert no_traceback(done)
+    assert done.stderr.splitlines()[-1] == (
+        "preparedness size-stockpiles: error: argument --as-of: must be a calendar date "
+        f"written YYYY-MM-DD, e.g. 2026-07-14, not '{value}'"
+    )
+    assert not (tmp_path / "r").exists()
+
+
+# -------------------------------------------------------------------------------- hazards
+
+
+def _hazard_files(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.verification.test_sizing_plan import two_hazards
+
+    flood, spill = two_hazards()
+    paths = tmp_path / "flood.yaml", tmp_path / "spill.yaml"
+    for path, data in zip(paths, (flood, spill), strict=True):
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return paths
+
+
+def test_several_scenarios_make_one_plan_with_a_table_per_hazard(tmp_path):
+    flood, spill = _hazard_files(tmp_path)
+    done = cli(
+        "size-stockpiles",
+        flood,
+        spill,
+        "-n",
+        4,
+        "--workers",
+        0,
+        "--out",
+        tmp_path / "r",
+        "--as-of",
+        AS_OF,
+    )
+    assert done.returncode == 0, done.stderr
+    assert no_traceback(done)
+    folder = folder_of(done)
+    results = json.loads((folder / "sizing.json").read_text(encoding="utf-8"))
+    assert [h["name"] for h in results["hazards"]] == ["Tiny township", "Spill"]
+    rows = {(r["depot"], r["item"]): r for r in read_csv(folder / "sizing.csv")}
+    assert int(rows[("c2_depot", "water")]["quantity"]) > 0  # only the spill draws on it
+    text = (folder / "sizing.md").read_text(encoding="utf-8")
+    assert text.startswith("# Stockpiles for Tiny township + Spill\n")
+    assert "## Service level in each hazard" in text
+    assert "No stock-out in each hazard with this plan" in done.stdout
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in manifest["scenarios"]] == [str(flood), str(spill)]
+
+
+def test_scenarios_that_describe_one_depot_differently_exit_2(tmp_path):
+    flood, spill = _hazard_files(tmp_path)
+    data = yaml.safe_load(spill.read_text(encoding="utf-8"))
+    data["depots"][0]["keepers"] = ["township_keeper"]
+    spill.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = cli("size-stockpiles", flood, spill, "-n", 2, "--workers", 0, "--out", tmp_path / "r")
+    assert done.returncode == 2
+    assert no_traceback(done)
+    assert done.stderr.splitlines() == [
+        f"preparedness: error: {spill}: depot 'c1_depot' differs from the one in {flood} "
+        "(keepers); the same id must describe the same depot in every scenario"
+    ]
+    assert not (tmp_path / "r").exists()

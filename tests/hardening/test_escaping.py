@@ -175,10 +175,10 @@ def test_csv_cells_never_start_a_formula(report: dict) -> None:
 
 @pytest.mark.parametrize("name", sorted(NAMES))
 def test_csv_guard_quotes_every_formula_name(name: str) -> None:
-    from preparedness.reports.exports import _csv
+    from preparedness.reports.exports import csv_text
 
     text = NAMES[name]
-    (header, row) = list(csv.reader(io.StringIO(_csv(["name"], [[text]]))))
+    (header, row) = list(csv.reader(io.StringIO(csv_text(["name"], [[text]]))))
     assert header == ["name"]
     if text.startswith(FORMULA_START):
         assert row == ["'" + text]

@@ -36,6 +36,7 @@ REPLICATIONS = {
     "ningbo_flood_supplies": 8,
     "beijing_fringe_epidemic": 8,
     "beijing_fringe_warning": 3,
+    "calltree_city_groups": 20,
 }
 NAMES = tuple(REPLICATIONS)
 KEY_PREFIXES = (
@@ -52,6 +53,7 @@ KEY_PREFIXES = (
     "depot_opened:",
     "supplied:",
     "warned:",
+    "callout:",
 )
 
 

@@ -15,6 +15,7 @@ from preparedness.reports.figures.render import FONTS
 ROOT = Path(reports.__file__).parent
 MODULES = [
     ROOT / "html.py",
+    ROOT / "drill.py",
     ROOT / "pages.py",
     ROOT / "index.py",
     *sorted((ROOT / "figures").glob("*.py")),

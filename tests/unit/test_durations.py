@@ -22,6 +22,7 @@ from preparedness.scenario.durations import (
     parse_clock_time,
     parse_duration,
 )
+from preparedness.scenario.resources import Item
 
 NEEDS_UNIT = "write a unit, e.g. '15m' (minutes), '90s' or '2h30m'"
 
@@ -59,6 +60,9 @@ def messages(data: dict) -> list[tuple[tuple, str]]:
         ("45s", 0.75),
         ("0.1m", 0.1),
         ("1h0m", 60.0),
+        ("3y", 1095 * 1440.0),  # a year is 365 days
+        ("1y30d", 395 * 1440.0),
+        ("0.5y", 182.5 * 1440.0),
     ],
 )
 def test_valid_forms_give_exact_minutes(text, minutes):
@@ -186,7 +190,20 @@ def test_json_schema_is_a_patterned_string_that_agrees_with_the_parser():
     assert schema["properties"]["shift_start"]["pattern"] == CLOCK_TIME_PATTERN
     Draft7Validator.check_schema(schema)
     validator = Draft7Validator(schema)
-    for text in ["90s", "2h30m", "1.5h", "1d2h", "0m", "15", "15 minutes", "-5m", "2m1h", ""]:
+    for text in [
+        "90s",
+        "2h30m",
+        "1.5h",
+        "1d2h",
+        "0m",
+        "15",
+        "15 minutes",
+        "-5m",
+        "2m1h",
+        "",
+        "3y",
+        "1d1y",
+    ]:
         editor_ok = validator.is_valid({"talk_time": text})
         try:
             parse_duration(text)
@@ -197,3 +214,12 @@ def test_json_schema_is_a_patterned_string_that_agrees_with_the_parser():
     assert not validator.is_valid({"talk_time": 15})
     assert validator.is_valid({"shift_start": "24:00"})
     assert not validator.is_valid({"shift_start": "24:30"})
+
+
+def test_a_shelf_life_of_three_years_is_1095_days():
+    """``3y`` loads as 1,095 days and is written back in days, which load again the same."""
+    item = Item(id="masks", name="masks", unit="piece", shelf_life="3y")
+    assert item.shelf_life == 1095 * 1440
+    assert item.model_dump()["shelf_life"] == "1095d"
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration("3 years")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from typing import Any
@@ -201,10 +202,23 @@ def test_rotation_plan():
     lines = [(line.depot, line.quantity, line.action) for line in sizing.rotation]
     needed = sizing.row("c1_depot", "masks").quantity
     assert needed == math.ceil(144 * 1.0 / 2)  # half a day of one mask a person
+    # Dated from the scenario's start (2026-07-14): the 30 still usable are counted, so only
+    # 72 - 30 = 42 are bought.
     assert lines == [
         ("c1_depot", 40, "expired on 2026-05-31: replace now"),
         ("c1_depot", 30, "replace by 2026-07-15"),
-        ("c1_depot", needed, "replace every 30 days (next by 2026-08-13)"),
+        ("c1_depot", 42, "buy on 2026-07-14; replace every 30 days (next by 2026-08-13)"),
+    ]
+    # A week later both lots are out of date: all 72 are bought.
+    later = size_stockpiles(scenario, [trace], 1.0, as_of=dt.date(2026, 7, 21))
+    assert [(line.quantity, line.action) for line in later.rotation] == [
+        (40, "expired on 2026-05-31: replace now"),
+        (30, "expired on 2026-07-15: replace now"),
+        (72, "buy on 2026-07-21; replace every 30 days (next by 2026-08-20)"),
+    ]
+    masks = [line for line in later.purchases if (line.depot, line.item) == ("c1_depot", "masks")]
+    assert [(m.recommended, m.usable, m.replaced, m.buy, m.cost) for m in masks] == [
+        (72, 0, 70, 72, 0.0)
     ]
 
 

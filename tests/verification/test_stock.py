@@ -502,10 +502,11 @@ def test_per_responder_and_per_task_demand_follow_the_teams():
     trace.tasks[("flood", "volunteers")] = (30.0, 210.0)
     trace.team_members[("flood", "volunteers")] = 4
     curve = _demand(d, trace)[0]["flood"]
-    assert curve.at(30.0) == 0 and curve.at(210.0) == pytest.approx(3.0)  # 4 x 180 / 240
-    assert curve.at(600.0) == pytest.approx(3.0)
+    # One shift started (180 min < 4 h): each of the 4 members draws one kit on arrival.
+    assert curve.at(29.0) == 0 and curve.at(30.0) == 4 and curve.at(600.0) == 4
     trace.tasks[("flood", "volunteers")] = (30.0, None)  # stays on scene: until the horizon
-    assert _demand(d, trace)[0]["flood"].at(H) == pytest.approx(4 * (H - 30) / 240)
+    # Shifts start at 30, 270 and 510 (750 is after the 720-minute horizon).
+    assert _demand(d, trace)[0]["flood"].at(H) == 4 * 3
 
     plan(d)["supplies"] = [{"item": "water", "per_task_unit": 2}]
     trace.tasks[("flood", "volunteers")] = (30.0, 210.0)
