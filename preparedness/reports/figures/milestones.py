@@ -200,7 +200,7 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
             handles=handles,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.35 / (len(shown) ** 0.5)),
-            ncol=4,
+            ncol=3,  # four columns of cause names overflow the figure
             fontsize=7,
         )
         first = shown[0]
