@@ -194,12 +194,13 @@ def write_report(
     out: str | Path = "reports",
     *,
     command: Sequence[str] | None = None,
+    label: str | None = None,
     lang: str | None = None,
     pdf: bool = False,
 ) -> Path:
-    """Write the run's report folder, ``<out>/<scenario name>/<run label>/`` (README, "What a
-    run writes"), which appears only once complete, then rewrite ``<out>/index.html``;
-    returns the folder.
+    """Write the run's report folder, ``<out>/<scenario file stem>/<date-time>[-<variant,
+    applied intervention or compare>][-<label>]/`` (README, "What a run writes"), which
+    appears only once complete, then rewrite ``<out>/index.html``; returns the folder.
 
     The folder holds report.md, report.html (figures inline) with PNG copies in ``plots/``,
     results.json, the CSV files and manifest.json; trace.csv and the timelines are the
@@ -208,7 +209,7 @@ def write_report(
     (``reports.browser.find_chromium``); without one the folder is written without it.
     """
     from .reports.exports import variants_csv
-    from .reports.folder import write_run_report
+    from .reports.folder import run_suffix, write_run_report
     from .reports.index import write_index
     from .reports.pages import run_pages
 
@@ -232,6 +233,7 @@ def write_report(
         experiment.reference,
         experiment.finished_at,
         extra_files=extra,
+        suffix=run_suffix(experiment.variants, label),
         trace=experiment.story_trace,
         pages=pages,
     )
@@ -315,19 +317,23 @@ def write_sizing_report(
     out: str | Path = "reports",
     *,
     command: Sequence[str] | None = None,
+    label: str | None = None,
     lang: str | None = None,
     pdf: bool = False,
 ) -> Path:
-    """Write ``<out>/<scenario name>/sizing/<run label>/`` (sizing.md, sizing.csv,
-    rotation.csv, sizing.json, manifest.json, report.html with ``plots/``, and with ``pdf``
-    report.pdf when Chromium is found), which appears only once complete, then rewrite
-    ``<out>/index.html``. ``lang`` defaults to the scenario's ``language``."""
+    """Write ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` (sizing.md,
+    sizing.csv, purchase.csv, rotation.csv, sizing.json, manifest.json, report.html with
+    ``plots/``, and with ``pdf`` report.pdf when Chromium is found), which appears only once
+    complete, then rewrite ``<out>/index.html``. ``lang`` defaults to the scenario's
+    ``language``."""
     from .reports.index import write_index
     from .reports.pages import sizing_pages
     from .reports.sizing import write_sizing_report as write
 
     language = report_language(plan.scenario, lang)
     pages = sizing_pages(plan._summary, language, generated=plan.finished_at, pdf=pdf)
-    folder = write(Path(out), plan._summary, plan.manifest(command), plan.finished_at, pages=pages)
+    folder = write(
+        Path(out), plan._summary, plan.manifest(command), plan.finished_at, label, pages=pages
+    )
     write_index(out, language)
     return folder

@@ -7,6 +7,7 @@ import argparse
 
 __all__ = [
     "LANGUAGES",
+    "label",
     "minutes",
     "name_list",
     "positive_int",
@@ -118,3 +119,12 @@ def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help="also print report.pdf (needs Chromium; without it the report is written "
         "without the PDF, and a note says so)",
     )
+
+
+def label(text: str) -> str:
+    """A ``--label``: some letters or digits must survive in the folder name."""
+    from ..reports.folder import folder_part
+
+    if not folder_part(text):
+        raise argparse.ArgumentTypeError("must contain letters or digits, e.g. night-drill")
+    return text

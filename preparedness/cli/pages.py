@@ -12,6 +12,7 @@ __all__ = ["print_pages"]
 
 def print_pages(out: Console, args, folder: Path, scenario) -> None:
     """Say where the HTML page, the PDF (with ``--pdf``) and the index are."""
+    from ..reports.escape import terminal_text
     from ..reports.i18n import catalogue
     from ..reports.index import INDEX
     from ..reports.pages import pdf_note
@@ -25,4 +26,4 @@ def print_pages(out: Console, args, folder: Path, scenario) -> None:
     if not args.quiet:
         lines.append(cat("console.index_written", path=str(Path(args.out) / INDEX)))
     for line in lines:
-        out.print(line, markup=False, soft_wrap=True)
+        out.print(terminal_text(line), markup=False, soft_wrap=True)

@@ -11,10 +11,12 @@ from pathlib import Path
 from rich.console import Console
 
 from ..experiment.executor import DASK_ENV
+from ..reports.escape import terminal_text
 from ..scenario.diagnostics import did_you_mean
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
 from .pages import print_pages
+from .validate import add_strict, print_warnings, refuse_warnings
 
 __all__ = ["DEFAULT_SCENARIO", "add_parser", "default_scenario_path", "run"]
 
@@ -49,6 +51,13 @@ def add_parser(sub) -> None:
         "--out", type=Path, default=Path("reports"), help="folder for reports (default: reports/)"
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary table")
+    add_strict(run)
+    run.add_argument(
+        "--label",
+        type=arguments.label,
+        metavar="TEXT",
+        help="words to add to the report folder's name, e.g. --label night-drill",
+    )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     report = run.add_argument_group("the report")
     arguments.add_report_options(report)
@@ -133,6 +142,9 @@ def run(args, out: Console, err: Console) -> int:
     names = _variant_names(args, variants)
     for name in names:
         variants.scenario(name)  # scenario problems before usage problems; kept for the run
+    warnings = print_warnings(err, variants)
+    if warnings and getattr(args, "strict", False):
+        return refuse_warnings(err, len(warnings))
     if args.precision:
         first = args.replications or PILOT_REPLICATIONS
         if first > args.max_replications:
@@ -170,6 +182,7 @@ def _report(args, out: Console, experiment) -> int:
             command=["preparedness", *sys.argv[1:]],
             lang=args.lang,
             pdf=args.pdf,
+            label=getattr(args, "label", None),
         )
     args.report_written = folder
     if held:
@@ -181,6 +194,6 @@ def _report(args, out: Console, experiment) -> int:
             print_comparison(out, results)
     if "precision" in results:
         out.print(precision_sentence(results["precision"]), markup=False)
-    out.print(f"Report written to {folder / 'report.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
     print_pages(out, args, folder, experiment.scenario)
     return EXIT_OK

@@ -15,7 +15,7 @@ def render_markdown(results: dict, manifest: dict) -> str:
         f"- Scenario file: {md_cell(scenario['file'])} (SHA-256 {scenario['sha256'][:12]}…)",
         f"- Command mode: {MODE_WORDS[results['command_mode']]}",
         f"- Replications: {results['replications']}, root seed {results['seed']}; "
-        f"each run stops at {minutes(results['horizon_minutes'])}",
+        f"{_observation_words(results)}",
         f"- Written {manifest['finished_at']} by preparedness {manifest['package_version']}",
         "",
         "Times are minutes from the start of each incident. Medians and percentiles are over the "
@@ -54,13 +54,38 @@ def render_markdown(results: dict, manifest: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _observation_words(results: dict) -> str:
+    """How long each incident is watched, on the clock of every figure (its own start)."""
+    horizon = results["horizon_minutes"]
+    own = [i for i in results["incidents"] if i["observed_minutes"] != horizon]
+    unless = "; an incident with its own window says so below" if own else ""
+    return (
+        f"each incident is observed for {minutes(horizon)} from its own start{unless}, "
+        "and a milestone reached later counts as not reached; a run lasts "
+        f"{minutes(results['run_minutes'])} from the scenario start, until the last "
+        "incident's window ends"
+    )
+
+
+def _incident_timing(incident: dict) -> str:
+    """When the incident starts in the run and for how long it is observed."""
+    start, observed = incident["start_minutes"], incident["observed_minutes"]
+    if start == 0:
+        return f"Starts with the run; observed for {minutes(observed)}."
+    return (
+        f"Starts {minutes(start)} into the run; observed for {minutes(observed)} from its "
+        f"start (to minute {start + observed:.0f} of the run)."
+    )
+
+
 def _incident_section(incident: dict) -> list[str]:
     level = f", level {incident['level']}" if incident["level"] else ""
     lines = [
         f"## {md_cell(incident['name'])}",
         "",
         f"{md_cell(incident['category'].replace('_', ' '))}{level}, in "
-        f"{md_cell(incident['community_name'])}; plan: {md_cell(incident['plan_name'] or 'none')}.",
+        f"{md_cell(incident['community_name'])}; plan: {md_cell(incident['plan_name'] or 'none')}. "
+        f"{_incident_timing(incident)}",
         "",
     ]
     lines += [f"- {md_cell(milestone_sentence(row))}" for row in incident["milestones"]]
@@ -120,14 +145,15 @@ def miss_words(row: dict) -> str:
     if reason == "post_not_ready":
         return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
     if reason == "deadline_after_run":
-        return "the deadline falls after the end of the run"
+        return "the deadline falls after the end of the incident's observation window"
     if reason == "not_started":
         return "the incident had not started when the run ended"
-    return "the run ended first"
+    return "its observation window ended first"
 
 
 def not_reached_sentence(row: dict) -> str | None:
-    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 the run ended first", or None."""
+    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 its observation window ended first",
+    or None."""
     reasons = row.get("not_reached") or []
     missed = row["n_replications"] - row["n_reached"]
     if missed <= 0 or not reasons:
@@ -242,16 +268,10 @@ def _warning_section(incident: dict) -> list[str]:
 
 
 def _where_time_went(incident: dict) -> list[str]:
-    """The delay split of the milestones a planner acts on, in sentences."""
-    rows = [
-        row
-        for row in incident["milestones"]
-        if row["delay_split"]
-        and (
-            row["id"].startswith(("ordered:", "report:", "warned:"))
-            or row["id"] == "plan_activated"
-        )
-    ]
+    """The delay split of every milestone that has one, in sentences: the reporting chain,
+    and also teams on scene, depots opened, supplies delivered, departments reported in and
+    the joint centre, whose delays (muster, travel, the keeper) are as actionable."""
+    rows = [row for row in incident["milestones"] if row["delay_split"]]
     if not rows:
         return []
     lines = [

@@ -39,7 +39,7 @@ def _incident_names(results: dict) -> str:
 def _held_sentence(row: dict) -> str:
     if not row["reachable"] and row["quantity"] == 0:
         return f"{md_cell(row['item_name'])} **no quantity is enough** (see below)"
-    text = f"{md_cell(row['item_name'])} **{words.units(row['quantity'], row['unit'])}**"
+    text = f"{md_cell(row['item_name'])} **{md_cell(words.units(row['quantity'], row['unit']))}**"
     return text if row["reachable"] else text + " (short of the target at any quantity)"
 
 

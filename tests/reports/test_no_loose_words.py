@@ -19,8 +19,11 @@ MODULES = [
     ROOT / "pages.py",
     ROOT / "index.py",
     *sorted((ROOT / "figures").glob("*.py")),
+    *sorted((ROOT / "exercise").glob("*.py")),
 ]
-TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
+TEMPLATES = sorted((ROOT / "templates").glob("*.j2")) + sorted(
+    (ROOT / "templates" / "exercise").glob("*.j2")
+)
 
 #: Two words of letters, or any CJK character: something a reader would read.
 WORDS = re.compile(r"[A-Za-z]{2,}[,.;:!?]?\s+[A-Za-z]{2,}|[\u3400-\u9fff]")
