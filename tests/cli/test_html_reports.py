@@ -153,7 +153,7 @@ def test_trace_replication_chooses_the_run_drawn_and_the_trace(rule, tmp_path):
     else:
         assert (story["rule"], story["replication"]) == ("number", 2)
     scenario = load_scenario(REPO / RELAY).scenario
-    expected = trace_csv(simulate_replication(scenario, story["replication"], 7))
+    expected = trace_csv(simulate_replication(scenario, story["replication"], 7), scenario.start)
     assert (folder / "trace.csv").read_text(encoding="utf-8") == expected
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert f"The timelines draw run {story['replication']} " in html
