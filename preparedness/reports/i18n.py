@@ -202,5 +202,5 @@ def milestone_label(milestone_id: str, english_label: str, cat: Catalogue) -> st
     if parts[0] == "callout":
         if parts[1] == "reached":
             return cat("milestone.callout_reached", percent=parts[2])
-        return cat(f"milestone.callout_{parts[1]}")
+        return cat("milestone.callout_last_call")
     return cat(_milestone_key(milestone_id), **label_params(milestone_id, english_label))
