@@ -16,6 +16,8 @@ ROOT = Path(reports.__file__).parent
 MODULES = [
     ROOT / "html.py",
     ROOT / "drill.py",
+    ROOT / "pages.py",
+    ROOT / "index.py",
     *sorted((ROOT / "figures").glob("*.py")),
     *sorted((ROOT / "exercise").glob("*.py")),
 ]
