@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..i18n import Catalogue, isolate, milestone_label
-from .render import DEADLINE_COLOUR, MEDIAN_COLOUR, Figure, figure, finish
+from .render import DEADLINE_COLOUR, MEDIAN_COLOUR, Figure, figure, finish, place, text_inches
 
 __all__ = ["ServiceCurves", "forest_figure", "sizing_figure"]
 
@@ -49,7 +49,10 @@ def forest_figure(comparison: Mapping[str, Any], cat: Catalogue, number: int) ->
                     }
                 )
     height = 0.28 * len(rows) + 1.4
+    labels = [f"{isolate(row['incident_name'])} · {row['label']}" for row in rows]
     with figure(7.6, height) as fig:
+        margin = text_inches(fig, labels, 6.5) + 0.15
+        place(fig, left=margin, bottom=0.45, top=0.1, wspace=0.15, columns=2)
         left = fig.add_subplot(1, 2, 1)
         right = fig.add_subplot(1, 2, 2, sharey=left)
         ys = list(range(len(rows)))[::-1]
@@ -62,7 +65,6 @@ def forest_figure(comparison: Mapping[str, Any], cat: Catalogue, number: int) ->
                 right.barh(y, row["met_change_points"], color=colour, height=0.6)
         left.axvline(0, color="#999999", linewidth=0.8)
         right.axvline(0, color="#999999", linewidth=0.8)
-        labels = [f"{isolate(row['incident_name'])} · {row['label']}" for row in rows]
         left.set_yticks(ys, labels, fontsize=6.5)
         right.tick_params(labelleft=False)
         left.set_xlabel(cat("axis.change_minutes"), fontsize=7)
@@ -95,6 +97,17 @@ def sizing_figure(
     target = sizing["service_level"]
     drawn = []
     with figure(3.6 * columns, 2.3 * grid_rows + 0.3) as fig:
+        # Every panel has its title and both axis words (units differ between items).
+        place(
+            fig,
+            left=0.62,
+            bottom=0.45,
+            top=0.28,
+            wspace=0.7,
+            hspace=0.72,
+            rows=grid_rows,
+            columns=columns,
+        )
         for index, row in enumerate(rows):
             ax = fig.add_subplot(grid_rows, columns, index + 1)
             points = list(curves[(row["depot"], row["item"])])

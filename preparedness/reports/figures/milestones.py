@@ -11,6 +11,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from matplotlib.ticker import MaxNLocator
+
 from ..i18n import Catalogue, milestone_label
 from .render import (
     CAUSE_COLOURS,
@@ -20,6 +22,8 @@ from .render import (
     Figure,
     figure,
     finish,
+    place,
+    text_inches,
 )
 
 __all__ = [
@@ -32,6 +36,9 @@ __all__ = [
 
 #: At most this many milestones per incident figure, so panels stay readable on a phone.
 MAX_PANELS = 6
+
+#: The share axis of the ECDFs: quarters read as well as tenths and draw fewer labels.
+SHARE_TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 #: (incident id, milestone id) -> minutes of each replication in order (None: not reached)
 ReplicationMinutes = Mapping[tuple[str, str], Sequence[float | None]]
@@ -87,6 +94,16 @@ def ecdf_figure(
     rows, columns = _grid(len(shown))
     drawn = []
     with figure(3.4 * columns, 2.4 * rows + 0.4) as fig:
+        place(
+            fig,
+            left=0.62,
+            bottom=0.48,
+            top=0.3,
+            wspace=0.15,
+            hspace=0.62,
+            rows=rows,
+            columns=columns,
+        )
         for index, row in enumerate(shown):
             ax = fig.add_subplot(rows, columns, index + 1)
             values = list(minutes[(incident["id"], row["id"])])
@@ -110,6 +127,8 @@ def ecdf_figure(
                 )
             ax.set_ylim(0, 1.02)
             ax.set_xlim(left=0)
+            ax.set_yticks(SHARE_TICKS)
+            ax.xaxis.set_major_locator(MaxNLocator(5))
             # Axis words once per row and column: fewer texts to lay out, same reading.
             if index >= len(shown) - columns:
                 ax.set_xlabel(cat("axis.minutes_since_incident"), fontsize=8)
@@ -159,15 +178,24 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
     shown = key_milestones(incident)
     drawn = []
     with figure(7.2, 0.55 * len(shown) + 1.6) as fig:
+        causes_seen: dict[str, None] = {
+            part["cause"]: None for row in reversed(shown) for part in row["delay_split"]
+        }
+        labels = [milestone_label(row["id"], row["label"], cat) for row in reversed(shown)]
+        legend_rows = math.ceil(len(causes_seen) / 3)
+        place(
+            fig,
+            left=text_inches(fig, labels, 9) + 0.2,
+            bottom=0.55 + 0.19 * legend_rows,
+            right=0.2,
+            top=0.1,
+        )
         ax = fig.add_subplot(1, 1, 1)
-        causes_seen: dict[str, None] = {}
-        labels = []
         for position, row in enumerate(reversed(shown)):
             left = 0.0
             segments = []
             for part in row["delay_split"]:
                 cause, mean, share = part["cause"], part["mean"], part["share_of_latency"]
-                causes_seen.setdefault(cause, None)
                 ax.barh(
                     position,
                     mean,
@@ -189,17 +217,16 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
                     )
                 segments.append({"cause": cause, "mean": mean, "share": share})
                 left += mean
-            labels.append(milestone_label(row["id"], row["label"], cat))
             drawn.append({"id": row["id"], "segments": segments})
         ax.set_yticks(range(len(shown)), labels)
         ax.set_xlabel(cat("axis.mean_minutes"))
         handles = [
             ax.bar(0, 0, color=CAUSE_COLOURS[c], label=cat(f"cause.{c}")) for c in causes_seen
         ]
-        ax.legend(
+        fig.legend(
             handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.35 / (len(shown) ** 0.5)),
+            loc="upper center",  # under the axis words, in the margin left for it
+            bbox_to_anchor=(0.5, (0.19 * legend_rows + 0.06) / fig.get_figheight()),
             ncol=3,  # four columns of cause names overflow the figure
             fontsize=7,
         )

@@ -25,8 +25,9 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
-__all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish"]
+__all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish", "place", "text_inches"]
 
 #: Fonts tried in order; DejaVu ships with matplotlib, the CJK ones draw Chinese in PNGs.
 FONTS = [
@@ -112,6 +113,45 @@ def figure(width: float, height: float) -> Iterator[MplFigure]:
             plt.close(fig)
 
 
+def place(
+    fig: MplFigure,
+    *,
+    left: float,
+    bottom: float,
+    right: float = 0.15,
+    top: float = 0.15,
+    wspace: float = 0.0,
+    hspace: float = 0.0,
+    rows: int = 1,
+    columns: int = 1,
+) -> None:
+    """Set the subplot margins and gaps in inches, once, instead of ``tight_layout``.
+
+    ``tight_layout`` lays out every text of the figure once more before the two saves draw
+    it again; margins sized from the fonts and the known labels cost nothing to draw.
+    """
+    width, height = fig.get_size_inches()
+    panel_w = max(0.1, (width - left - right - (columns - 1) * wspace) / columns)
+    panel_h = max(0.1, (height - bottom - top - (rows - 1) * hspace) / rows)
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=wspace / panel_w,
+        hspace=hspace / panel_h,
+    )
+
+
+def text_inches(fig: MplFigure, texts: list[str], size: float) -> float:
+    """The width in inches of the widest of ``texts`` at ``size`` points (0 for none): the
+    room a column of tick labels needs, measured in the report's fonts."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    font = FontProperties(size=size)
+    widths = [renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in texts]
+    return max(widths, default=0.0) / fig.dpi
+
+
 _PROLOG = re.compile(r"\A<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 _ID = re.compile(r'(id="|url\(#|xlink:href="#|href="#)([A-Za-z_][\w.-]*)')
 
@@ -122,14 +162,14 @@ def finish(
     """Save ``fig`` as SVG (prolog stripped, ids prefixed per figure) and PNG, deterministically.
 
     Ids are prefixed with the figure id so several SVGs inlined on one page never share a
-    clip path or glyph id.
+    clip path or glyph id. The figure's margins are set when it is drawn (:func:`place`);
+    no layout pass runs here.
     """
     prefix = re.sub(r"[^\w-]", "_", figure_id, flags=re.ASCII)
     with plt.rc_context(STYLE), warnings.catch_warnings():
         # Glyphs a font lacks (CJK without a CJK font installed) draw as boxes in the PNG
         # only; the SVG keeps the text, so the warning is noise here.
         warnings.simplefilter("ignore", UserWarning)
-        fig.tight_layout()
         svg_buffer = io.StringIO()
         fig.savefig(svg_buffer, format="svg", metadata=SVG_METADATA)
         png_buffer = io.BytesIO()

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import Catalogue
-from .render import DEADLINE_COLOUR, Figure, figure, finish
+from .render import DEADLINE_COLOUR, Figure, figure, finish, place
 
 __all__ = ["coverage_figure", "stock_figure"]
 
@@ -35,6 +35,7 @@ def coverage_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) ->
     )
     drawn = {}
     with figure(6.4, 3.4) as fig:
+        place(fig, left=0.62, bottom=0.5, right=0.2, top=0.1)
         ax = fig.add_subplot(1, 1, 1)
         for cohort, curve in warning["curves"].items():
             colour = COHORT_COLOURS.get(cohort, "#555555")
@@ -82,6 +83,17 @@ def stock_figure(stock: Mapping[str, Any], cat: Catalogue, number: int) -> Figur
     rows = math.ceil(len(depots) / columns)
     drawn = []
     with figure(3.6 * columns, 2.3 * rows + 0.3) as fig:
+        # Every panel has its title and both axis words (units differ between items).
+        place(
+            fig,
+            left=0.62,
+            bottom=0.45,
+            top=0.28,
+            wspace=0.7,
+            hspace=0.72,
+            rows=rows,
+            columns=columns,
+        )
         for index, row in enumerate(depots):
             ax = fig.add_subplot(rows, columns, index + 1)
             x = row["level_minutes"]

@@ -8,6 +8,7 @@ that makes the delay split, so the bars of a milestone add up to its latency.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from ...analysis.milestones import milestone_times
 from ...engine.trace import EventKind, Trace
 from ..i18n import Catalogue, isolate, milestone_label
 from .milestones import key_milestones
-from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
+from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish, place, text_inches
 
 __all__ = ["has_lanes", "swimlane_figure"]
 
@@ -83,11 +84,24 @@ def swimlane_figure(
         marks.append({"id": row["id"], "minutes": hit.time, "lane": last_lane})
     order = list(lanes)
     position = {lane: len(order) - 1 - i for i, lane in enumerate(order)}
+    in_order = sorted(bars.values(), key=lambda b: (b["start"], b["lane"]))
+    causes: dict[str, None] = {bar["cause"]: None for bar in in_order}
+    lane_names = [isolate(names.get(lane, lane)) for lane in order]
+    last_label = [
+        milestone_label(m["id"], _label(shown, m["id"]), cat)
+        for m in sorted(marks, key=lambda m: m["minutes"])[-1:]
+    ]
+    legend_rows = math.ceil((len(causes) + 1) / 4)  # the causes and the message arrow
     with figure(7.6, 0.42 * len(order) + 1.9) as fig:
+        place(
+            fig,
+            left=text_inches(fig, lane_names, 9) + 0.2,
+            bottom=0.55 + 0.19 * legend_rows,
+            right=0.2 + text_inches(fig, last_label, 7),  # runs past the last marker
+            top=0.15,
+        )
         ax = fig.add_subplot(1, 1, 1)
-        causes: dict[str, None] = {}
-        for bar in sorted(bars.values(), key=lambda b: (b["start"], b["lane"])):
-            causes.setdefault(bar["cause"], None)
+        for bar in in_order:
             ax.barh(
                 position[bar["lane"]],
                 bar["end"] - bar["start"],
@@ -120,9 +134,7 @@ def swimlane_figure(
                 textcoords="offset points",
                 fontsize=7,
             )
-        ax.set_yticks(
-            [position[lane] for lane in order], [isolate(names.get(lane, lane)) for lane in order]
-        )
+        ax.set_yticks([position[lane] for lane in order], lane_names)
         ax.set_ylim(-0.7, len(order) - 0.3)
         ax.set_xlim(left=0)
         ax.set_xlabel(cat("axis.minutes_since_incident"))
@@ -134,10 +146,10 @@ def swimlane_figure(
                 [], [], color="#444444", marker=">", linewidth=0.8, label=cat("legend.message")
             )[0]
         )
-        ax.legend(
+        fig.legend(
             handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.6 / len(order) ** 0.5),
+            loc="upper center",  # under the axis words, in the margin left for it
+            bbox_to_anchor=(0.5, (0.19 * legend_rows + 0.06) / fig.get_figheight()),
             ncol=4,
             fontsize=7,
         )
@@ -152,7 +164,7 @@ def swimlane_figure(
         data = {
             "replication": replication,
             "lanes": order,
-            "bars": sorted(bars.values(), key=lambda b: (b["start"], b["lane"])),
+            "bars": in_order,
             "arrows": list(arrows.values()),
             "milestones": marks,
         }
