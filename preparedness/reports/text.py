@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n import Catalogue, milestone_label
+
 
 def minutes(value: float | None) -> str:
     """``87.3`` -> ``87 min``; ``None`` -> ``—``. Whole minutes are what a planner reads."""
@@ -27,6 +29,15 @@ def share(value: float | None) -> str:
 
 def share_interval(ci) -> str:
     return "—" if ci is None else f"{100 * ci[0]:.0f}–{100 * ci[1]:.0f}%"
+
+
+def milestone_words(row: dict, cat: Catalogue) -> str:
+    """A milestone's label in ``cat``'s language: results.json holds the engine's English
+    label, shown as is in English; other languages rebuild it from the milestone's id with
+    the names inside kept as written."""
+    if cat.lang == "en" or "id" not in row:
+        return row["label"]
+    return milestone_label(row["id"], row["label"], cat)
 
 
 MODE_WORDS = {
