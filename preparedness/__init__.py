@@ -27,12 +27,16 @@ __all__ = [
     "StockpilePlan",
     "UsageError",
     "__version__",
+    "calibrate_drill",
     "compare",
+    "drill_whatif",
     "load_scenario",
     "load_variants",
+    "replay_drill",
     "run_experiment",
     "simulate_replication",
     "size_stockpiles",
+    "write_drill_report",
     "write_report",
     "write_sizing_report",
 ]
@@ -47,23 +51,31 @@ _HOMES = {
     "ScenarioVariants": ".scenario.interventions",
     "StockpilePlan": ".results",
     "UsageError": ".errors",
+    "calibrate_drill": ".api",
     "compare": ".api",
+    "drill_whatif": ".api",
     "load_scenario": ".api",
     "load_variants": ".api",
+    "replay_drill": ".api",
     "run_experiment": ".api",
     "simulate_replication": ".engine.run",
     "size_stockpiles": ".api",
+    "write_drill_report": ".api",
     "write_report": ".results",
     "write_sizing_report": ".results",
 }
 
 if TYPE_CHECKING:
     from .api import (
+        calibrate_drill,
         compare,
+        drill_whatif,
         load_scenario,
         load_variants,
+        replay_drill,
         run_experiment,
         size_stockpiles,
+        write_drill_report,
     )
     from .engine.run import simulate_replication
     from .errors import UsageError

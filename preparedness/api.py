@@ -49,11 +49,15 @@ __all__ = [
     "PILOT_REPLICATIONS",
     "Progress",
     "UsageError",
+    "calibrate_drill",
     "compare",
+    "drill_whatif",
     "load_scenario",
     "load_variants",
+    "replay_drill",
     "run_experiment",
     "size_stockpiles",
+    "write_drill_report",
     "write_report",
     "write_sizing_report",
 ]
@@ -451,3 +455,20 @@ def _size_one(
             progress(f"{label}checking on {count} new replications", count, None)
         checked = resimulate(base, sizing, count, seed, executor)
     return variants, sizing, frames, checked, seed
+
+
+# --------------------------------------------------------------------------------------------
+# Drill logs (docs/guides/drill-logs.md): replay, calibrate, what-if, and their reports.
+
+from .drills import calibrate_drill, drill_whatif, replay_drill  # noqa: E402
+
+
+def write_drill_report(kind: str, result, out: str | Path = "reports", *, lang: str = "en") -> Path:
+    """Write the report folder of ``replay_drill`` (``kind="replay"``), ``calibrate_drill``
+    (``"calibrate"``, with ``calibrated.yaml``) or ``drill_whatif`` (``"whatif"``): HTML,
+    Markdown, figures and drill.json, all or nothing; returns the folder."""
+    from .reports.drill import write_drill_report as write
+
+    if kind not in ("replay", "calibrate", "whatif"):
+        raise UsageError(f"kind must be replay, calibrate or whatif, not {kind!r}")
+    return write(kind, result, out, lang)

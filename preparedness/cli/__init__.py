@@ -18,7 +18,7 @@ import sys
 from rich.console import Console
 
 from ..scenario.diagnostics import ScenarioError
-from . import generate, run, schema, size_stockpiles, validate
+from . import drill, generate, run, schema, size_stockpiles, validate
 from .console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -42,7 +42,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_parser(sub)
     schema.add_parser(sub)
     generate.add_parser(sub)
+    drill.add_parser(sub)
     return parser
 
 
@@ -68,6 +69,8 @@ def _dispatch(args, out: Console, err: Console) -> int:
         return schema.schema(args, out)
     if args.command == "generate":
         return generate.generate(args, out)
+    if args.command == "drill":
+        return drill.drill(args, out, err)
     if args.command == "size-stockpiles":
         return size_stockpiles.size_stockpiles(args, out, err)
     return run.run(args, out, err)

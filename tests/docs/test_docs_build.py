@@ -15,6 +15,7 @@ PAGES = (
     "guides/planner.md",
     "guides/stockpiles.md",
     "guides/trainer.md",
+    "guides/drill-logs.md",
     "reference/scenario.md",
     "reference/results.md",
     "reference/api.md",

@@ -16,6 +16,7 @@ ROOT = Path(reports.__file__).parent
 #: Modules that put words on a page, a figure, report.md, sizing.md or the console.
 WORDED = [
     "html.py",
+    "drill.py",
     "console.py",
     "comparison.py",
     "sizing_render.py",
