@@ -47,8 +47,12 @@ def _signed(value: float) -> str:
     return text if text.startswith("-") or text in ("0", "0.0") else f"+{text}"
 
 
-def _names(comparison: dict) -> dict[str, str]:
-    return {variant["id"]: variant["name"] for variant in comparison["variants"]}
+def _names(comparison: dict, cat: Catalogue) -> dict[str, str]:
+    """Each variant's name; ``base`` (the scenario as written) in the report's language."""
+    return {
+        variant["id"]: cat("compare.base_name") if variant["id"] == "base" else variant["name"]
+        for variant in comparison["variants"]
+    }
 
 
 def _lead(name: str, cat: Catalogue) -> str:
@@ -238,12 +242,12 @@ def _clear(row: dict) -> bool:
 def ranking_lines(comparison: dict, cat: Catalogue | None = None) -> list[str]:
     """One line per plan deadline: which variant raises the share of runs meeting it most."""
     cat = cat or catalogue("en")
-    names = _names(comparison)
+    names = _names(comparison, cat)
     lines = []
     for row in comparison.get("ranking", []):
         n = str(row["n_replications"])
         common = {
-            "label": milestone_words(row, cat),
+            "label": milestone_words({"id": row["milestone"], "label": row["label"]}, cat),
             "deadline": _num(row["deadline"]),
             "incident": row["incident_name"],
             "best": names[row["best"]],
@@ -274,7 +278,7 @@ def comparison_markdown(results: dict, lang: str = "en") -> list[str]:
     """The "What the interventions change" section of report.md."""
     cat = catalogue(lang)
     comparison = results["comparison"]
-    names = _names(comparison)
+    names = _names(comparison, cat)
     reference = comparison["reference"]
     lines = [
         cat("compare.md_heading"),
@@ -308,7 +312,7 @@ def comparison_markdown(results: dict, lang: str = "en") -> list[str]:
                     continue
                 label = milestone_words(milestone, cat)
                 if _clear(row):
-                    clear.append(change_sentence(variant["name"], label, row, cat))
+                    clear.append(change_sentence(names[variant["id"]], label, row, cat))
                 else:
                     unclear.append(label)
             for sentence in clear:
@@ -321,7 +325,7 @@ def comparison_markdown(results: dict, lang: str = "en") -> list[str]:
                     "- "
                     + cat(
                         "compare.md_no_clear",
-                        name=md_cell(_lead(variant["name"], cat)),
+                        name=md_cell(_lead(names[variant["id"]], cat)),
                         labels=md_cell(labels),
                     )
                 )
@@ -442,7 +446,7 @@ def print_comparison(console: Console, results: dict, lang: str = "en") -> None:
     One table per intervention, its id and name in the title, so no id is ever cut."""
     cat = catalogue(lang)
     comparison = results["comparison"]
-    names = _names(comparison)
+    names = _names(comparison, cat)
     for incident in comparison["incidents"]:
         for variant in comparison["variants"]:
             if variant["id"] == comparison["reference"]:
