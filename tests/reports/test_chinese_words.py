@@ -12,7 +12,11 @@ from rich.console import Console
 
 import preparedness as pp
 from preparedness.experiment.precision import KEY_MILESTONES_RULE
-from preparedness.reports.comparison import precision_sentence
+from preparedness.reports.comparison import (
+    comparison_markdown,
+    precision_sentence,
+    print_comparison,
+)
 from preparedness.reports.console import print_summary
 from preparedness.reports.i18n import translate
 from preparedness.reports.sizing_render import print_sizing, sizing_markdown
@@ -127,3 +131,22 @@ def test_precision_sentence_in_both_languages() -> None:
         "the widest is ±1.5 min."
     )
     assert english_left(precision_sentence(precision, "zh"), set()) == []
+
+
+#: Names of the interval methods a comparison cites (people, as the literature writes them).
+METHOD_NAMES = {"Student", "Wilson", "Newcombe"}
+
+
+def test_chinese_comparison_has_no_english_but_names(relay, relay_compare) -> None:
+    results = {"replications": 20, "comparison": relay_compare}
+    allowed = scenario_words(relay.scenario) | METHOD_NAMES
+    allowed |= _words([variant["name"] for variant in relay_compare["variants"]])
+    allowed |= _words([variant["id"] for variant in relay_compare["variants"]])
+    console = _console()
+    print_comparison(console, results, "zh")
+    text = console.export_text()
+    assert "对比" in text
+    assert english_left(text, allowed) == []
+    markdown = "\n".join(comparison_markdown(results, "zh"))
+    assert "## 改进措施的效果" in markdown
+    assert english_left(markdown, allowed) == []
