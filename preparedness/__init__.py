@@ -32,11 +32,13 @@ __all__ = [
     "drill_whatif",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "replay_drill",
     "run_experiment",
     "simulate_replication",
     "size_stockpiles",
     "write_drill_report",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]
@@ -56,11 +58,13 @@ _HOMES = {
     "drill_whatif": ".api",
     "load_scenario": ".api",
     "load_variants": ".api",
+    "prepare_exercise": ".api",
     "replay_drill": ".api",
     "run_experiment": ".api",
     "simulate_replication": ".engine.run",
     "size_stockpiles": ".api",
     "write_drill_report": ".api",
+    "write_exercise": ".api",
     "write_report": ".results",
     "write_sizing_report": ".results",
 }
@@ -72,10 +76,12 @@ if TYPE_CHECKING:
         drill_whatif,
         load_scenario,
         load_variants,
+        prepare_exercise,
         replay_drill,
         run_experiment,
         size_stockpiles,
         write_drill_report,
+        write_exercise,
     )
     from .engine.run import simulate_replication
     from .errors import UsageError

@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -39,10 +40,14 @@ from .experiment.replicate import VariantRun
 from .planning.stock_runs import ResimulatedRow
 from .planning.stockpiles import StockpileSizing
 from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
+from .scenario.diagnostics import Diagnostic, ScenarioError, format_field_path, locate
 from .scenario.interventions import BASE, ScenarioVariants
 from .scenario.interventions import load_variants as _read_variants
 from .scenario.models import Scenario
 from .scenario.yaml_source import YamlDocument
+
+if TYPE_CHECKING:
+    from .planning.exercise import ExercisePackage
 
 __all__ = [
     "DEFAULT_MAX_REPLICATIONS",
@@ -54,10 +59,12 @@ __all__ = [
     "drill_whatif",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "replay_drill",
     "run_experiment",
     "size_stockpiles",
     "write_drill_report",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]
@@ -402,21 +409,71 @@ def size_stockpiles(
     )
 
 
+class SizingRefused(ScenarioError, UsageError):
+    """A scenario that cannot be sized, with the place in its file: a ``ScenarioError``
+    (the command line prints it located and exits 2) and, as before, a ``UsageError``."""
+
+    @classmethod
+    def at(cls, variants: ScenarioVariants, loc: tuple, message: str) -> SizingRefused:
+        line, column, exact = locate(variants.document.root, loc)
+        field = format_field_path(loc) if exact else ""
+        return cls([Diagnostic(variants.file, line, column, field, message)])
+
+
+def _refuse_quantities_beyond_the_limit(variants: ScenarioVariants, sizing) -> None:
+    """A recommendation above what a scenario may hold is a scenario problem, not a plan.
+
+    An item of 1e-9 kcal, or a rule asking 1e9 units per task, makes the sized quantity
+    astronomically large; re-simulating it would fail validation, and buying it is
+    meaningless. Say which item, where it is defined, and what to check.
+    """
+    from .scenario.resources import MAX_LOT_QUANTITY
+
+    items = [item.id for item in variants.base.items]
+    names = {depot.id: depot.name for depot in variants.base.depots}
+    problems = []
+    for item in sorted({row.item for row in sizing.rows if row.quantity > MAX_LOT_QUANTITY}):
+        worst = max(row.quantity for row in sizing.rows if row.item == item)
+        depots = sorted(
+            names[row.depot]
+            for row in sizing.rows
+            if row.item == item and row.quantity > MAX_LOT_QUANTITY
+        )
+        loc = ("items", items.index(item)) if item in items else ("items",)
+        line, column, exact = locate(variants.document.root, loc)
+        problems.append(
+            Diagnostic(
+                variants.file,
+                line,
+                column,
+                format_field_path(loc) if exact else "",
+                f"sizing '{item}' would need up to {worst:,} units at {', '.join(depots)}, "
+                f"more than a depot may hold ({MAX_LOT_QUANTITY:,}): check the item's "
+                "'contains' amount and the plans' 'supplies' rules that draw on it",
+            )
+        )
+    if problems:
+        raise SizingRefused(problems)
+
+
 def _sizable(variants: ScenarioVariants) -> None:
     from .analysis.stock import sized_items
 
     base = variants.base
     if not base.depots:
-        raise UsageError(
-            f"{variants.file} has no depots to size: add 'items:' and a "
-            "'depots:' list (a township depot and the community depots, each "
-            "with its keepers)"
+        raise SizingRefused.at(
+            variants,
+            ("depots",),
+            "the scenario has no depots to size: add 'items:' and a 'depots:' list "
+            "(a township depot and the community depots, each with its keepers)",
         )
     if not sized_items(base):
-        raise UsageError(
-            f"{variants.file}: no plan says what its incidents consume, so "
-            "there is nothing to size: add 'supplies:' to a plan, e.g. "
-            "{item: drinking_water, per_person_per_day: sphere_drinking_water}"
+        raise SizingRefused.at(
+            variants,
+            ("plans",),
+            "no plan says what its incidents consume, so there is nothing to size: add "
+            "'supplies:' to a plan, e.g. "
+            "{item: drinking_water, per_person_per_day: sphere_drinking_water}",
         )
 
 
@@ -449,12 +506,79 @@ def _size_one(
     if progress:
         progress(f"{label}sizing", count, None)
     sizing = size(base, frames, service_level, as_of)
+    _refuse_quantities_beyond_the_limit(variants, sizing)
     checked: list[ResimulatedRow] | None = None
     if check:
         if progress:
             progress(f"{label}checking on {count} new replications", count, None)
         checked = resimulate(base, sizing, count, seed, executor)
     return variants, sizing, frames, checked, seed
+
+
+def prepare_exercise(
+    scenario: Scenario | ScenarioVariants | str | Path,
+    *,
+    incident: str | None = None,
+    duration: float | str = "2h",
+    difficulty: str = "typical",
+    audience: str = "",
+    seed: int | None = None,
+    replications: int | None = None,
+    interventions: str | Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ExercisePackage:
+    """A tabletop exercise package (README, "Tabletop exercises") for ``incident`` (default:
+    the first): the scenario and every one of its interventions are run with common random
+    numbers, and the replication nearest the median (``difficulty="typical"``) or the 90th
+    percentile (``"hard"``) of the plan's key milestone is played, compressed into
+    ``duration`` (minutes, or a duration such as ``"2h"``). Another ``seed`` gives another,
+    equally reproducible deck."""
+    from .planning.exercise import DIFFICULTIES, plan_exercise
+
+    if difficulty not in DIFFICULTIES:
+        raise UsageError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+    minutes = _minutes(duration)
+    variants = _variants(scenario, interventions)
+    if incident is not None and incident not in {i.id for i in variants.base.incidents}:
+        known = ", ".join(i.id for i in variants.base.incidents)
+        raise UsageError(f"the scenario has no incident {incident!r} (it has: {known})")
+    names = [BASE, *variants.interventions]
+    experiment = run_experiment(
+        variants,
+        replications,
+        seed,
+        compare=names if len(names) > 1 else None,
+        workers=workers,
+        progress=progress,
+    )
+    return plan_exercise(
+        experiment.scenario,
+        experiment.seed,
+        experiment.reference.results,
+        experiment.summary(),
+        incident=incident,
+        duration=minutes,
+        difficulty=difficulty,
+        audience=audience,
+    )
+
+
+def write_exercise(
+    package: ExercisePackage, out: str | Path = "reports", *, lang: str = "zh", pdf: bool = True
+) -> Path:
+    """Write ``<out>/<scenario name>/exercise/<label>/`` (README, "Tabletop exercises"): the
+    pages, CSV files and CAP alerts in ``lang`` (``zh`` or ``en``), and the situation manual
+    as PDF when Chromium is available and ``pdf`` is set; the folder appears only once
+    complete. Returns its path."""
+    from datetime import datetime
+
+    from .reports.exercise import write_exercise as write
+    from .reports.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise UsageError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return write(package, Path(out), lang, now=datetime.now().astimezone(), pdf=pdf)
 
 
 # --------------------------------------------------------------------------------------------

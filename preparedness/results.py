@@ -144,12 +144,17 @@ class Experiment:
 
 
 def write_report(
-    experiment: Experiment, out: str | Path = "reports", *, command: Sequence[str] | None = None
+    experiment: Experiment,
+    out: str | Path = "reports",
+    *,
+    command: Sequence[str] | None = None,
+    label: str | None = None,
 ) -> Path:
-    """Write the run's report folder, ``<out>/<scenario name>/<run label>/`` (README, "What a
-    run writes"), which appears only once complete; returns its path."""
+    """Write the run's report folder, ``<out>/<scenario file stem>/<date-time>[-<variant,
+    applied intervention or compare>][-<label>]/`` (README, "What a run writes"), which
+    appears only once complete; returns its path."""
     from .reports.exports import variants_csv
-    from .reports.folder import write_run_report
+    from .reports.folder import run_suffix, write_run_report
 
     extra = {}
     if len(experiment.variants) > 1:
@@ -161,6 +166,7 @@ def write_report(
         experiment.reference,
         experiment.finished_at,
         extra_files=extra,
+        suffix=run_suffix(experiment.variants, label),
     )
 
 
@@ -236,10 +242,14 @@ class StockpilePlan:
 
 
 def write_sizing_report(
-    plan: StockpilePlan, out: str | Path = "reports", *, command: Sequence[str] | None = None
+    plan: StockpilePlan,
+    out: str | Path = "reports",
+    *,
+    command: Sequence[str] | None = None,
+    label: str | None = None,
 ) -> Path:
-    """Write ``<out>/<scenario name>/sizing/<run label>/`` (sizing.md, sizing.csv,
-    rotation.csv, sizing.json, manifest.json), which appears only once complete."""
+    """Write ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` (sizing.md,
+    sizing.csv, rotation.csv, sizing.json, manifest.json), which appears only once complete."""
     from .reports.sizing import write_sizing_report as write
 
-    return write(Path(out), plan._summary, plan.manifest(command), plan.finished_at)
+    return write(Path(out), plan._summary, plan.manifest(command), plan.finished_at, label)

@@ -118,8 +118,9 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
     return rows[:top]
 
 
-def _warning_summary(incident_id: str, results, horizon: float) -> dict | None:
-    """Households per cohort, how many were never warned, and the mean coverage curve."""
+def _warning_summary(incident_id: str, results, observed: float) -> dict | None:
+    """Households per cohort, how many were never warned, and the mean coverage curve over
+    the incident's observation window (``observed`` minutes from its start)."""
     runs = [r.warnings[incident_id] for r in results if incident_id in r.warnings]
     if not runs:
         return None
@@ -132,7 +133,7 @@ def _warning_summary(incident_id: str, results, horizon: float) -> dict | None:
             "never_reached_mean": missed.mean,
             "never_reached_ci95": _interval(missed.ci_mean),
         }
-    grid = coverage_grid(horizon)
+    grid = coverage_grid(observed)
     curves = {}
     for group in runs[0]["curves"]:
         stacked = np.vstack([run["curves"][group] for run in runs])
@@ -186,7 +187,7 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
             row.update(delay_split_summary(scenario, splits))
             row["not_reached"] = not_reached_summary(scenario, incident.id, definition.id, results)
             milestones.append(row)
-        warning = _warning_summary(incident.id, results, scenario.horizon)
+        warning = _warning_summary(incident.id, results, scenario.observed_for(incident))
         callout = _callout_summary(incident.id, results)
         incidents.append(
             {
@@ -200,6 +201,8 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
                 "community_name": _community_name(
                     scenario, incident.community or incident.at or ""
                 ),
+                "start_minutes": incident.start_after,
+                "observed_minutes": scenario.observed_for(incident),
                 "plan": plan.id if plan else None,
                 "plan_name": plan.name if plan else None,
                 "milestones": milestones,
@@ -211,6 +214,7 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         "replications": n,
         "command_mode": scenario.command.mode,
         "horizon_minutes": scenario.horizon,
+        "run_minutes": scenario.run_length,
         "incidents": incidents,
         "people": _people(scenario, results),
         "links": _links(scenario, results),

@@ -1,9 +1,10 @@
 """Warning coverage of households over time, from the warning batches a trace recorded.
 
 Each household of the warning area hears the warning at the earliest time any warner
-reached it; households reached after the horizon, or never, count as not reached. From
-that come the coverage curve and T50/T90/T100 (the minutes, from the incident's start,
-until 50%, 90% and every household of the area was warned), overall and per cohort.
+reached it; households reached after the incident's observation window, or never, count as
+not reached. From that come the coverage curve and T50/T90/T100 (the minutes, from the
+incident's start, until 50%, 90% and every household of the area was warned), overall and
+per cohort.
 Pure functions of a ``Trace``.
 """
 
@@ -37,7 +38,7 @@ class Coverage:
     """One incident's warning coverage in one replication."""
 
     households: dict[str, int]  # cohort -> households in the area
-    reached: dict[str, int]  # cohort -> households warned before the horizon
+    reached: dict[str, int]  # cohort -> households warned within the observation window
     #: (cohort or "all", percent) -> when that share was warned; absent: never
     levels: dict[tuple[str, int], Reach]
     #: minutes from the incident's start of every household reached, sorted, per cohort
@@ -85,8 +86,8 @@ def warning_coverage(
             continue
         times = np.concatenate([best[k] for k in keys])
         owners = np.concatenate([source[k] for k in keys])
-        horizon_ok = times <= trace.horizon
-        times = np.where(horizon_ok, times, math.inf)
+        observed = times <= trace.window_end(incident)
+        times = np.where(observed, times, math.inf)
         order = np.argsort(times, kind="stable")
         ordered = times[order]
         total = len(times)

@@ -221,13 +221,17 @@ def report_levels(scenario: Scenario, incident: Incident) -> list[Level]:
 
 
 def milestone_times(trace: Trace) -> dict[str, dict[str, Reached]]:
-    """First time each milestone was reached, per incident, from one replication's trace."""
+    """First time each milestone was reached, per incident, from one replication's trace.
+
+    Only what happened within the incident's observation window counts: an incident is
+    observed for the same time after its own start however late in the run it began.
+    """
     reached: dict[str, dict[str, Reached]] = {}
     posts = trace.posts
 
     def mark(incident: str, key: str, time: float, event_id: int) -> None:
         per_incident = reached.setdefault(incident, {})
-        if key not in per_incident:
+        if key not in per_incident and time <= trace.window_end(incident):
             start = trace.incident_starts[incident]
             per_incident[key] = Reached(time - start, event_id)
 

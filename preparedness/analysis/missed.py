@@ -14,10 +14,12 @@ Each unreached milestone gets one reason, most specific first:
    the milestone's share was out of reach; ``where`` is the community and cohort with the
    most of them.
 3. ``not_started``: the incident had not started when the run ended.
-4. ``deadline_after_run``: the milestone has a deadline that falls after the end of the run.
+4. ``deadline_after_run``: the milestone has a deadline that falls after the end of the
+   incident's observation window (``Trace.window_end``; the run's end for a drill log).
 5. ``post_not_ready``: a post on the chain had the message but was still queued for a free
    line, or had not yet reached their desk and decided, when the run ended.
-6. ``run_ended``: the run ended first (the chain was still under way).
+6. ``run_ended``: the incident's observation window ended first (the chain was still under
+   way).
 
 Pure functions of a ``Trace``; no SimPy. Message families tie a lost or stuck message to a
 milestone: reports feed the report, activation and everything after; warnings feed the
@@ -206,7 +208,7 @@ def _one(
     start = trace.incident_starts.get(incident)
     if start is None:
         return Miss("not_started")
-    if deadline is not None and start + deadline > trace.horizon + 1e-9:
+    if deadline is not None and start + deadline > trace.window_end(incident) + 1e-9:
         return Miss("deadline_after_run")
     for event in inbox:
         if event.info != family:

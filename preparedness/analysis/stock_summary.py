@@ -65,7 +65,7 @@ def stock_summary(scenario: Scenario, results) -> dict | None:
     if not runs:
         return None
     n = len(results)
-    grid = level_grid(scenario.horizon)
+    grid = level_grid(scenario.run_length)  # the whole run, as each replication's grid
     rows = []
     for key in runs[0]:
         depot_id, item_id = key.split("|")

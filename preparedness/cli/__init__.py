@@ -12,13 +12,15 @@ an interrupted run writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
 from rich.console import Console
 
-from ..scenario.diagnostics import ScenarioError
-from . import drill, generate, run, schema, size_stockpiles, validate
+from ..reports.escape import terminal_text
+from ..scenario.diagnostics import ScenarioError, did_you_mean
+from . import drill, exercise, generate, run, schema, size_stockpiles, validate
 from .console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -26,6 +28,7 @@ from .console import (
     EXIT_OK,
     UsageError,
     print_problems,
+    terminal_console,
 )
 from .run import DEFAULT_SCENARIO, default_scenario_path
 
@@ -42,7 +45,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill")
+COMMANDS = ("run", "size-stockpiles", "validate", "schema", "generate", "drill", "exercise")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_parser(sub)
     generate.add_parser(sub)
     drill.add_parser(sub)
+    exercise.add_parser(sub)
     return parser
 
 
@@ -71,33 +75,70 @@ def _dispatch(args, out: Console, err: Console) -> int:
         return generate.generate(args, out)
     if args.command == "drill":
         return drill.drill(args, out, err)
+    if args.command == "exercise":
+        return exercise.exercise(args, out, err)
     if args.command == "size-stockpiles":
         return size_stockpiles.size_stockpiles(args, out, err)
     return run.run(args, out, err)
 
 
+def _looks_like_command(word: str) -> bool:
+    """A bare word such as ``exercise``: no folder separator, no extension, no such path.
+
+    ``preparedness flood.yaml`` runs the file (``run`` is the default command), and so does
+    ``preparedness flood`` when a file ``flood`` exists; ``preparedness exercise`` is a
+    mistyped command, which must not be reported as an unreadable scenario file.
+    """
+    separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
+    return (
+        not word.startswith("-")
+        and not any(sep in word for sep in separators)
+        and "." not in word
+        and not os.path.lexists(word)
+    )
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """``argv`` with ``run`` put in where no command is given; a usage error for a word
+    that looks like a command but is none."""
+    start = 1 if argv[:1] == ["--debug"] else 0
+    head = argv[start] if len(argv) > start else None
+    if head in COMMANDS or head in ("-h", "--help"):
+        return argv
+    if head is not None and _looks_like_command(head):
+        raise UsageError(
+            f"unknown command '{head}'{did_you_mean(head, COMMANDS)} (commands: "
+            f"{', '.join(COMMANDS)}; a scenario file runs with 'run', the default)"
+        )
+    return [*argv[:start], "run", *argv[start:]]
+
+
 def main(argv: list[str] | None = None) -> int:
     from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(arg in COMMANDS for arg in argv[:2]) and not {"-h", "--help"} & set(argv[:1]):
-        argv = ["run", *argv]
+    err = terminal_console(stderr=True)
+    out = terminal_console()
     parser = build_parser()
+    try:
+        argv = _with_command(argv)
+    except UsageError as error:
+        parser.print_usage(sys.stderr)
+        err.print(f"{parser.prog}: error: {terminal_text(str(error))}")
+        return EXIT_BAD_INPUT
     args = parser.parse_args(argv)
     args.from_command_line = from_command_line
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    out = Console(highlight=False, soft_wrap=True)
     try:
         return _dispatch(args, out, err)
     except ScenarioError as error:
         return print_problems(err, error.diagnostics)
     except UsageError as error:
-        err.print(f"{parser.prog}: error: {error}", markup=False)
+        err.print(f"{parser.prog}: error: {terminal_text(str(error))}", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         written = getattr(args, "report_written", None)
         report = getattr(args, "report_file", "report.md")
         err.print(
-            f"interrupted; the report was already written to {written / report}"
+            terminal_text(f"interrupted; the report was already written to {written / report}")
             if written
             else "interrupted; no report was written",
             markup=False,
@@ -106,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - last resort: a message, not a traceback
         if args.debug:
             raise
-        err.print(f"internal error: {type(error).__name__}: {error}", markup=False)
+        err.print(terminal_text(f"internal error: {type(error).__name__}: {error}"), markup=False)
         err.print("rerun with --debug to see the traceback, and report it", markup=False)
         return EXIT_FAILURE
     finally:

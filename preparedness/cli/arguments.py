@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["minutes", "name_list", "positive_int", "seed", "service_level", "workers"]
+__all__ = [
+    "label",
+    "minutes",
+    "name_list",
+    "positive_int",
+    "seed",
+    "service_level",
+    "workers",
+]
 
 
 def _whole_number(text: str) -> int:
@@ -72,3 +80,12 @@ def service_level(text: str) -> float:
             f"must be a share more than 0 and at most 1, e.g. 0.95, not '{text}'"
         )
     return value
+
+
+def label(text: str) -> str:
+    """A ``--label``: some letters or digits must survive in the folder name."""
+    from ..reports.folder import folder_part
+
+    if not folder_part(text):
+        raise argparse.ArgumentTypeError("must contain letters or digits, e.g. night-drill")
+    return text

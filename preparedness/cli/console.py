@@ -1,5 +1,6 @@
-"""What every sub-command shares: exit codes, the usage error, located problems, the
-progress bar, the API's notes on stderr, and Ctrl-C held while a report is written."""
+"""What every sub-command shares: the consoles, exit codes, the usage error, located
+problems, the progress bar, the API's notes on stderr, and Ctrl-C held while a report is
+written."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from rich.progress import (
 )
 
 from ..errors import UsageError
+from ..reports.escape import terminal_text
+from ..reports.stages import pause_at
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -30,17 +33,34 @@ __all__ = [
     "interrupts_held",
     "notes_to",
     "print_problems",
+    "terminal_console",
 ]
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def terminal_console(stderr: bool = False) -> Console:
+    """A console that prints text as written: no markup, no emoji codes, no highlighting.
+
+    rich replaces ``:100:`` with an emoji even when markup is off (an error on line 100
+    printed as ``file.yaml💯24:``) and reads ``[bold]`` in a name as a style; user text must
+    come out as the user wrote it (README, "What a run writes"). Styles given explicitly
+    (``Text`` with a style) still apply.
+    """
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
 def print_problems(err: Console, diagnostics) -> int:
     for diagnostic in diagnostics:
-        err.print(str(diagnostic), markup=False)
+        err.print(_one_line_each(str(diagnostic)), markup=False)
     count = len(diagnostics)
     err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was run.", markup=False)
     return EXIT_BAD_INPUT
+
+
+def _one_line_each(text: str) -> str:
+    """A diagnostic may span lines (a hint under the message); each line is cleaned."""
+    return "\n".join(terminal_text(line) for line in text.split("\n"))
 
 
 class _ConsoleHandler(logging.Handler):
@@ -49,7 +69,7 @@ class _ConsoleHandler(logging.Handler):
         self.console = console
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.console.print(record.getMessage(), markup=False)
+        self.console.print(terminal_text(record.getMessage()), markup=False)
 
 
 @contextmanager
@@ -91,6 +111,7 @@ class ProgressBar:
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if self._task is None:
+            pause_at("replicating")  # workers started, nothing done: a test may kill here
             self._bar.start()
             self._task = self._bar.add_task(stage, total=total)
         self._bar.update(self._task, description=stage, completed=done, total=total)

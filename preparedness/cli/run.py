@@ -11,9 +11,11 @@ from pathlib import Path
 from rich.console import Console
 
 from ..experiment.executor import DASK_ENV
+from ..reports.escape import terminal_text
 from ..scenario.diagnostics import did_you_mean
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
+from .validate import add_strict, print_warnings, refuse_warnings
 
 __all__ = ["DEFAULT_SCENARIO", "add_parser", "default_scenario_path", "run"]
 
@@ -48,6 +50,13 @@ def add_parser(sub) -> None:
         "--out", type=Path, default=Path("reports"), help="folder for reports (default: reports/)"
     )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary table")
+    add_strict(run)
+    run.add_argument(
+        "--label",
+        type=arguments.label,
+        metavar="TEXT",
+        help="words to add to the report folder's name, e.g. --label night-drill",
+    )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     whatif = run.add_argument_group("what-ifs (interventions)")
     whatif.add_argument(
@@ -122,6 +131,9 @@ def run(args, out: Console, err: Console) -> int:
     names = _variant_names(args, variants)
     for name in names:
         variants.scenario(name)  # scenario problems before usage problems; kept for the run
+    warnings = print_warnings(err, variants)
+    if warnings and getattr(args, "strict", False):
+        return refuse_warnings(err, len(warnings))
     if args.precision:
         first = args.replications or PILOT_REPLICATIONS
         if first > args.max_replications:
@@ -152,7 +164,12 @@ def _report(args, out: Console, experiment) -> int:
     from ..reports.console import print_summary
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_report(experiment, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_report(
+            experiment,
+            args.out,
+            command=["preparedness", *sys.argv[1:]],
+            label=getattr(args, "label", None),
+        )
     args.report_written = folder
     if held:
         raise KeyboardInterrupt
@@ -163,5 +180,5 @@ def _report(args, out: Console, experiment) -> int:
             print_comparison(out, results)
     if "precision" in results:
         out.print(precision_sentence(results["precision"]), markup=False)
-    out.print(f"Report written to {folder / 'report.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
     return EXIT_OK

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.atomic import clean_stale_reports
+from ..reports.escape import terminal_text
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
 
@@ -82,6 +84,12 @@ def add_parser(sub) -> None:
         help="do not re-simulate the recommendation on new replications",
     )
     size.add_argument("-q", "--quiet", action="store_true", help="no progress or summary table")
+    size.add_argument(
+        "--label",
+        type=arguments.label,
+        metavar="TEXT",
+        help="words to add to the report folder's name, e.g. --label night-drill",
+    )
     size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
@@ -107,12 +115,15 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
+    clean_stale_reports(args.out)  # left by runs of any scenario or command killed there
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
-        folder = api.write_sizing_report(plan, args.out, command=["preparedness", *sys.argv[1:]])
+        folder = api.write_sizing_report(
+            plan, args.out, command=["preparedness", *sys.argv[1:]], label=args.label
+        )
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt
     if not args.quiet:
         print_sizing(out, plan.summary())
-    out.print(f"Report written to {folder / 'sizing.md'}", markup=False, soft_wrap=True)
+    out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
     return EXIT_OK

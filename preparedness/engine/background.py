@@ -43,7 +43,7 @@ def next_arrival(world: World, load: BackgroundLoad, now: float, work: float) ->
     """The time the integrated rate from ``now`` reaches ``work`` (a unit exponential draw):
     exact for a piecewise-constant rate, since the process is memoryless."""
     time = now
-    while time < world.scenario.horizon:
+    while time < world.trace.horizon:  # the run's end: the last incident's window
         rate = rate_per_minute(load, world.clock(time))
         span = _to_next_change(load, world.clock(time))
         if rate > 0 and work <= rate * span:
@@ -61,7 +61,7 @@ def _arrivals(world: World, load: BackgroundLoad, post: Post):
     handling = world.streams.get(f"load:{load.id}:handling")
     while True:
         at = next_arrival(world, load, env.now, float(arrivals.exponential(1.0)))
-        if at >= world.scenario.horizon:
+        if at >= world.trace.horizon:
             return
         holding = load.handling_time.sample(handling)
         if at > env.now:

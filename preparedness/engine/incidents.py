@@ -95,6 +95,7 @@ def incident_process(world: World, incident: Incident):
     state = IncidentState(incident, scenario.plan_for(incident), home, place)
     world.incidents[incident.id] = state
     trace.incident_starts[incident.id] = env.now
+    trace.observed_until[incident.id] = env.now + scenario.observed_for(incident)
     register_road_cuts(world, incident, env.now)
     started = trace.emit(env.now, EventKind.INCIDENT_STARTED, incident.id, None, info=place)
     detector = world.post(incident.detected_by, place)

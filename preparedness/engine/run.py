@@ -13,7 +13,10 @@ from .world import World
 def simulate_replication(
     scenario: Scenario, replication: int, root_seed: int | None = None
 ) -> Trace:
-    """Build a fresh world, replay every incident until the horizon, and return the trace.
+    """Build a fresh world, replay every incident, and return the trace.
+
+    The run lasts until the last incident's observation window has ended (each incident is
+    observed for ``horizon``, or its own ``observe_for``, after its own start).
 
     The replication's draws depend only on ``root_seed`` (default: the scenario's seed), the
     replication index and the names of the components, never on what ran before.
@@ -23,5 +26,5 @@ def simulate_replication(
     start_background(world)
     for incident in scenario.incidents:
         world.env.process(incident_process(world, incident))
-    world.env.run(until=scenario.horizon)
+    world.env.run(until=scenario.run_length)
     return world.trace

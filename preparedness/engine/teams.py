@@ -207,7 +207,7 @@ def _drive(world: World, state, crew: TeamState, cause: int):
     """Drive to the incident's community; returns the TEAM_ON_SCENE event, or None.
 
     With no open road the team is stranded where it is and waits for the next cut to
-    reopen; if none reopens before the horizon it gives up.
+    reopen; if none reopens before the run ends it gives up.
     """
     env, trace, team, incident = world.env, world.trace, crew.team, state.incident.id
     minutes = travel_time(world, crew.location, state.community, env.now)
@@ -222,7 +222,7 @@ def _drive(world: World, state, crew: TeamState, cause: int):
             info="no open road",
         )
         reopens = next_reopening(world, env.now)
-        if reopens >= world.scenario.horizon:
+        if reopens >= world.trace.horizon:
             return None
         yield env.timeout(reopens - env.now)
         minutes = travel_time(world, crew.location, state.community, env.now)

@@ -129,7 +129,11 @@ class Trace:
     events: list[Event] = field(default_factory=list)
     posts: dict[str, PostInfo] = field(default_factory=dict)
     incident_starts: dict[str, float] = field(default_factory=dict)
+    #: When the run ends, in minutes from the scenario start: the last incident's window end.
     horizon: float = 0.0
+    #: incident -> end of its observation window (minutes from the scenario start); what
+    #: happens to the incident later is not counted as reached. Absent: the run's end.
+    observed_until: dict[str, float] = field(default_factory=dict)
     #: The scenario's command mode, so analysis can tell a silo detour from a direct order.
     command_mode: str = ""
     warnings: list[WarningBatch] = field(default_factory=list)
@@ -149,6 +153,10 @@ class Trace:
     callouts: dict[str, CalloutRoster] = field(default_factory=dict)
     #: (incident, team) -> members who arrived on scene
     team_members: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def window_end(self, incident: str) -> float:
+        """End of ``incident``'s observation window, in minutes from the scenario start."""
+        return self.observed_until.get(incident, self.horizon)
 
     def emit(
         self,

@@ -317,7 +317,7 @@ def _knocker(
             )
         )
         clock = float(finished[-1])
-    remaining = min(clock, world.scenario.horizon) - env.now
+    remaining = min(clock, world.trace.horizon) - env.now
     if remaining > 0:
         yield env.timeout(remaining)
     world.release(post, line, state.incident.id, begun)

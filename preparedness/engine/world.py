@@ -175,7 +175,7 @@ class World:
     @classmethod
     def build(cls, scenario: Scenario, streams: Streams) -> World:
         env = simpy.Environment()
-        trace = Trace(horizon=scenario.horizon, command_mode=scenario.command.mode)
+        trace = Trace(horizon=scenario.run_length, command_mode=scenario.command.mode)
         world = cls(scenario, env, streams, trace, Places(scenario))
         start = scenario.start
         world._start_clock = start.hour * 60 + start.minute + start.second / 60
@@ -265,7 +265,7 @@ class World:
         return post
 
     def _handovers(self, post: Post, shifts: list[Shift]):
-        """At every shift start until the horizon, all of the post's lines go to the handover.
+        """At every shift start until the run ends, all of the post's lines go to the handover.
 
         Posts are built when first needed, so one built during a handover joins it for
         the rest of its duration.
@@ -279,7 +279,7 @@ class World:
                 ends = begins + handover
                 if ends <= env.now:
                     continue
-                if begins >= self.scenario.horizon:
+                if begins >= self.trace.horizon:
                     return
                 if begins > env.now:
                     yield env.timeout(begins - env.now)

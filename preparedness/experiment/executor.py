@@ -19,7 +19,9 @@ import multiprocessing
 import multiprocessing.synchronize
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -120,11 +122,79 @@ def _sigint_ignored() -> Iterator[None]:
 _STOP: multiprocessing.synchronize.Event | None = None
 
 
-def _init_worker(stop: multiprocessing.synchronize.Event) -> None:
-    """Pool workers leave Ctrl-C to the parent, which cancels and stops them cleanly."""
+#: How often a worker's watchdog checks that the run that started it is still there.
+WATCHDOG_SECONDS = 0.5
+#: Linux ``prctl`` option: the signal a process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(stop: multiprocessing.synchronize.Event, parent_pid: int) -> None:
+    """Pool workers leave Ctrl-C to the parent, which cancels and stops them cleanly, and
+    die with the parent.
+
+    A parent killed with SIGKILL cannot stop its workers, and they would wait on their task
+    pipe for ever. On Linux the kernel kills them (``prctl(PR_SET_PDEATHSIG, SIGKILL)``);
+    everywhere a watchdog thread ends the worker once the parent is gone.
+    """
     global _STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _STOP = stop
+    _die_with_parent(parent_pid)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Arrange for this worker to end when the process ``parent_pid`` ends."""
+    if os.getppid() == parent_pid:
+        _set_parent_death_signal()
+    if not _parent_alive(parent_pid, os.getppid() == parent_pid):
+        os._exit(1)  # the parent died before the death signal was armed
+    threading.Thread(
+        target=_watch_parent,
+        args=(parent_pid, os.getppid() == parent_pid),
+        name="preparedness-parent-watchdog",
+        daemon=True,
+    ).start()
+
+
+def _set_parent_death_signal() -> None:
+    """Linux only: the kernel sends SIGKILL to this process when its parent thread ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc prctl: the watchdog still applies
+        return
+
+
+def _parent_alive(parent_pid: int, direct_child: bool) -> bool:
+    """Is the run that started this worker still there?
+
+    A direct child is reparented when its parent dies, so ``getppid`` changing is proof
+    (and immune to pid reuse). Otherwise (a fork server in between) ask whether the pid
+    exists; Windows has no harmless ``kill(pid, 0)``, so there the worker's parent
+    sentinel answers.
+    """
+    if direct_child:
+        return os.getppid() == parent_pid
+    if os.name == "posix":
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # alive, another user's (cannot be: our parent) - keep working
+            return True
+        return True
+    parent = multiprocessing.parent_process()
+    return parent is None or parent.is_alive()
+
+
+def _watch_parent(parent_pid: int, direct_child: bool) -> None:
+    while _parent_alive(parent_pid, direct_child):
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
 
 
 def stop_requested() -> bool:
@@ -175,7 +245,10 @@ class PoolExecutor(_FuturesExecutor):
             context = multiprocessing.get_context()
             self._stop = context.Event()
             self._executor = cf.ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_worker, initargs=(self._stop,)
+                self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self._stop, os.getpid()),
             )
         return self._executor
 

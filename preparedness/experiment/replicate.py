@@ -65,8 +65,9 @@ def summarise_trace(
         for incident, items in reached.items()
     }
     warnings = {}
-    grid = coverage_grid(trace.horizon)
     for incident in trace.warning_area:
+        # Curves run over the incident's own observation window, in minutes from its start.
+        grid = coverage_grid(_observed(trace, incident))
         coverage = warning_coverage(trace, incident, trace.warning_targets.get(incident))
         if coverage is None:  # the warning area lists the incident, so never in practice
             continue
@@ -89,8 +90,8 @@ def summarise_trace(
     if scenario is not None and has_supplies(scenario):
         stock, supplies, replayed = replication_stock(scenario, trace)
         for (incident, item), supply in replayed.incidents.items():
-            if supply.since_start is None:
-                continue
+            if supply.since_start is None or supply.since_start > _observed(trace, incident):
+                continue  # not delivered within the incident's observation window
             key = f"supplied:{item}"
             milestones.setdefault(incident, {})[key] = supply.since_start
             event = supply.first_delivery_event
@@ -121,6 +122,11 @@ def summarise_trace(
             for incident, outcome in callout_outcomes(trace).items()
         },
     )
+
+
+def _observed(trace: Trace, incident: str) -> float:
+    """Minutes ``incident`` is observed after its start (its observation window)."""
+    return trace.window_end(incident) - trace.incident_starts.get(incident, 0.0)
 
 
 def _own_anchor(trace: Trace, reached: dict, incident: str, at: float) -> int:
@@ -216,7 +222,8 @@ def run_variants(
             assert batch is not None
             if batch.variant == name:
                 results.extend(batch.results)
-                example = example or batch.example_trace
+                if example is None:  # not "or": a trace with no events is empty, not missing
+                    example = batch.example_trace
         out[name] = (results, example)
     return out
 

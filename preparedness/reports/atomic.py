@@ -37,6 +37,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "clean_stale_partials",
+    "clean_stale_reports",
     "unique_run_label",
 ]
 
@@ -200,15 +201,43 @@ def clean_stale_partials(
     return removed
 
 
-def unique_run_label(parent: str | os.PathLike[str], now: datetime) -> str:
-    """A folder name for this run under ``parent``: ``20261121-143005``, else ``…-2``, ``…-3``.
+def clean_stale_reports(
+    out_root: str | os.PathLike[str], older_than_seconds: float = 3600
+) -> list[Path]:
+    """:func:`clean_stale_partials` in ``out_root`` and in each of its scenario folders.
+
+    A run killed while writing leaves its staging folder in *its* scenario's folder; the
+    next run into the same ``--out`` may be of another scenario, or ``size-stockpiles``,
+    and must still remove it. Only ``out_root`` and its direct sub-folders are swept (a
+    report folder never holds staging folders), symlinked sub-folders are not followed,
+    and each staging folder is judged by its owner marker exactly as in a single folder.
+    Returns the removed paths, sorted.
+    """
+    root = Path(out_root)
+    if not root.is_dir() or root.is_symlink():
+        return []
+    removed = clean_stale_partials(root, older_than_seconds)
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith((PARTIAL_PREFIX, TMP_PREFIX)) or entry.is_symlink():
+            continue
+        try:
+            if entry.is_dir():
+                removed += clean_stale_partials(entry, older_than_seconds)
+        except OSError:  # unreadable, or gone meanwhile: not this run's to clean
+            continue
+    return sorted(removed)
+
+
+def unique_run_label(parent: str | os.PathLike[str], now: datetime, suffix: str = "") -> str:
+    """A folder name for this run under ``parent``: ``20261121-143005`` (then ``-`` and
+    ``suffix``, a folder-safe word saying what the run holds), else ``…-2``, ``…-3``.
 
     A label counts as taken if the folder exists or a ``.partial-`` staging folder for that
     exact label does, so two runs started in the same second do not collide. ``now`` is
     passed in, not read from the clock, so callers and tests decide the time zone.
     """
     root = Path(parent)
-    base = now.strftime("%Y%m%d-%H%M%S")
+    base = now.strftime("%Y%m%d-%H%M%S") + (f"-{suffix}" if suffix else "")
     taken: set[str] = set()
     if root.is_dir():
         for entry in root.iterdir():

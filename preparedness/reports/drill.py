@@ -173,15 +173,28 @@ def _subject(cat: Catalogue, subject: str) -> str:
     return subject
 
 
+#: Quantities that are shares (shown as percentages) rather than times.
+_SHARES = ("answer_probability", "answer_if_present", "away_share")
+
+
 def _value(cat: Catalogue, quantity: str, value: float) -> str:
-    return cat.share(value) if quantity == "answer_probability" else cat.minutes(value)
+    return cat.share(value) if quantity in _SHARES else cat.minutes(value)
+
+
+def _sample(cat: Catalogue, quantity: str, observed: int, censored: int) -> str:
+    if quantity == "away_share":
+        return cat("drill.sample_people", people=observed)
+    if quantity == "answer_if_present":
+        return cat("drill.sample_attempts", attempts=observed)
+    return cat("drill.sample", observed=observed, censored=censored)
 
 
 def _estimates(result, cat: Catalogue) -> list[Section]:
-    table = Section(
-        cat("drill.section.estimates"),
-        [cat("drill.estimates.read"), cat("drill.away_share_note")],
-    )
+    notes = [cat("drill.estimates.read"), cat("drill.away_share.read")]
+    if result.calibration.unidentified:
+        roles = ", ".join(result.calibration.unidentified)
+        notes.append(cat("drill.away_share.unidentified", roles=roles))
+    table = Section(cat("drill.section.estimates"), notes)
     table.header = [
         cat("drill.col.quantity"),
         cat("drill.col.subject"),
@@ -193,7 +206,7 @@ def _estimates(result, cat: Catalogue) -> list[Section]:
     ]
     for e in result.calibration.estimates:
         quantity, subject, period = e.key
-        share = quantity == "answer_probability"
+        share = quantity in _SHARES
         table.rows.append(
             [
                 cat(f"drill.quantity.{quantity}"),
@@ -202,7 +215,7 @@ def _estimates(result, cat: Catalogue) -> list[Section]:
                 _value(cat, quantity, e.prior_value),
                 _value(cat, quantity, e.fitted.value),
                 cat.interval((e.fitted.low, e.fitted.high), share=share),
-                cat("drill.sample", observed=e.observed, censored=e.censored),
+                _sample(cat, quantity, e.observed, e.censored),
             ]
         )
     fit = Section(cat("drill.section.fit"), [cat("drill.fit.read")])
@@ -415,6 +428,7 @@ def _data(kind: str, result) -> dict[str, Any]:
             }
             for e in result.calibration.estimates
         ]
+        data["away_share_not_identifiable"] = list(result.calibration.unidentified)
         data["fits"] = [
             {
                 "quantity": f.key[0],

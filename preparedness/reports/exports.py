@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..engine.trace import Trace
@@ -71,12 +72,30 @@ def replications_csv(scenario, replication_results) -> str:
     )
 
 
-def trace_csv(trace: Trace) -> str:
-    """Every event of one replication, with the id of the event that caused it."""
+def trace_csv(trace: Trace, start: datetime | None = None) -> str:
+    """Every event of one replication, with the id of the event that caused it.
+
+    Each time is given on every clock a reader may hold it against: ``scenario_minute``
+    (minutes from the scenario start), ``incident_minute`` (minutes from the start of the
+    event's incident, the clock of report.md and results.json) and ``clock`` (the local
+    date and time, when the scenario's ``start`` is given).
+    """
+
+    def since_incident(e) -> str:
+        began = trace.incident_starts.get(e.incident) if e.incident else None
+        return "" if began is None else f"{e.time - began:.4f}"
+
+    def wall(e) -> str:
+        return (
+            "" if start is None else (start + timedelta(minutes=e.time)).isoformat("T", "seconds")
+        )
+
     rows = (
         [
             e.id,
             f"{e.time:.4f}",
+            since_incident(e),
+            wall(e),
             e.kind.value,
             e.incident or "",
             e.actor or "",
@@ -88,7 +107,19 @@ def trace_csv(trace: Trace) -> str:
         for e in trace.events
     )
     return csv_text(
-        ["event", "minute", "kind", "incident", "actor", "subject", "cause", "channel", "info"],
+        [
+            "event",
+            "scenario_minute",
+            "incident_minute",
+            "clock",
+            "kind",
+            "incident",
+            "actor",
+            "subject",
+            "cause",
+            "channel",
+            "info",
+        ],
         rows,
     )
 

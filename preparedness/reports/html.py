@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .escape import html_text, svg_document
 from .figures import Figure, ReportFigures
 from .i18n import Catalogue, catalogue, milestone_label
 
@@ -41,7 +42,7 @@ def safe_svg(svg: str) -> Markup:
     """Mark a figure's SVG safe to inline, after checking it is one ``<svg>`` element whose tags
     hold no script, event handler, outside link or foreign content: matplotlib escapes the
     text it writes, so any of these would mean the SVG did not come from it."""
-    text = svg.strip()
+    text = svg_document(svg.strip())
     if not text.startswith("<svg") or not text.endswith("</svg>") or text.count("<svg") != 1:
         raise ValueError("a figure must be exactly one <svg> element")
     # Text is escaped (a "<" in a name is "&lt;"), so every "<...>" is a tag: check those.
@@ -56,6 +57,7 @@ def _environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=html_text,  # control and bidirectional characters neutralised (escape.py)
     )
     env.filters["svg"] = safe_svg
     return env

@@ -21,7 +21,7 @@ def render_markdown(results: dict, manifest: dict, lang: str = "en") -> str:
             "md.replications",
             replications=str(results["replications"]),
             seed=str(results["seed"]),
-            rest=cat("md.run_stops", horizon=minutes(results["horizon_minutes"], cat)),
+            rest=_observation_words(results, cat),
         ),
         cat(
             "md.written",
@@ -68,6 +68,31 @@ def render_markdown(results: dict, manifest: dict, lang: str = "en") -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _observation_words(results: dict, cat: Catalogue) -> str:
+    """How long each incident is watched, on the clock of every figure (its own start)."""
+    horizon = results["horizon_minutes"]
+    own = [i for i in results["incidents"] if i["observed_minutes"] != horizon]
+    return cat(
+        "md.observed",
+        horizon=minutes(horizon, cat),
+        unless=cat("md.observed_own") if own else "",
+        run=minutes(results["run_minutes"], cat),
+    )
+
+
+def _incident_timing(incident: dict, cat: Catalogue) -> str:
+    """When the incident starts in the run and for how long it is observed."""
+    start, observed = incident["start_minutes"], incident["observed_minutes"]
+    if start == 0:
+        return cat("md.starts_with_run", observed=minutes(observed, cat))
+    return cat(
+        "md.starts_into_run",
+        start=minutes(start, cat),
+        observed=minutes(observed, cat),
+        end=f"{start + observed:.0f}",
+    )
+
+
 def _rule_words(incident: dict, row: dict, cat: Catalogue) -> str:
     """Which plan rule sets a deadline: results.json words it in English; other languages
     name the plan instead."""
@@ -92,6 +117,7 @@ def _incident_section(incident: dict, cat: Catalogue) -> list[str]:
             level=level,
             community=md_cell(incident["community_name"]),
             plan=md_cell(incident["plan_name"] or cat("md.plan_none")),
+            timing=_incident_timing(incident, cat),
         ),
         "",
     ]
@@ -145,10 +171,9 @@ def miss_words(row: dict, cat: Catalogue | None = None) -> str:
         known = cohort["cohort"] in ("smartphone", "without_smartphone")
         words = cat(f"cohort.{cohort['cohort']}") if known else cohort["cohort"]
         detail = row.get("detail")
+        # analysis/missed words the one case no channel covers exactly as the catalogue does
         if not detail or detail == translate("en", "md.miss_no_channel"):
             how = cat("md.miss_no_channel")
-        elif detail.startswith("no channel"):
-            how = detail
         else:
             how = cat("md.miss_they", detail=detail)
         return cat("md.miss_cohort", cohort=words, community=cohort["community_name"], how=how)
@@ -162,7 +187,8 @@ def miss_words(row: dict, cat: Catalogue | None = None) -> str:
 
 
 def not_reached_sentence(row: dict, cat: Catalogue | None = None) -> str | None:
-    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 the run ended first", or None."""
+    """ "Not reached in 30 of 100 runs: in 27 ...; in 3 its observation window ended first",
+    or None."""
     reasons = row.get("not_reached") or []
     missed = row["n_replications"] - row["n_reached"]
     if missed <= 0 or not reasons:
@@ -296,16 +322,10 @@ def _warning_section(incident: dict, cat: Catalogue) -> list[str]:
 
 
 def _where_time_went(incident: dict, cat: Catalogue) -> list[str]:
-    """The delay split of the milestones a planner acts on, in sentences."""
-    rows = [
-        row
-        for row in incident["milestones"]
-        if row["delay_split"]
-        and (
-            row["id"].startswith(("ordered:", "report:", "warned:"))
-            or row["id"] == "plan_activated"
-        )
-    ]
+    """The delay split of every milestone that has one, in sentences: the reporting chain,
+    and also teams on scene, depots opened, supplies delivered, departments reported in and
+    the joint centre, whose delays (muster, travel, the keeper) are as actionable."""
+    rows = [row for row in incident["milestones"] if row["delay_split"]]
     if not rows:
         return []
     lines = [cat("md.time_heading"), "", cat("md.time_intro"), ""]

@@ -9,19 +9,25 @@ from pathlib import Path
 
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
 from .exports import purchase_csv, rotation_csv, sizing_csv, sizing_json
-from .folder import scenario_folder_name
+from .folder import run_suffix, scenario_folder_name
 from .sizing_render import sizing_markdown
 
 __all__ = ["write_sizing_report"]
 
 
-def write_sizing_report(out_root: Path, results: dict, manifest: dict, now: datetime) -> Path:
+def write_sizing_report(
+    out_root: Path, results: dict, manifest: dict, now: datetime, label: str | None = None
+) -> Path:
     """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
-    into a new ``<out>/<scenario>/sizing/<label>/`` folder that appears only once complete."""
-    parent = Path(out_root) / scenario_folder_name(results["scenario"]["name"]) / "sizing"
+    into a new ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` folder that
+    appears only once complete."""
+    scenario = results["scenario"]
+    parent = (
+        Path(out_root) / scenario_folder_name(scenario["name"], scenario.get("file")) / "sizing"
+    )
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(parent)
-    final = parent / unique_run_label(parent, now)
+    final = parent / unique_run_label(parent, now, run_suffix(label=label))
     files = {
         "sizing.md": sizing_markdown(results, manifest),
         "sizing.csv": sizing_csv(results),

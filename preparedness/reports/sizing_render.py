@@ -45,7 +45,7 @@ def _held_sentence(row: dict, cat: Catalogue) -> str:
     text = cat(
         "sizing.md_held",
         item=md_cell(row["item_name"]),
-        quantity=words.units(row["quantity"], row["unit"], cat),
+        quantity=md_cell(words.units(row["quantity"], row["unit"], cat)),
     )
     return text if row["reachable"] else text + cat("sizing.md_held_short")
 

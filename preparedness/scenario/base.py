@@ -6,10 +6,12 @@ without an import cycle; ``models.py`` re-exports every name here.
 
 from __future__ import annotations
 
+import types
+import typing
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .durations import ClockTime
 
@@ -43,6 +45,57 @@ class Model(BaseModel):
         validate_default=True,
         populate_by_name=True,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_yes_or_no_for_a_number(cls, data: Any) -> Any:
+        """Refuse ``true``/``false`` where a number is meant (YAML also reads ``yes``,
+        ``no``, ``on`` and ``off`` so): pydantic would take ``replications: true`` as 1.
+
+        The value is handed on as the word ``"true"``/``"false"``, which the field then
+        refuses in its own words at its own line ("must be a whole number, not 'true'").
+        """
+        if not isinstance(data, dict):
+            return data
+        numbers = _number_fields(cls)
+        if not any(isinstance(value, bool) and key in numbers for key, value in data.items()):
+            return data
+        return {
+            key: str(value).lower() if isinstance(value, bool) and key in numbers else value
+            for key, value in data.items()
+        }
+
+
+_NUMBER_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _number_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The keys (names and aliases) of a model's fields that hold a number and never a
+    yes/no value; worked out once per model."""
+    if model not in _NUMBER_FIELDS:
+        keys = set()
+        for name, info in model.model_fields.items():
+            leaves = _leaf_types(info.annotation)
+            if {int, float} & leaves and not {bool, Any} & leaves:
+                keys |= {name, info.alias or name}
+        _NUMBER_FIELDS[model] = frozenset(keys)
+    return _NUMBER_FIELDS[model]
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    """The plain types a scalar annotation may be: ``int | None`` -> {int, NoneType}.
+
+    Containers (``list[int]``) are left alone: their items are checked where they are
+    models, and a yes/no value inside a list of numbers is not worth a rule of its own.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _leaf_types(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return set().union(*(_leaf_types(arg) for arg in typing.get_args(annotation)))
+    if origin is not None:
+        return set()
+    return {annotation}
 
 
 def as_written(value: object) -> Any:

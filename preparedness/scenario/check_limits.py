@@ -16,11 +16,13 @@ __all__ = [
     "MAX_LOTS",
     "MAX_POSTS",
     "MAX_STAFF",
+    "MAX_STAFF_WORK",
     "MAX_TEAM_MEMBERS",
     "MAX_WARNED_HOUSEHOLDS",
     "check_horizon",
     "check_posts",
     "check_resource_size",
+    "check_staff_cost",
     "check_staff_size",
     "check_warning_size",
 ]
@@ -38,6 +40,12 @@ MAX_WARNED_HOUSEHOLDS = 5_000_000
 #: People per post, as ``Role.staff`` allows; a ratio per 1,000 residents must not exceed it
 #: either (door-knocking runs one process per person: 100,000 took 28 s and 420 MB).
 MAX_STAFF = 10_000
+#: Most work, in posts × staff², that staff sharing a post's lines may cost per replication.
+#: All of a post's staff at once (door knocking, or a shift handover) queue on the post's
+#: lines, and that costs about staff² per post: measured on 2 cores, 270 door-knocking posts
+#: ran one replication in 5 s with 100 staff each (2.7 million) and in 64 s and 380 MB with
+#: 370 (37 million); with 10,000 each (27 billion) the run died of memory at 5.6 GB.
+MAX_STAFF_WORK = 10_000_000
 #: Team members called out across all teams at their highest level (each is a process).
 MAX_TEAM_MEMBERS = 1_000_000
 #: Depots in one scenario, and lots (stock entries) in one depot.
@@ -72,9 +80,75 @@ def check_posts(s: Scenario) -> Iterator[Problem]:
             return
 
 
+def _posts_of(s: Scenario, role) -> int:
+    """Posts one role has, as the engine builds them (``World``)."""
+    communities = [c for t in s.places.townships for c in t.communities]
+    if role.level is Level.building:
+        return sum(c.buildings for c in communities)
+    if role.level is Level.grid and role.per_1000_residents is None:
+        return sum(c.grid_cells for c in communities)
+    if role.level in (Level.grid, Level.community):
+        return len(communities)
+    return len(s.places.townships) if role.level is Level.township else 1
+
+
+def _handovers(s: Scenario, role) -> int:
+    """Shift handovers one post of ``role`` holds during a run (none without a handover)."""
+    if role.on_duty == "always" or role.handover <= 0:
+        return 0
+    return len(role.on_duty) * (math.ceil(s.horizon / 1440.0) + 1)
+
+
+def check_staff_cost(s: Scenario) -> Iterator[Problem]:
+    """Refuse a scenario whose staff would cost hours and gigabytes per replication.
+
+    A role's staff at most 10,000 is valid, but when all of them act at once (knocking on
+    doors, or handing over a shift) each post costs about staff² (``MAX_STAFF_WORK``), and
+    a role with many posts multiplies it. Said with the estimate and the staff that fits.
+    """
+    for i, role in enumerate(s.roles):
+        if role.per_1000_residents is not None or role.staff <= 1:
+            continue  # a ratio's staff is bounded by check_staff_size
+        knocks = role.warns_households is not None and (
+            role.warns_households.door_knocking is not None
+        )
+        times = (1 if knocks else 0) + _handovers(s, role)
+        if times == 0:
+            continue
+        posts = _posts_of(s, role)
+        work = posts * role.staff**2 * times
+        if work <= MAX_STAFF_WORK:
+            continue
+        fits = max(1, math.isqrt(MAX_STAFF_WORK // max(1, posts * times)))
+        what = "knock on doors" if knocks else "hand over each shift"
+        yield (
+            ("roles", i, "staff"),
+            (
+                f"{role.staff:,} staff on each of {posts:,} '{role.id}' posts who all "
+                f"{what} at once would cost about {work:.1e} steps per replication "
+                f"(posts × staff² × {times} time{'s' if times != 1 else ''}; at most "
+                f"{MAX_STAFF_WORK:.0e}, some 20 s on one core): with this many posts give it "
+                f"at most {fits:,} staff"
+            ),
+        )
+
+
 def check_horizon(s: Scenario) -> Iterator[Problem]:
+    """The run lasts until the last incident's window ends; that must fit in MAX_HORIZON."""
     if s.horizon > MAX_HORIZON:
         yield ("horizon",), (f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon")
+        return
+    for i, incident in enumerate(s.incidents):
+        if incident.start_after + s.observed_for(incident) > MAX_HORIZON:
+            field = "observe_for" if incident.observe_for is not None else "start_after"
+            yield (
+                ("incidents", i, field),
+                (
+                    f"a run may last at most {MAX_HORIZON / 1440:g} days, and this incident is "
+                    "observed beyond that; lower start_after or the observation window "
+                    "(observe_for, else horizon)"
+                ),
+            )
 
 
 def check_warning_size(s: Scenario) -> Iterator[Problem]:

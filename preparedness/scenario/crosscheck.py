@@ -18,6 +18,7 @@ from .check_limits import (
     check_horizon,
     check_posts,
     check_resource_size,
+    check_staff_cost,
     check_staff_size,
     check_warning_size,
 )
@@ -52,6 +53,7 @@ SHAPE_CHECKS: tuple[Check, ...] = (
     check_posts,
     check_horizon,
     check_warning_size,
+    check_staff_cost,
     check_staff_size,
     check_teams,
     check_plan_resources,

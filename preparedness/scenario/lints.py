@@ -50,21 +50,23 @@ def scenario_warnings(scenario: Scenario, source: YamlDocument) -> list[Diagnost
 
 
 def _fallback_repeats_channel(scenario: Scenario) -> Iterator[Problem]:
-    """``fallback: [phone]`` on a role whose link is the phone: the fallback is the same call."""
+    """``fallback: [phone]`` on a role whose link is the phone: the fallback is the same call.
+
+    Only when the fallback offers that link no other channel: ``[phone, wechat]`` on a phone
+    link still falls back to the group (the engine skips the repeat)."""
     for i, role in enumerate(scenario.roles):
-        own = {
-            link.channel: link.target
-            for link in scenario.command.links
-            if link.source == role.id and link.channel is not None
-        }
-        for j, channel in enumerate(role.fallback):
-            if channel in own:
-                yield (
-                    ("roles", i, "fallback", j),
-                    f"fallback repeats `{channel}`, the channel of this role's link to "
-                    f"`{own[channel]}`: a message that fails on that link has no other "
-                    "channel to fall back to",
-                )
+        for link in scenario.command.links:
+            if link.source != role.id or link.channel is None:
+                continue
+            if not role.fallback or any(c != link.channel for c in role.fallback):
+                continue
+            yield (
+                ("roles", i, "fallback", role.fallback.index(link.channel)),
+                f"fallback repeats `{link.channel}`, the channel of this role's link to "
+                f"`{link.target}`: a message that fails on that link has no other channel "
+                "to fall back to",
+            )
+            break
 
 
 def _sizes(community: Community) -> dict[str, int]:
@@ -194,26 +196,24 @@ def _deadlines(plan: Plan) -> Iterator[tuple[tuple[Any, ...], float, str]]:
 
 
 def _deadlines_after_run(scenario: Scenario) -> Iterator[Problem]:
-    """An incident whose plan deadlines fall after the end of the run: never checked."""
+    """A plan deadline longer than the incident's observation window: never checked."""
     for i, incident in enumerate(scenario.incidents):
         plan = scenario.plan_for(incident)
         if plan is None:
             continue
-        late = [
-            (words, minutes)
-            for _, minutes, words in _deadlines(plan)
-            if incident.start_after + minutes > scenario.horizon + 1e-9
-        ]
+        observed = scenario.observed_for(incident)
+        late = [(words, minutes) for _, minutes, words in _deadlines(plan) if minutes > observed]
         if not late:
             continue
         words, minutes = max(late, key=lambda item: item[1])
         more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        own = incident.observe_for is not None
         yield (
-            ("incidents", i, "start_after"),
-            f"incident `{incident.id}` starts at +{format_duration(incident.start_after)}, so "
-            f"its plan's deadline `{words} {format_duration(minutes)}`{more} falls at "
-            f"+{format_duration(incident.start_after + minutes)}, after the end of the run "
-            f"(horizon {format_duration(scenario.horizon)}): it can only be missed",
+            ("incidents", i, "observe_for") if own else ("horizon",),
+            f"incident `{incident.id}` is observed for {format_duration(observed)} from its "
+            f"start ({'its observe_for' if own else 'the horizon'}), so its plan's deadline "
+            f"`{words} {format_duration(minutes)}`{more} falls after the end of its "
+            "observation: it can only be missed",
         )
 
 

@@ -107,7 +107,9 @@ class Scenario(Model):
     seed: int = Field(default=1, ge=0, le=2**63 - 1)
     """Root seed: one seed decides every draw of an experiment."""
     horizon: PositiveDuration = as_written("24h")
-    """Every replication stops here; milestones not reached by then count as not reached."""
+    """How long each incident is observed, counted from that incident's own start (an
+    incident may set its own ``observe_for``): milestones not reached within it count as not
+    reached. A replication lasts until the last incident's window has ended."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Default number of replications."""
     night: NightHours = NightHours()
@@ -176,6 +178,18 @@ class Scenario(Model):
             ):
                 return plan
         return None
+
+    def observed_for(self, incident: Incident) -> float:
+        """Minutes ``incident`` is observed after its start: its ``observe_for``, else the
+        horizon, so an incident starting late in the run is not cut short."""
+        return self.horizon if incident.observe_for is None else incident.observe_for
+
+    @property
+    def run_length(self) -> float:
+        """Minutes a replication lasts: until the last incident's observation window ends."""
+        return max(
+            (i.start_after + self.observed_for(i) for i in self.incidents), default=self.horizon
+        )
 
     def _index(self, attr: str) -> dict:
         cache = self._indices

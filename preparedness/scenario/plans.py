@@ -125,6 +125,10 @@ class Incident(Model):
     """I-IV; social-security events carry no level (Emergency Response Law, Art. 3)."""
     start_after: Duration = as_written("0m")
     """Time from the scenario start to the incident."""
+    observe_for: PositiveDuration | None = None
+    """How long after its own start this incident is observed; by default the scenario's
+    ``horizon``. Milestones and coverage reached later count as not reached, and the run
+    lasts until the last incident's window has ended."""
     community: Identifier | None = None
     """Community where the incident happens; leave it out for a top-down incident
     started ``at`` a post."""

@@ -22,6 +22,8 @@ from .durations import Duration, PositiveDuration
 
 #: Members one team level may add; a team is people, so the staff limit applies.
 MAX_MEMBERS = 10_000
+#: Most units one lot may hold; a sizing that would recommend more is refused (api).
+MAX_LOT_QUANTITY = MAX_POPULATION * 100
 
 # ----------------------------------------------------------------------------- travel
 
@@ -230,7 +232,7 @@ class Lot(Model):
 
     item: Identifier
     """Item held."""
-    quantity: int = Field(ge=0, le=MAX_POPULATION * 100)
+    quantity: int = Field(ge=0, le=MAX_LOT_QUANTITY)
     """Units held, in the item's unit."""
     stocked_on: dt.date | None = None
     """Date of stocking; with the item's shelf life it gives the expiry date."""

@@ -44,6 +44,13 @@ def test_a_fallback_that_repeats_the_links_channel(tmp_path: Path) -> None:
     ]
 
 
+def test_a_fallback_that_offers_another_channel_is_not_a_repeat(tmp_path: Path) -> None:
+    data = minimal_scenario()
+    data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
+    role(data, "grid_worker")["fallback"] = ["phone", "wechat"]
+    assert _warnings(tmp_path, data)[0] == []
+
+
 def _warning_plan(data: dict[str, Any], **warn: Any) -> None:
     data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
     role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
@@ -77,15 +84,33 @@ def test_an_empty_cohort(tmp_path: Path) -> None:
 
 def test_an_incident_whose_deadlines_fall_after_the_end_of_the_run(tmp_path: Path) -> None:
     data = minimal_scenario(horizon="2h")
+    data["incidents"] = [incident("flood", "c1", start_after="1h30m", observe_for="50m")]
+    plan(data)["activate_within"] = "1h"
+    plan(data)["notify"] = [{"level": "district", "within": "55m"}]
+    warnings, text = _warnings(tmp_path, data)
+    line, column = _where(text, "observe_for: 50m")
+    assert warnings == [
+        f"scenario.yaml:{line}:{column + 13}: warning: incidents[0].observe_for: incident "
+        "`flood` is observed for 50m from its start (its observe_for), so its plan's deadline "
+        "`activate within 1h` (and 1 more) falls after the end of its observation: it can "
+        "only be missed"
+    ]
+
+
+def test_a_late_incident_is_observed_for_the_horizon_so_its_deadlines_fit(
+    tmp_path: Path,
+) -> None:
+    data = minimal_scenario(horizon="2h")
     data["incidents"] = [incident("flood", "c1", start_after="1h30m")]
     plan(data)["activate_within"] = "1h"
-    plan(data)["notify"] = [{"level": "district", "within": "45m"}]
+    assert _warnings(tmp_path, data)[0] == []
+    plan(data)["activate_within"] = "3h"
     warnings, text = _warnings(tmp_path, data)
-    line, column = _where(text, "start_after: 1h30m")
+    line, column = _where(text, "horizon: 2h")
     assert warnings == [
-        f"scenario.yaml:{line}:{column + 13}: warning: incidents[0].start_after: incident "
-        "`flood` starts at +1h30m, so its plan's deadline `activate within 1h` (and 1 more) "
-        "falls at +2h30m, after the end of the run (horizon 2h): it can only be missed"
+        f"scenario.yaml:{line}:{column + 9}: warning: horizon: incident `flood` is observed "
+        "for 2h from its start (the horizon), so its plan's deadline `activate within 3h` "
+        "falls after the end of its observation: it can only be missed"
     ]
 
 

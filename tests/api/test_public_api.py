@@ -37,11 +37,13 @@ DOCUMENTED = [
     "drill_whatif",
     "load_scenario",
     "load_variants",
+    "prepare_exercise",
     "replay_drill",
     "run_experiment",
     "simulate_replication",
     "size_stockpiles",
     "write_drill_report",
+    "write_exercise",
     "write_report",
     "write_sizing_report",
 ]

@@ -16,7 +16,6 @@ import jsonschema
 import pytest
 
 from preparedness.cli import default_scenario_path
-from preparedness.reports.folder import scenario_folder_name
 from preparedness.scenario.load import load_scenario
 from preparedness.scenario.yaml_source import read_yaml
 
@@ -92,7 +91,7 @@ def test_reference_scenario_runs_end_to_end(scenario, tmp_path):
 
     loaded = load_scenario(scenario).scenario
     folder = report_folder(done)
-    assert folder.parent == out / scenario_folder_name(loaded.name)
+    assert folder.parent == out / scenario.stem
     assert RUN_LABEL.fullmatch(folder.name)
     assert [p.name for p in folder.parent.iterdir()] == [folder.name]
     assert REPORT_FILES <= {p.name for p in folder.iterdir()}
@@ -112,7 +111,7 @@ def test_reference_scenario_runs_end_to_end(scenario, tmp_path):
 
     # Names in Chinese come through intact (not \u-escaped, not mangled) in both files.
     communities = {c.id: c.name for t in loaded.places.townships for c in t.communities}
-    names = {loaded.name} | {communities[i.community] for i in loaded.incidents}
+    names = {loaded.name} | {communities[i.community] for i in loaded.incidents if i.community}
     report_md = (folder / "report.md").read_text(encoding="utf-8")
     results_text = (folder / "results.json").read_text(encoding="utf-8")
     for name in names:
@@ -129,7 +128,7 @@ def test_run_sim_without_a_scenario_uses_the_bundled_default(tmp_path):
     assert no_traceback(done)
     default = load_scenario(default_scenario_path()).scenario
     folder = report_folder(done)
-    assert folder.parent == out / scenario_folder_name(default.name)
+    assert folder.parent == out / default_scenario_path().stem
     assert REPORT_FILES <= {p.name for p in folder.iterdir()}
     results = results_of(folder)
     assert results["scenario"]["name"] == default.name

@@ -205,9 +205,10 @@ def test_a_scenario_without_depots_exits_2_saying_what_to_add(tmp_path):
     assert done.returncode == 2
     assert no_traceback(done)
     assert done.stderr.splitlines() == [
-        "preparedness: error: scenarios/ningbo_relay.yaml has no depots to size: add "
+        "scenarios/ningbo_relay.yaml:6:1: the scenario has no depots to size: add "
         "'items:' and a 'depots:' list (a township depot and the community depots, each "
-        "with its keepers)"
+        "with its keepers)",
+        "1 problem found; nothing was run.",
     ]
     assert not (tmp_path / "r").exists()
 
@@ -220,11 +221,15 @@ def test_a_scenario_whose_plans_consume_nothing_exits_2_saying_what_to_add(tmp_p
     done = cli("size-stockpiles", "dry.yaml", "--out", "r", cwd=tmp_path)
     assert done.returncode == 2
     assert no_traceback(done)
-    assert done.stderr.splitlines() == [
-        "preparedness: error: dry.yaml: no plan says what its incidents consume, so there is "
+    (located, summary) = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"dry\.yaml:\d+:\d+: plans: no plan says what its incidents consume, .*", located
+    )
+    assert located.endswith(
         "nothing to size: add 'supplies:' to a plan, e.g. {item: drinking_water, "
         "per_person_per_day: sphere_drinking_water}"
-    ]
+    )
+    assert summary == "1 problem found; nothing was run."
     assert not (tmp_path / "r").exists()
 
 

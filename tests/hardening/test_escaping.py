@@ -29,7 +29,7 @@ from ._cli import run_cli
 NAMES = {
     "scenario": "<script>alert(1)</script> **x** | [a](b) ../../escape",
     "community": "=cmd|' /C calc'!A0",
-    "township": "+SUM(1,2)\n第二行 | 镇",
+    "township": "+SUM(1,2)\n第二行 | 镇\u202etxt.exe",
     "district": "区 & co <b>bold</b>",
     "grid_worker": "@evil\r\nrow | two",
     "community_secretary": "社区书记 | 网格 `code` <i>",
@@ -180,10 +180,13 @@ def test_csv_guard_quotes_every_formula_name(name: str) -> None:
     text = NAMES[name]
     (header, row) = list(csv.reader(io.StringIO(csv_text(["name"], [[text]]))))
     assert header == ["name"]
+    shown = text.replace("\r\n", " ").replace("\n", " ").replace("\u202e", "\ufffd")
+    shown = "".join(" " if ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 else ch for ch in shown)
+    shown = shown.replace("\u2028", " ")
     if text.startswith(FORMULA_START):
-        assert row == ["'" + text]
+        assert row == ["'" + shown]
     else:
-        assert row == [text]
+        assert row == [shown]
     assert csv_cell(text) == row[0]
 
 
@@ -203,6 +206,20 @@ def test_json_round_trips_the_exact_names(report: dict) -> None:
     assert people["township_head@t1"] == f"{NAMES['township_head']} ({NAMES['township']})"
     manifest = json.loads((report["folder"] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenario_file"].endswith("hostile_names.yaml")
+
+
+def test_csv_cells_hold_no_control_or_bidi_characters(report: dict) -> None:
+    for path in _csv_files(report["folder"]):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for cell in row:
+                assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in cell), cell
+                assert "\u202e" not in cell, cell
+
+
+def test_no_output_passes_a_bidi_override(report: dict) -> None:
+    assert "\u202e" not in report["md"]
+    assert "\u202e" not in report["stdout"] + report["stderr"]
+    assert "\ufffdtxt.exe" in report["md"]
 
 
 def test_console_summary_prints_names_literally_without_escape_sequences(report: dict) -> None:

@@ -31,7 +31,6 @@ import pytest
 from preparedness.reports.atomic import OWNER_FILE, ReportFolder, clean_stale_partials
 from preparedness.reports.folder import scenario_folder_name
 from preparedness.reports.stages import PAUSE_AT, PAUSE_FILE
-from preparedness.scenario.load import load_scenario
 
 from ._cli import ROOT, SCENARIOS, Child, run_cli
 
@@ -48,7 +47,7 @@ MARKER_TIMEOUT = 120.0
 
 @pytest.fixture(scope="module")
 def scenario_dir_name() -> str:
-    return scenario_folder_name(load_scenario(SCENARIO).scenario.name)
+    return scenario_folder_name("", str(SCENARIO))
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,20 @@ WORDED = [
     "drill.py",
     "console.py",
     "comparison.py",
+    "markdown.py",
+    "text.py",
     "sizing_render.py",
     "sizing_purchase.py",
     "sizing_words.py",
 ]
-MODULES = [*(ROOT / name for name in WORDED), *sorted((ROOT / "figures").glob("*.py"))]
-TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
+MODULES = [
+    *(ROOT / name for name in WORDED),
+    *sorted((ROOT / "figures").glob("*.py")),
+    *sorted((ROOT / "exercise").glob("*.py")),
+]
+TEMPLATES = sorted((ROOT / "templates").glob("*.j2")) + sorted(
+    (ROOT / "templates" / "exercise").glob("*.j2")
+)
 
 #: Two words of letters, or any CJK character: something a reader would read.
 WORDS = re.compile(r"[A-Za-z]{2,}[,.;:!?]?\s+[A-Za-z]{2,}|[\u3400-\u9fff]")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from preparedness.reports.escape import csv_cell, md_cell
+from preparedness.reports.escape import csv_cell, md_cell, terminal_text
 
 # --- Markdown -----------------------------------------------------------------------------------
 
@@ -65,12 +65,15 @@ def test_md_cell_converts_non_strings() -> None:
         ("+1+1", "'+1+1"),
         ("-1+1", "'-1+1"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("\x00=1", "'\x00=1"),
+        ("\t=1", "' =1"),
+        ("\r=1", "' =1"),
+        ("\x00=1", "' =1"),
         ("-", "'-"),
         ("-inf", "'-inf"),
-        ("-3.5\n", "'-3.5\n"),
+        ("-3.5\n", "'-3.5 "),
+        ("a\x1b[2Jb\x7f\x9bc", "a [2Jb  c"),
+        ("two\r\nlines", "two lines"),
+        ("abc\u202edcba", "abc\ufffddcba"),
         ("Zone A", "Zone A"),
         ("下涧槽社区", "下涧槽社区"),
         ("a=b", "a=b"),
@@ -84,6 +87,20 @@ def test_md_cell_converts_non_strings() -> None:
 )
 def test_csv_cell_strings_exact(raw: str, safe: str) -> None:
     assert csv_cell(raw) == safe
+
+
+@pytest.mark.parametrize("neutralise", [md_cell, csv_cell, terminal_text])
+@pytest.mark.parametrize("code", [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+def test_bidi_controls_become_visible_in_every_output(neutralise, code: int) -> None:
+    """U+202E and its kin would show ``evil\u202etxt.exe`` reordered; every kind shows U+FFFD."""
+    assert neutralise(f"a{chr(code)}b") == "a\ufffdb"
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x20), *range(0x7F, 0xA0)])
+def test_control_characters_become_spaces_in_every_output(code: int) -> None:
+    for neutralise in (md_cell, csv_cell, terminal_text):
+        out = neutralise(f"a{chr(code)}b")
+        assert out.endswith("a b"), (neutralise.__name__, hex(code), out)
 
 
 @pytest.mark.parametrize("number", [-3.5, 7, 0, -0.0, float("nan"), True])
@@ -123,3 +140,27 @@ def test_csv_cell_output_never_starts_a_formula(raw: str) -> None:
     assert isinstance(out, str)
     if out.startswith(("=", "+", "-", "@", "\t", "\r", "\0")):
         float(out)  # only a plain number may keep its sign
+
+
+# --- HTML and SVG -------------------------------------------------------------------------------
+
+
+def test_html_templates_print_names_neutralised_and_escaped() -> None:
+    from markupsafe import Markup
+
+    from preparedness.reports.escape import html_text
+    from preparedness.reports.html import _ENV
+
+    template = _ENV.from_string("<p>{{ name }}</p>{{ n }}{{ svg }}")
+    page = template.render(name="a\u202eb <script>\x1b[2J", n=3, svg=Markup("<b>\u202e</b>"))
+    assert page == "<p>\u2068a\u202eb &lt;script&gt; [2J\u2069</p>3<b>\u202e</b>"
+    assert html_text(None) is None and html_text(7) == 7
+
+
+def test_svg_documents_keep_their_whitespace_and_lose_controls() -> None:
+    from preparedness.reports.escape import svg_document
+    from preparedness.reports.html import safe_svg
+
+    svg = '<svg>\n\t<text x="1">abc\u202edcba\x0b\x1b</text>\r\n</svg>'
+    assert svg_document(svg) == '<svg>\n\t<text x="1">abc\u202edcba  </text>\r\n</svg>'
+    assert "\x1b" not in safe_svg(svg) and "\x0b" not in safe_svg(svg)

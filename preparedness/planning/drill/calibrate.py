@@ -9,6 +9,13 @@ the scenario as written with an overlay the loader validates again (Calliope-sty
 overrides, STYLE). Per-link answer shares are reported but not written: the scenario sets
 the answer probability per channel.
 
+A role's away share (``roles[x].away_share``) is fitted jointly with the per-attempt answer
+probability of the calls to its people (``away.py``). The channel's answer probability is
+then counted over the attempts to people who were there: each person who never answered
+takes their attempts out of the trials with the weight of the chance they were away, given
+the fit (one expectation step). Where nobody in a role was called twice, the away share is
+not identifiable from the logs: it is not written, and the answer counts stay as they are.
+
 The goodness-of-fit check compares each quantity in the drill with the same quantity in
 runs of the calibrated scenario (two-sample Kolmogorov-Smirnov for times, Fisher's exact
 test for answers): a small p-value says the fitted family or the pooling does not describe
@@ -17,7 +24,7 @@ the drill, whatever the fitted centre.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +32,7 @@ from scipy import stats
 
 from ...scenario.distributions import DayNight, DistributionSpec
 from ...scenario.models import Scenario
+from .away import AwayFit, fit_away
 from .fit import Fitted, fit_duration, fit_probability, written
 from .observe import Key, Sample, merge
 
@@ -69,6 +77,8 @@ class Calibration:
     estimates: list[Estimate]
     changes: list[dict[str, Any]]
     samples: dict[Key, Sample]
+    #: roles whose calls the logs have, but none called twice: away share not identifiable
+    unidentified: list[str] = field(default_factory=list)
 
     def document(self, description: str) -> dict[str, Any]:
         """The interventions file (``calibrated.yaml``) as data."""
@@ -108,6 +118,8 @@ def _prior_of(scenario: Scenario, quantity: str, subject: str) -> Any:
         return getattr(channel, "answer_probability", None)
     if quantity in ("ring_time", "talk_time"):
         return getattr(channels.get(subject), quantity, None)
+    if quantity == "away_share" and subject in roles:
+        return roles[subject].away_share
     if quantity == "decision_time" and subject in roles:
         return roles[subject].decision_time
     if quantity == "desk_time" and subject in roles:
@@ -123,6 +135,7 @@ def _for_period(prior: Any, period: str) -> Any:
 
 _PATHS = {
     "answer_probability": "channels[{}].answer_probability",
+    "away_share": "roles[{}].away_share",
     "ring_time": "channels[{}].ring_time",
     "talk_time": "channels[{}].talk_time",
     "decision_time": "roles[{}].decision_time",
@@ -134,6 +147,8 @@ _PATHS = {
 def calibrate(scenario: Scenario, samples: list[dict[Key, Sample]]) -> Calibration:
     """Fit every quantity the samples (one per drill log) have data on."""
     pooled = _regroup(merge(samples), scenario)
+    aways, unidentified, away_rows = _aways(scenario, pooled)
+    removed = _away_attempts(scenario, pooled, aways)
     estimates = []
     for key, sample in pooled.items():
         quantity, subject, period = key
@@ -142,10 +157,13 @@ def calibrate(scenario: Scenario, samples: list[dict[Key, Sample]]) -> Calibrati
             continue  # a liaison of a joint centre, or a channel without answers
         prior_now = _for_period(prior, period)
         link = ":" in subject
+        if quantity == "away_share":
+            estimates += away_rows.get(subject, [])
+            continue
         if quantity == "answer_probability":
             if sample.trials == 0:
                 continue
-            fitted = fit_probability(sample.successes, sample.trials)
+            fitted = _answers(sample, 0.0 if link else removed.get((subject, period), 0.0))
             n, censored = sample.trials, 0
         else:
             if not sample.observed:
@@ -154,7 +172,83 @@ def calibrate(scenario: Scenario, samples: list[dict[Key, Sample]]) -> Calibrati
             n, censored = len(sample.observed), len(sample.censored)
         path = None if link else _PATHS[quantity].format(subject)
         estimates.append(Estimate(key, prior_now, fitted, n, censored, path))
-    return Calibration(estimates, _changes(scenario, estimates), pooled)
+    return Calibration(estimates, _changes(scenario, estimates), pooled, unidentified)
+
+
+def _answers(sample: Sample, away: float) -> Fitted:
+    """Successes over the attempts to people who were there (``away`` expected attempts out)."""
+    if away <= 0:
+        return fit_probability(sample.successes, sample.trials)
+    trials = max(sample.trials - away, float(sample.successes), 1.0)
+    exact = fit_probability(sample.successes, max(round(trials), sample.successes, 1))
+    value = sample.successes / trials
+    method = "binomial over attempts to people present"
+    return Fitted(value, min(exact.low, value), max(exact.high, value), method)
+
+
+def _aways(
+    scenario: Scenario, pooled: dict[Key, Sample]
+) -> tuple[dict[str, AwayFit], list[str], dict[str, list[Estimate]]]:
+    """The joint fit of every role whose people the logs called, and its table rows."""
+    fits: dict[str, AwayFit] = {}
+    unidentified: list[str] = []
+    rows: dict[str, list[Estimate]] = {}
+    for (quantity, role, _), sample in pooled.items():
+        if quantity != "away_share" or _prior_of(scenario, quantity, role) is None:
+            continue
+        fitted = fit_away(sample.sequences)
+        if fitted is None:
+            unidentified.append(role)
+            continue
+        fits[role] = fitted
+        path = _PATHS["away_share"].format(role)
+        prior = _prior_of(scenario, "away_share", role)
+        channel_prior = _channel_prior(scenario, sample)
+        rows[role] = [
+            Estimate(("away_share", role, ""), prior, fitted.away, fitted.people, 0, path),
+            Estimate(
+                ("answer_if_present", role, ""),
+                channel_prior,
+                fitted.answer,
+                fitted.attempts,
+                0,
+                None,
+            ),
+        ]
+    return fits, unidentified, rows
+
+
+def _channel_prior(scenario: Scenario, sample: Sample) -> float:
+    """The scenario's answer probability on the channel and period most of the attempts used."""
+    counts: dict[tuple[str, str], int] = {}
+    for sequence in sample.sequences:
+        for _, channel, period, _, _ in sequence:
+            counts[(channel, period)] = counts.get((channel, period), 0) + 1
+    channel, period = max(counts, key=lambda group: counts[group])
+    prior = _prior_of(scenario, "answer_probability", channel)
+    return float(_for_period(prior, period)) if prior is not None else float("nan")
+
+
+def _away_attempts(
+    scenario: Scenario, pooled: dict[Key, Sample], fits: dict[str, AwayFit]
+) -> dict[tuple[str, str], float]:
+    """Expected on-duty attempts to people away, per channel and period as the scenario keys
+    its answer probability."""
+    removed: dict[tuple[str, str], float] = {}
+    for (quantity, role, _), sample in pooled.items():
+        if quantity != "away_share" or role not in fits:
+            continue
+        for sequence in sample.sequences:
+            weight = fits[role].away_weight(sequence)
+            if weight <= 0:
+                continue
+            for _, channel, period, _, on_duty in sequence:
+                if not on_duty:
+                    continue  # off duty: not in the channel's on-duty count
+                prior = _prior_of(scenario, "answer_probability", channel)
+                keep = period if prior is not None and _split(prior) else ""
+                removed[(channel, keep)] = removed.get((channel, keep), 0.0) + weight
+    return removed
 
 
 def _value(estimate: Estimate) -> Any:

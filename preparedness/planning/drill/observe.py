@@ -6,6 +6,10 @@ like with like. Each quantity is keyed by what the scenario sets it on (a channe
 department) and, where the scenario lets it differ, by day or night:
 
 - ``answer_probability`` per channel (calls to people on duty) and per link (every call);
+- ``away_share`` per role: every person's attempts in each incident, in order (answered or
+  not, channel, day or night, answer factor), which ``away.py`` fits jointly with the
+  per-attempt answer probability: someone away misses every attempt, someone present each
+  with the channel's chance;
 - ``ring_time`` (dialling to pick-up) and ``talk_time`` (pick-up to the message passed);
 - ``decision_time`` per role: from receiving the message (or noticing, or reaching the desk)
   to deciding; a post that received a message and had not decided when the log ends is
@@ -13,8 +17,8 @@ department) and, where the scenario lets it differ, by day or night:
 - ``desk_time`` per role: an off-duty person from the message to the desk (censored alike);
 - ``report_in_time`` per department: from the order to reporting in (censored alike).
 
-There is no "away share" in the scenario language: an absence shows as an unanswered call,
-so it is inside the answer probability.
+The per-channel answer counts include the calls to people who were away; calibration takes
+them out with the fitted away share.
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ from ...engine.streams import Streams
 from ...engine.trace import EventKind, Trace
 from ...engine.world import World
 from ...scenario.models import Scenario
+from .away import Attempt
 
 __all__ = ["QUANTITIES", "Key", "Sample", "merge", "observe"]
 
 #: Quantities in the order the calibration table lists them.
 QUANTITIES = (
     "answer_probability",
+    "away_share",
     "ring_time",
     "talk_time",
     "decision_time",
@@ -45,12 +51,14 @@ Key = tuple[str, str, str]
 
 @dataclass
 class Sample:
-    """What the logs show of one quantity: times seen, times still running, or answers."""
+    """What the logs show of one quantity: times seen, times still running, answers, or
+    (away share) each person's attempts in one incident."""
 
     observed: list[float] = field(default_factory=list)
     censored: list[float] = field(default_factory=list)
     successes: int = 0
     trials: int = 0
+    sequences: list[list[Attempt]] = field(default_factory=list)
 
 
 def merge(samples: list[dict[Key, Sample]]) -> dict[Key, Sample]:
@@ -63,6 +71,7 @@ def merge(samples: list[dict[Key, Sample]]) -> dict[Key, Sample]:
             whole.censored += part.censored
             whole.successes += part.successes
             whole.trials += part.trials
+            whole.sequences += part.sequences
     return dict(sorted(pooled.items(), key=lambda item: (QUANTITIES.index(item[0][0]), item[0])))
 
 
@@ -82,6 +91,11 @@ class _Clock:
             return True
         return self.world.on_duty(self.world.post(info.role, info.unit), time + self.offset)
 
+    def answer_factor(self, trace: Trace, post: str) -> float:
+        """The share of the channel's answer probability someone off duty keeps."""
+        info = trace.posts[post]
+        return self.world.post(info.role, info.unit).role.off_duty.answer_factor
+
 
 def observe(trace: Trace, scenario: Scenario, *, offset: float = 0.0) -> dict[Key, Sample]:
     """Every calibratable quantity the trace has data for.
@@ -96,6 +110,7 @@ def observe(trace: Trace, scenario: Scenario, *, offset: float = 0.0) -> dict[Ke
         return samples.setdefault(key, Sample())
 
     decided: set[int] = set()  # events that started someone's decision or walk to the desk
+    attempts: dict[tuple[str, str], list[Attempt]] = {}  # (callee, incident) -> attempts
     for event in trace.events:
         if event.cause is None:
             continue
@@ -109,8 +124,14 @@ def observe(trace: Trace, scenario: Scenario, *, offset: float = 0.0) -> dict[Ke
             link = add(("answer_probability", f"{channel}:{actor_role}>{callee_role}", ""))
             link.trials += 1
             link.successes += answered
-            if clock.on_duty(trace, callee, cause.time):
-                pooled = add(("answer_probability", channel, clock.period(cause.time)))
+            period = clock.period(cause.time)
+            on_duty = clock.on_duty(trace, callee, cause.time)
+            if callee in trace.posts and not callee_role.startswith("liaison_"):
+                factor = 1.0 if on_duty else clock.answer_factor(trace, callee)
+                person = attempts.setdefault((callee, event.incident or ""), [])
+                person.append((answered, channel, period, factor, on_duty))
+            if on_duty:
+                pooled = add(("answer_probability", channel, period))
                 pooled.trials += 1
                 pooled.successes += answered
             if answered:
@@ -127,6 +148,8 @@ def observe(trace: Trace, scenario: Scenario, *, offset: float = 0.0) -> dict[Ke
         elif event.kind is EventKind.DEPARTMENT_REPORTED_IN:
             add(("report_in_time", event.info, "")).observed.append(event.time - cause.time)
             decided.add(cause.id)
+    for (callee, _), sequence in attempts.items():
+        add(("away_share", trace.posts[callee].role, "")).sequences.append(sequence)
     _censored(trace, clock, decided, add)
     return merge([samples])
 
