@@ -5,6 +5,7 @@ from __future__ import annotations
 from .comparison import comparison_markdown, precision_markdown
 from .escape import md_cell
 from .i18n import Catalogue, catalogue, translate
+from .missed_words import attempts_words, cohort_how_words, message_words, post_state_words
 from .text import interval, milestone_sentence, milestone_words, minutes, share, share_interval
 
 
@@ -155,10 +156,14 @@ def miss_words(row: dict, cat: Catalogue | None = None) -> str:
     """One reason a milestone was missed, in words (a ``not_reached`` row of results.json)."""
     cat = cat or catalogue("en")
     reason = row["reason"]
-    message = row.get("message") or cat("md.message")
+    message = message_words(row["message"], cat) if row.get("message") else cat("md.message")
     if reason == "message_given_up":
         link = row["link"]
-        attempts = cat("md.miss_attempts", detail=row["detail"]) if row.get("detail") else ""
+        attempts = (
+            cat("md.miss_attempts", detail=attempts_words(row["detail"], cat))
+            if row.get("detail")
+            else ""
+        )
         return cat(
             "md.miss_given_up",
             message=message,
@@ -175,10 +180,15 @@ def miss_words(row: dict, cat: Catalogue | None = None) -> str:
         if not detail or detail == translate("en", "md.miss_no_channel"):
             how = cat("md.miss_no_channel")
         else:
-            how = cat("md.miss_they", detail=detail)
+            how = cat("md.miss_they", detail=cohort_how_words(detail, cat))
         return cat("md.miss_cohort", cohort=words, community=cohort["community_name"], how=how)
     if reason == "post_not_ready":
-        return cat("md.miss_post", post=row["post"]["name"], message=message, detail=row["detail"])
+        return cat(
+            "md.miss_post",
+            post=row["post"]["name"],
+            message=message,
+            detail=post_state_words(row["detail"], cat),
+        )
     if reason == "deadline_after_run":
         return cat("md.miss_deadline_after_run")
     if reason == "not_started":
@@ -217,13 +227,16 @@ def not_reached_sentence(row: dict, cat: Catalogue | None = None) -> str | None:
             continue
         link = rows[0]["link"]
         how = cat("list.separator").join(
-            cat("md.miss_after", count=str(r["count"]), detail=r["detail"]) for r in rows
+            cat("md.miss_after", count=str(r["count"]), detail=attempts_words(r["detail"], cat))
+            for r in rows
         )
         parts.append(
             cat(
                 "md.miss_given_up_many",
                 count=str(count),
-                message=rows[0].get("message") or cat("md.message"),
+                message=message_words(rows[0]["message"], cat)
+                if rows[0].get("message")
+                else cat("md.message"),
                 receiver=link["to_name"],
                 sender=link["from_name"],
                 how=how,

@@ -18,7 +18,9 @@ from preparedness.reports.comparison import (
     print_comparison,
 )
 from preparedness.reports.console import print_summary
-from preparedness.reports.i18n import translate
+from preparedness.reports.i18n import catalogue, translate
+from preparedness.reports.markdown import render_markdown
+from preparedness.reports.missed_words import attempts_words, cohort_how_words
 from preparedness.reports.sizing_render import print_sizing, sizing_markdown
 from preparedness.reports.sizing_words import demand_source, rotation_action
 from preparedness.scenario.models import Scenario
@@ -150,3 +152,36 @@ def test_chinese_comparison_has_no_english_but_names(relay, relay_compare) -> No
     markdown = "\n".join(comparison_markdown(results, "zh"))
     assert "## 改进措施的效果" in markdown
     assert english_left(markdown, allowed) == []
+
+
+MANIFEST = {"finished_at": "2026-07-14T08:00:00+00:00", "package_version": "0.0.0"}
+
+
+def test_chinese_report_md_of_ningbo_relay_has_no_english(relay) -> None:
+    markdown = render_markdown(relay.results, MANIFEST, "zh")
+    assert "## 可能超时的预案时限" in markdown and "预案启动" in markdown
+    assert english_left(markdown, scenario_words(relay.scenario) | METHOD_NAMES) == []
+
+
+def test_english_report_md_keeps_the_engines_words(relay) -> None:
+    markdown = render_markdown(relay.results, MANIFEST)
+    assert "## Plan deadlines at risk" in markdown
+    assert "Report reaches the township" in markdown and "分钟" not in markdown
+
+
+def test_the_words_of_a_miss_read_back_the_same_in_english_and_are_reworded_in_chinese() -> None:
+    en, zh = catalogue("en"), catalogue("zh")
+    details = [
+        "10 attempts on phone (unanswered, failed, abandoned on hold)",
+        "1 unanswered call on phone, then 2 unread messages on wechat",
+        "3 busy lines on duty_line",
+    ]
+    for detail in details:
+        assert attempts_words(detail, en) == detail
+        assert (
+            english_left(attempts_words(detail, zh), _words(["phone", "wechat", "duty_line"])) == []
+        )
+    cohort = "never read the group message, and nobody knocked on their doors"
+    assert cohort_how_words(cohort, en) == cohort
+    assert cohort_how_words(cohort, zh) == "从未阅读群消息，且没有人上门通知"
+    assert attempts_words("words from elsewhere", zh) == "words from elsewhere"

@@ -20,6 +20,7 @@ WORDED = [
     "console.py",
     "comparison.py",
     "markdown.py",
+    "missed_words.py",
     "text.py",
     "sizing_render.py",
     "sizing_purchase.py",
