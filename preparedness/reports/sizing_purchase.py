@@ -120,9 +120,11 @@ def hazard_lines(results: dict, cat: Catalogue | None = None) -> list[str]:
             check = cat("sizing.not_checked")
             if row["check"] is not None:
                 mark = cat("sizing.md_met" if row["check"]["meets_target"] else "sizing.md_not_met")
-                check = (
-                    f"{words.pct(row['check']['service_level'])} "
-                    f"({words.pct_ci(row['check']['service_ci95'])}): {mark}"
+                check = cat(
+                    "sizing.md_hazard_check_cell",
+                    share=words.pct(row["check"]["service_level"]),
+                    ci=words.pct_ci(row["check"]["service_ci95"]),
+                    mark=mark,
                 )
                 note = words.under_target_note(
                     row["check"]["service_level"],

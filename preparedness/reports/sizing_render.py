@@ -230,11 +230,12 @@ def _table(results: dict, cat: Catalogue) -> list[str]:
             again = cat("sizing.not_checked")
         else:
             mark = cat("sizing.md_met" if row["check"]["meets_target"] else "sizing.md_not_met")
-            again = (
-                f"{words.pct(row['check']['service_level'])} "
-                f"({words.pct_ci(row['check']['service_ci95'])}), "
-                + cat("sizing.runs", n=f"{check['replications']:,}")
-                + f": {mark}"
+            again = cat(
+                "sizing.md_check_cell",
+                share=words.pct(row["check"]["service_level"]),
+                ci=words.pct_ci(row["check"]["service_ci95"]),
+                runs=cat("sizing.runs", n=f"{check['replications']:,}"),
+                mark=mark,
             )
             note = _check_note(row["check"], results, cat)
             if note:
