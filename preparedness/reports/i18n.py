@@ -173,7 +173,7 @@ def label_params(milestone_id: str, english_label: str) -> dict[str, str]:
     ``lang/en.yaml``). Report levels, coverage shares and cohorts are not names (their words
     come from their ids) and give no parameters.
     """
-    if milestone_id.split(":")[0] in ("report", "warned"):
+    if milestone_id.split(":")[0] in ("report", "warned", "callout"):
         return {}
     key = _milestone_key(milestone_id)
     english = catalogue("en")
@@ -199,4 +199,8 @@ def milestone_label(milestone_id: str, english_label: str, cat: Catalogue) -> st
                 "milestone.warned_cohort", percent=parts[1], cohort=cat(f"cohort.{parts[2]}")
             )
         return cat("milestone.warned", percent=parts[1])
+    if parts[0] == "callout":
+        if parts[1] == "reached":
+            return cat("milestone.callout_reached", percent=parts[2])
+        return cat("milestone.callout_last_call")
     return cat(_milestone_key(milestone_id), **label_params(milestone_id, english_label))

@@ -12,6 +12,9 @@ SIGKILL or SIGINT, or deletes the file to let the run go on (e.g. after a Ctrl-C
 run holds while it writes). The wait ends on its own after ``MAX_PAUSE_SECONDS`` so a
 forgotten run cannot hang for ever. The stages, in the order a run reaches them:
 
+``replicating``
+    the worker processes have started and no replication is done yet (the first progress
+    update of the command line); a test kills the parent here to see the workers die
 ``writing``
     the replications are done and summarised; nothing of this run is on disk yet
 ``staged``

@@ -3,6 +3,8 @@ every milestone, cause and mode the engine can name has words in both."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from preparedness.analysis.critical_path import CAUSES
@@ -96,3 +98,18 @@ def test_a_bidi_override_in_a_name_is_isolated() -> None:
     assert isolate("临江镇") == "临江镇"
     assert isolate("a\u202eb") == "\u2068a\u202eb\u2069"
     assert translate("en", "section.incident", name="x\u202ey") == "\u2068x\u202ey\u2069"
+
+
+@pytest.mark.parametrize("path", sorted(Path("scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_milestone_a_reference_scenario_defines_has_words(path: Path) -> None:
+    """Static check over every reference scenario (call-out milestones included), so a new
+    milestone kind cannot reach a report without words in both languages."""
+    from preparedness.analysis.milestones import milestone_definitions
+    from preparedness.scenario.load import load_scenario
+
+    scenario = load_scenario(path).scenario
+    for incident in scenario.incidents:
+        for definition in milestone_definitions(scenario, incident):
+            english = milestone_label(definition.id, definition.label, catalogue("en"))
+            assert english == definition.label
+            assert milestone_label(definition.id, definition.label, catalogue("zh"))
