@@ -2,10 +2,10 @@
 depot already holds, so that each depot holds its recommended quantity of usable stock.
 
 A lot on the shelf counts as usable on the plan date when it has been stocked by then and
-will not expire before an emergency starting that day is over (the scenario's horizon): a
-lot that has expired, or expires within that window, is replaced. What to buy is the
-recommended quantity less the usable stock, rounded up to whole packs, never below zero;
-its cost is what the office spends.
+will not expire before an emergency starting that day is over (the scenario's run length,
+until its last incident's observation ends): a lot that has expired, or expires within that
+window, is replaced. What to buy is the recommended quantity less the usable stock, rounded
+up to whole packs, never below zero; its cost is what the office spends.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def usable_on(scenario: Scenario, depot: Depot, item: Item, as_of: dt.date) -> t
     (as the simulation takes it); a lot stocked after the plan date is not on the shelf yet
     and counts as neither."""
     window_end = (
-        dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.horizon)
+        dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.run_length)
     ).date()
     usable = replaced = 0
     for lot in depot.stock:

@@ -30,14 +30,24 @@ class RotationLine:
 
 
 def describe_span(minutes: float) -> str:
-    """``3 years``, ``180 days``, ``1 day``, or a duration like ``12h`` for less than whole
-    days (a year is 365 days, as shelf lives are written)."""
+    """``3 years``, ``180 days``, ``3 days 1 hour``, or a duration like ``12h`` under a day
+    (a year is 365 days, as shelf lives are written)."""
     days = minutes / 1440.0
     if days >= 365 and days % 365 == 0:
         years = int(days // 365)
         return f"{years} year{'s' if years != 1 else ''}"
-    if days >= 1 and days == int(days):
-        return f"{int(days)} day{'s' if days != 1 else ''}"
+    if days >= 1:
+        whole = int(days)
+        text = f"{whole} day{'s' if whole != 1 else ''}"
+        rest = minutes - whole * 1440.0
+        if rest > 1e-9:
+            hours = rest / 60.0
+            text += (
+                f" {int(hours)} hour{'s' if hours != 1 else ''}"
+                if hours == int(hours)
+                else f" {format_duration(rest)}"
+            )
+        return text
     return format_duration(minutes)
 
 
@@ -56,7 +66,7 @@ def rotation_plan(
     items = items if items is not None else {i.id: i for i in scenario.items}
     bought = {(line.depot, line.item): line.buy for line in purchases}
     window_end = (
-        dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.horizon)
+        dt.datetime.combine(as_of, dt.time(0)) + dt.timedelta(minutes=scenario.run_length)
     ).date()
     lines: list[RotationLine] = []
     for item in items.values():

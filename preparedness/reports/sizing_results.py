@@ -157,13 +157,13 @@ def _window(scenario: Scenario) -> dict:
     """The stretch of an emergency the quantities cover: from the scenario's start, for its
     horizon (a resupplied depot only until its resupply arrives)."""
     start = scenario.start
-    end = start + timedelta(minutes=scenario.horizon)
+    end = start + timedelta(minutes=scenario.run_length)
     return {
         "hazard": scenario.name,
         "from": start.isoformat(timespec="minutes"),
         "to": end.isoformat(timespec="minutes"),
-        "minutes": scenario.horizon,
-        "words": words.window_words(scenario.name, start, scenario.horizon),
+        "minutes": scenario.run_length,
+        "words": words.window_words(scenario.name, start, scenario.run_length),
     }
 
 
@@ -295,7 +295,7 @@ def _rotation(scenario: Scenario, sizing: StockpileSizing, depot_of, item_of) ->
     relative to the plan date."""
     start = sizing.as_of or scenario.start.date()
     over = (
-        datetime.combine(start, datetime.min.time()) + timedelta(minutes=scenario.horizon)
+        datetime.combine(start, datetime.min.time()) + timedelta(minutes=scenario.run_length)
     ).date()
     lines = []
     for line in sizing.rotation:

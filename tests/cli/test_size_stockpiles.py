@@ -288,8 +288,9 @@ def test_window_and_service_level_are_stated(ningbo):
     folder, _ = ningbo
     text = (folder / "sizing.md").read_text(encoding="utf-8")
     window = (
-        "the first 3 days from the start of 临江镇 — flood stockpiles and volunteers "
-        "(simulated from 2026-07-14 02:10 to 2026-07-17 02:10)"
+        # The landslide starts an hour in and is observed for 3 days from its own start.
+        "the first 3 days 1 hour from the start of 临江镇 — flood stockpiles and volunteers "
+        "(simulated from 2026-07-14 02:10 to 2026-07-17 03:10)"
     )
     meaning = (
         "A service level of 95% means that in 95 of every 100 emergencies like the one "

@@ -235,6 +235,8 @@ def test_service_level_must_be_a_share(small):
         (365 * 1440, "1 year"),
         (30 * 1440, "30 days"),
         (1440, "1 day"),
+        (3 * 1440 + 60, "3 days 1 hour"),
+        (1440 + 90, "1 day 1h30m"),
         (120, "2h"),
     ],
 )
