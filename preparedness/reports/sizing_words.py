@@ -77,16 +77,24 @@ def _count(cat: Catalogue, key: str, n: int) -> str:
 
 
 def span(minutes: float, cat: Catalogue | None = None) -> str:
-    """``8 hours``, ``1 day``, ``3 years`` (a year is 365 days, as shelf lives are written),
-    or a duration like ``12h`` for less than whole days: as a planner says it."""
+    """``8 hours``, ``1 day``, ``3 days 1 hour``, ``3 years`` (a year is 365 days, as shelf
+    lives are written), or a duration like ``12h`` under a day: as a planner says it, in the
+    words of ``planning.rotation.describe_span``."""
     cat = _cat(cat)
     if minutes < 1440 and minutes % 60 == 0:
         return _count(cat, "sizing.hours", int(minutes // 60))
     days = minutes / 1440.0
     if days >= 365 and days % 365 == 0:
         return _count(cat, "sizing.years", int(days // 365))
-    if days >= 1 and days == int(days):
-        return _count(cat, "sizing.days", int(days))
+    if days >= 1:
+        whole = int(days)
+        text = _count(cat, "sizing.days", whole)
+        rest = minutes - whole * 1440.0
+        if rest > 1e-9:
+            hours = rest / 60.0
+            more = _count(cat, "sizing.hours", int(hours)) if hours == int(hours) else None
+            text = cat("sizing.span_and", first=text, second=more or format_duration(rest))
+        return text
     return format_duration(minutes)
 
 

@@ -12,6 +12,7 @@ from rich.console import Console
 
 import preparedness as pp
 from preparedness.experiment.precision import KEY_MILESTONES_RULE
+from preparedness.planning.rotation import describe_span
 from preparedness.reports.comparison import (
     comparison_markdown,
     precision_sentence,
@@ -22,7 +23,7 @@ from preparedness.reports.i18n import catalogue, translate
 from preparedness.reports.markdown import render_markdown
 from preparedness.reports.missed_words import attempts_words, cohort_how_words
 from preparedness.reports.sizing_render import print_sizing, sizing_markdown
-from preparedness.reports.sizing_words import demand_source, rotation_action
+from preparedness.reports.sizing_words import demand_source, rotation_action, span
 from preparedness.scenario.models import Scenario
 from preparedness.scenario.resources import STANDARDS
 
@@ -185,3 +186,11 @@ def test_the_words_of_a_miss_read_back_the_same_in_english_and_are_reworded_in_c
     assert cohort_how_words(cohort, en) == cohort
     assert cohort_how_words(cohort, zh) == "从未阅读群消息，且没有人上门通知"
     assert attempts_words("words from elsewhere", zh) == "words from elsewhere"
+
+
+@pytest.mark.parametrize(
+    "minutes", [60, 480, 1440, 2880, 4380, 4320 + 90, 1440 * 365, 1440 * 730, 1440 * 180, 700]
+)
+def test_spans_say_what_the_planning_layer_says(minutes: float) -> None:
+    assert span(minutes) == describe_span(minutes) or minutes < 1440 and minutes % 60 == 0
+    assert english_left(span(minutes, catalogue("zh")), set()) == []
