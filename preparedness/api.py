@@ -37,6 +37,7 @@ from .experiment import replicate
 from .experiment.executor import Executor, dask_address, make_executor
 from .experiment.precision import PrecisionResult, run_to_precision
 from .experiment.replicate import VariantRun
+from .experiment.story import RULES
 from .planning.stock_runs import ResimulatedRow
 from .planning.stockpiles import StockpileSizing
 from .results import Experiment, StockpilePlan, Timer, write_report, write_sizing_report
@@ -177,6 +178,7 @@ def run_experiment(
     precision: float | str | None = None,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
     progress: Progress | None = None,
+    trace_replication: str | int = "median",
 ) -> Experiment:
     """Run a scenario's replications (the scenario as written, one intervention ``apply``-ed,
     or the variants in ``compare`` with common random numbers, the first the reference).
@@ -187,7 +189,10 @@ def run_experiment(
     replications in rounds until every key milestone's 95% CI half-width is within it
     (README, "Precision"); ``replications`` is then the first round (default 30).
     ``workers``: 0 runs in this process, N on N processes, None on every core; ``cluster``
-    a Dask scheduler address or ``"local"``.
+    a Dask scheduler address or ``"local"``. ``trace_replication`` picks the replication the
+    report tells as a story (its swimlane timelines and trace.csv; results.json ``story``):
+    ``"median"`` (default), ``"p90"`` or ``"worst"`` of the plan's key milestone, or a
+    replication number (README, "What a run writes").
     """
     if apply is not None and compare:
         raise UsageError("give either apply or compare, not both")
@@ -204,13 +209,37 @@ def run_experiment(
         raise UsageError(f"replications={count} is more than max_replications={max_replications}")
     if target and count < 2:
         raise UsageError("a precision run needs a first round of at least 2 replications")
+    _check_trace_replication(trace_replication, max_replications if target else count)
     timer = Timer()
     with _executor(workers, cluster) as executor:
         runs, result = _simulate(
             scenarios, seed, count, target, max_replications, executor, progress
         )
         description = executor.description
-    return Experiment(variants, tuple(names), runs, seed, result, description, *timer.stop())
+    return Experiment(
+        variants,
+        tuple(names),
+        runs,
+        seed,
+        result,
+        description,
+        *timer.stop(),
+        trace_replication=trace_replication,
+    )
+
+
+def _check_trace_replication(rule: str | int, most: int) -> None:
+    """Refuse a rule or replication number that cannot be drawn, before anything runs."""
+    if isinstance(rule, bool) or not isinstance(rule, str | int):
+        raise UsageError(f"trace_replication must be {', '.join(RULES)} or a number, not {rule!r}")
+    if isinstance(rule, str) and rule not in RULES:
+        raise UsageError(
+            f"trace_replication must be {', '.join(RULES)} or a replication number, not '{rule}'"
+        )
+    if isinstance(rule, int) and not 0 <= rule < most:
+        raise UsageError(
+            f"replication {rule} will not be run: replications are numbered 0 to {most - 1}"
+        )
 
 
 class _Counter:

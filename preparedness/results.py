@@ -17,9 +17,13 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from .engine.trace import Trace
+from .errors import UsageError
 from .experiment.precision import PrecisionResult
 from .experiment.records import MilestoneRecord, milestone_records
 from .experiment.replicate import VariantRun
+from .experiment.story import RULES, StoryChoice, choose_replication, key_milestone
+from .experiment.story import story as retell
 from .planning.hazards import Catalogue, HazardRun
 from .planning.stock_runs import ResimulatedRow
 from .planning.stockpiles import StockpileSizing
@@ -63,6 +67,9 @@ class Experiment:
     started_at: datetime
     finished_at: datetime
     elapsed_seconds: float
+    trace_replication: str | int = "median"
+    """Which replication the report tells as a story (the swimlane and trace.csv):
+    ``median``, ``p90`` or ``worst`` of the plan's key milestone, or a replication number."""
 
     @property
     def reference(self) -> VariantRun:
@@ -76,6 +83,24 @@ class Experiment:
     @property
     def replications(self) -> int:
         return len(self.reference.results)
+
+    @cached_property
+    def story(self) -> StoryChoice:
+        """The replication the report draws (``trace_replication`` applied to the reference
+        variant's runs of the plan's key milestone), said in results.json ``story``."""
+        key = key_milestone(self.scenario)
+        try:
+            return choose_replication(self.reference.results, key, self.trace_replication)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    @cached_property
+    def story_trace(self) -> Trace:
+        """The trace of the chosen replication (re-simulated unless it is the example run)."""
+        reference = self.reference
+        if self.story.replication == reference.results[0].replication == 0:
+            return reference.example_trace
+        return retell(self.scenario, self.seed, self.story)
 
     def variant_name(self, variant: str) -> str:
         """A variant in words: "the scenario as written", or the intervention's name."""
@@ -108,6 +133,16 @@ class Experiment:
         if len(self.variants) > 1:
             labels = {name: self.variant_name(name) for name in self.variants}
             results["comparison"] = compare(self.runs, self.variants[0], labels, self.seed)
+        choice = self.story
+        results["story"] = {
+            "replication": choice.replication,
+            "rule": choice.rule if choice.rule in RULES else "number",
+            "incident": choice.key.incident,
+            "milestone": choice.key.milestone,
+            "label": choice.key.label,
+            "minutes": choice.minutes,
+            "target": choice.target,
+        }
         return results
 
     def summary(self) -> dict:
@@ -143,31 +178,68 @@ class Experiment:
         )
 
 
+def report_language(scenario: Scenario, lang: str | None) -> str:
+    """The language a report is written in: ``lang`` if given, else the scenario's
+    ``language`` (English unless the scenario says otherwise)."""
+    from .reports.i18n import LANGUAGES
+
+    chosen = lang or scenario.language
+    if chosen not in LANGUAGES:
+        raise UsageError(f"no report language '{chosen}': use {' or '.join(LANGUAGES)}")
+    return chosen
+
+
 def write_report(
     experiment: Experiment,
     out: str | Path = "reports",
     *,
     command: Sequence[str] | None = None,
     label: str | None = None,
+    lang: str | None = None,
+    pdf: bool = False,
 ) -> Path:
     """Write the run's report folder, ``<out>/<scenario file stem>/<date-time>[-<variant,
     applied intervention or compare>][-<label>]/`` (README, "What a run writes"), which
-    appears only once complete; returns its path."""
+    appears only once complete, then rewrite ``<out>/index.html``; returns the folder.
+
+    The folder holds report.md, report.html (figures inline) with PNG copies in ``plots/``,
+    results.json, the CSV files and manifest.json; trace.csv and the timelines are the
+    replication ``experiment.story`` names. ``lang`` (``en`` or ``zh``) defaults to the
+    scenario's ``language``. With ``pdf``, report.pdf is printed when Chromium is found
+    (``reports.browser.find_chromium``); without one the folder is written without it.
+    """
     from .reports.exports import variants_csv
     from .reports.folder import run_suffix, write_run_report
+    from .reports.index import write_index
+    from .reports.pages import run_pages
 
+    language = report_language(experiment.scenario, lang)
     extra = {}
     if len(experiment.variants) > 1:
         extra["variants.csv"] = variants_csv(experiment.runs)
-    return write_run_report(
+    results = experiment._summary
+    pages = run_pages(
+        results,
+        experiment.reference.results,
+        experiment.story_trace,
+        language,
+        generated=experiment.finished_at,
+        pdf=pdf,
+    )
+    folder = write_run_report(
         Path(out),
-        experiment._summary,
+        results,
         experiment.manifest(command),
         experiment.reference,
         experiment.finished_at,
         extra_files=extra,
         suffix=run_suffix(experiment.variants, label),
+        trace=experiment.story_trace,
+        pages=pages,
+        lang=language,
     )
+    write_index(out, language)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -247,9 +319,28 @@ def write_sizing_report(
     *,
     command: Sequence[str] | None = None,
     label: str | None = None,
+    lang: str | None = None,
+    pdf: bool = False,
 ) -> Path:
     """Write ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` (sizing.md,
-    sizing.csv, rotation.csv, sizing.json, manifest.json), which appears only once complete."""
+    sizing.csv, purchase.csv, rotation.csv, sizing.json, manifest.json, report.html with
+    ``plots/``, and with ``pdf`` report.pdf when Chromium is found), which appears only once
+    complete, then rewrite ``<out>/index.html``. ``lang`` defaults to the scenario's
+    ``language``."""
+    from .reports.index import write_index
+    from .reports.pages import sizing_pages
     from .reports.sizing import write_sizing_report as write
 
-    return write(Path(out), plan._summary, plan.manifest(command), plan.finished_at, label)
+    language = report_language(plan.scenario, lang)
+    pages = sizing_pages(plan._summary, language, generated=plan.finished_at, pdf=pdf)
+    folder = write(
+        Path(out),
+        plan._summary,
+        plan.manifest(command),
+        plan.finished_at,
+        label,
+        pages=pages,
+        lang=language,
+    )
+    write_index(out, language)
+    return folder

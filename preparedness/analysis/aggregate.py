@@ -320,12 +320,13 @@ def _people(scenario: Scenario, results) -> list[dict]:
         loads = [r.posts.get(post_id) for r in results]
         util = [load.utilisation if load else 0.0 for load in loads]
         summary = summarise(util, bounds=SHARE_BOUNDS)
-        staff = next(load.staff for load in loads if load)
+        first = next(load for load in loads if load)
         rows.append(
             {
                 "post": post_id,
                 "name": post_label(scenario, post_id),
-                "staff": staff,
+                "level": first.level or None,
+                "staff": first.staff,
                 "calls_mean": sum(load.calls for load in loads if load) / n,
                 "time_held_mean": sum(load.time_held for load in loads if load) / n,
                 "utilisation_mean": summary.mean,
@@ -336,8 +337,28 @@ def _people(scenario: Scenario, results) -> list[dict]:
     return rows
 
 
+def critical_link_minutes(results) -> dict[tuple[str, str], float]:
+    """Mean minutes each sender → receiver link adds to a critical path: the largest, over
+    every incident's milestones, of its mean contribution (zeros included) over the runs
+    that reached the milestone, counted as ``critical_links`` counts it."""
+    totals: dict[tuple[str, str, tuple[str, str]], float] = {}
+    reached: dict[tuple[str, str], int] = {}
+    for result in results:
+        for incident, splits in sorted(result.splits.items()):
+            for milestone, split in sorted(splits.items()):
+                reached[(incident, milestone)] = reached.get((incident, milestone), 0) + 1
+                for link, minutes in sorted(split.by_link.items()):
+                    key = (incident, milestone, link)
+                    totals[key] = totals.get(key, 0.0) + minutes
+    best: dict[tuple[str, str], float] = {}
+    for (incident, milestone, link), total in sorted(totals.items()):
+        best[link] = max(best.get(link, 0.0), total / reached[(incident, milestone)])
+    return best
+
+
 def _links(scenario: Scenario, results) -> list[dict]:
     n = len(results)
+    critical = critical_link_minutes(results)
     keys: dict[tuple, None] = {}
     for r in results:
         for key in r.links:
@@ -362,6 +383,7 @@ def _links(scenario: Scenario, results) -> list[dict]:
                 "failure_share": failures / attempts if attempts else 0.0,
                 "given_up_mean": given_up / n,
                 "given_up_total": given_up,
+                "critical_minutes_mean": critical.get((key[0], key[1]), 0.0),
             }
         )
     rows.sort(key=lambda row: (-row["failures_mean"], row["from"], row["to"]))

@@ -28,6 +28,7 @@ class PostLoad:
     time_held: float  # minutes callers spent on hold waiting for this post
     busy: float  # person-minutes with a line in use
     utilisation: float  # busy / (staff x horizon)
+    level: str = ""  # the post's level (grid ... city), as the trace's post table records it
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def post_loads(trace: Trace) -> dict[str, PostLoad]:
             held.get(post_id, 0.0),
             person_minutes,
             person_minutes / capacity if capacity > 0 else 0.0,
+            str(info.level),
         )
     return loads
 

@@ -6,14 +6,22 @@ from __future__ import annotations
 import argparse
 
 __all__ = [
+    "LANGUAGES",
     "label",
     "minutes",
     "name_list",
     "positive_int",
     "seed",
     "service_level",
+    "trace_replication",
     "workers",
 ]
+
+#: Report languages (as ``reports.i18n.LANGUAGES``; the help text is written without
+#: importing the reports, and tests/cli checks they agree).
+LANGUAGES = ("en", "zh")
+#: As ``experiment.story.RULES``.
+TRACE_RULES = ("median", "p90", "worst")
 
 
 def _whole_number(text: str) -> int:
@@ -80,6 +88,37 @@ def service_level(text: str) -> float:
             f"must be a share more than 0 and at most 1, e.g. 0.95, not '{text}'"
         )
     return value
+
+
+def trace_replication(text: str) -> str | int:
+    """``median``, ``p90``, ``worst`` or a replication number (0 is the first)."""
+    if text in TRACE_RULES:
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be {', '.join(TRACE_RULES)} or a replication number, not '{text}'"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("replications are numbered from 0")
+    return value
+
+
+def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--lang`` and ``--pdf``, the same on every command that writes a report."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the report: en (English) or zh (Chinese) "
+        "(default: the scenario's 'language:', else en)",
+    )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print report.pdf (needs Chromium; without it the report is written "
+        "without the PDF, and a note says so)",
+    )
 
 
 def label(text: str) -> str:

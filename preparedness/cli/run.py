@@ -15,6 +15,7 @@ from ..reports.escape import terminal_text
 from ..scenario.diagnostics import did_you_mean
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
+from .pages import print_pages
 from .validate import add_strict, print_warnings, refuse_warnings
 
 __all__ = ["DEFAULT_SCENARIO", "add_parser", "default_scenario_path", "run"]
@@ -58,6 +59,16 @@ def add_parser(sub) -> None:
         help="words to add to the report folder's name, e.g. --label night-drill",
     )
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    report = run.add_argument_group("the report")
+    arguments.add_report_options(report)
+    report.add_argument(
+        "--trace-replication",
+        type=arguments.trace_replication,
+        default="median",
+        metavar="median|p90|worst|N",
+        help="the replication the timelines and trace.csv show: the one nearest the median "
+        "(default) or 90th percentile of the plan's key milestone, the slowest, or number N",
+    )
     whatif = run.add_argument_group("what-ifs (interventions)")
     whatif.add_argument(
         "--compare",
@@ -152,6 +163,7 @@ def run(args, out: Console, err: Console) -> int:
                 precision=args.precision,
                 max_replications=args.max_replications,
                 progress=bar,
+                trace_replication=args.trace_replication,
             )
     except ExecutorError as error:
         raise UsageError(str(error)) from None
@@ -162,23 +174,28 @@ def _report(args, out: Console, experiment) -> int:
     from .. import api
     from ..reports.comparison import precision_sentence, print_comparison
     from ..reports.console import print_summary
+    from ..results import report_language
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
         folder = api.write_report(
             experiment,
             args.out,
             command=["preparedness", *sys.argv[1:]],
+            lang=args.lang,
+            pdf=args.pdf,
             label=getattr(args, "label", None),
         )
     args.report_written = folder
     if held:
         raise KeyboardInterrupt
     results = experiment.summary()
+    lang = report_language(experiment.scenario, args.lang)
     if not args.quiet:
-        print_summary(out, results)
+        print_summary(out, results, lang)
         if "comparison" in results:
-            print_comparison(out, results)
+            print_comparison(out, results, lang)
     if "precision" in results:
-        out.print(precision_sentence(results["precision"]), markup=False)
+        out.print(precision_sentence(results["precision"], lang), markup=False)
     out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
+    print_pages(out, args, folder, experiment.scenario)
     return EXIT_OK

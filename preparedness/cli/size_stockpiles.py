@@ -14,6 +14,7 @@ from ..reports.atomic import clean_stale_reports
 from ..reports.escape import terminal_text
 from . import arguments
 from .console import EXIT_OK, ProgressBar, UsageError, interrupts_held, notes_to
+from .pages import print_pages
 
 __all__ = ["add_parser", "plan_date", "size_stockpiles"]
 
@@ -90,6 +91,7 @@ def add_parser(sub) -> None:
         metavar="TEXT",
         help="words to add to the report folder's name, e.g. --label night-drill",
     )
+    arguments.add_report_options(size)
     size.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
@@ -98,6 +100,7 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     from .. import api
     from ..experiment.executor import ExecutorError
     from ..reports.sizing_render import print_sizing
+    from ..results import report_language
 
     variants = [api.load_variants(path) for path in args.scenario]
     try:
@@ -118,12 +121,18 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     clean_stale_reports(args.out)  # left by runs of any scenario or command killed there
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
         folder = api.write_sizing_report(
-            plan, args.out, command=["preparedness", *sys.argv[1:]], label=args.label
+            plan,
+            args.out,
+            command=["preparedness", *sys.argv[1:]],
+            label=args.label,
+            lang=args.lang,
+            pdf=args.pdf,
         )
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt
     if not args.quiet:
-        print_sizing(out, plan.summary())
+        print_sizing(out, plan.summary(), report_language(plan.scenario, args.lang))
     out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
+    print_pages(out, args, folder, plan.scenario)
     return EXIT_OK

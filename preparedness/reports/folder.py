@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 from .atomic import ReportFolder, clean_stale_reports, unique_run_label
 from .exports import coverage_csv, replications_csv, results_json, stock_csv, trace_csv
 from .markdown import render_markdown
+from .pages import ReportPages
 from .stages import pause_at
 
 #: Longest part of a folder name, in UTF-8 bytes: a scenario, a variant or a label each stay
@@ -72,11 +73,18 @@ def write_run_report(
     now: datetime,
     extra_files: dict[str, str] | None = None,
     suffix: str = "",
+    *,
+    trace=None,
+    pages: ReportPages | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write report.md, results.json, replications.csv, trace.csv and manifest.json into
     ``<out>/<scenario file stem>/<date-time>[-<suffix>]/`` (``suffix`` from ``run_suffix``).
 
     ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
+    ``trace`` is the replication trace.csv holds (default: the experiment's example, replication
+    0); ``pages`` adds report.html, ``plots/`` (linked from report.md) and report.pdf.
+    report.md is written in ``lang``.
     """
     pause_at("writing")
     scenario = results["scenario"]
@@ -86,7 +94,7 @@ def write_run_report(
     parent.mkdir(parents=True, exist_ok=True)
     final = parent / unique_run_label(parent, now, suffix)
     try:
-        _write_folder(final, results, manifest, experiment, extra_files)
+        _write_folder(final, results, manifest, experiment, extra_files, trace, pages, lang)
     except BaseException:
         _remove_if_empty(made)  # a failed first run leaves no empty folder behind
         raise
@@ -103,21 +111,32 @@ def _remove_if_empty(folders: list[Path]) -> None:
 
 
 def _write_folder(
-    final: Path, results: dict, manifest: dict, experiment, extra_files: dict[str, str] | None
+    final: Path,
+    results: dict,
+    manifest: dict,
+    experiment,
+    extra_files: dict[str, str] | None,
+    trace,
+    pages: ReportPages | None,
+    lang: str,
 ) -> None:
     with ReportFolder(final) as staging:
-        _write(staging, "report.md", render_markdown(results, manifest))
+        markdown = render_markdown(results, manifest, lang) + (pages.markdown() if pages else "")
+        _write(staging, "report.md", markdown)
         _write(staging, "results.json", results_json(results))
         _write(
             staging, "replications.csv", replications_csv(experiment.scenario, experiment.results)
         )
-        _write(staging, "trace.csv", trace_csv(experiment.example_trace, experiment.scenario.start))
+        trace = trace or experiment.example_trace
+        _write(staging, "trace.csv", trace_csv(trace, experiment.scenario.start))
         if any(incident.get("warning") for incident in results["incidents"]):
             _write(staging, "coverage.csv", coverage_csv(results))
         if results.get("stock"):
             _write(staging, "stock.csv", stock_csv(results))
         for name, text in (extra_files or {}).items():
             _write(staging, name, text)
+        if pages is not None:
+            pages.write(staging)
         _write(staging, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -15,14 +15,24 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from ..experiment.story import RULES as STORY_RULES
 from .escape import html_text, svg_document
 from .figures import Figure, ReportFigures
 from .i18n import Catalogue, catalogue, milestone_label
 
-__all__ = ["report_date", "render_run_report", "render_sizing_report", "safe_svg"]
+__all__ = [
+    "HTML_LANG",
+    "format_date",
+    "page_template",
+    "report_date",
+    "render_run_report",
+    "render_sizing_report",
+    "safe_svg",
+    "story_sentence",
+]
 
 #: ``lang`` attribute of the page per catalogue language.
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -74,15 +84,26 @@ def report_date(lang: str, now: datetime | None = None) -> str | None:
         now = datetime.fromtimestamp(int(epoch), UTC)
     if now is None:
         return None
-    now = now.astimezone(UTC)
+    return format_date(lang, now)
+
+
+def format_date(lang: str, when: datetime) -> str:
+    """A moment in UTC, in the language's date words (``2026-07-14 02:10 UTC``)."""
+    when = when.astimezone(UTC)
     return catalogue(lang)(
         "date.format",
-        year=str(now.year),
-        month=f"{now.month:02d}",
-        day=f"{now.day:02d}",
-        hour=f"{now.hour:02d}",
-        minute=f"{now.minute:02d}",
+        year=str(when.year),
+        month=f"{when.month:02d}",
+        day=f"{when.day:02d}",
+        hour=f"{when.hour:02d}",
+        minute=f"{when.minute:02d}",
     )
+
+
+def page_template(name: str) -> Template:
+    """A page template of ``templates/`` in the reports' one Jinja2 environment (autoescaping
+    on, undefined variables as errors)."""
+    return _ENV.get_template(name)
 
 
 def _numbered(figures: Sequence[Figure], start: int) -> list[dict[str, Any]]:
@@ -144,6 +165,22 @@ def _milestone_rows(incident: Mapping[str, Any], cat: Catalogue) -> list[dict[st
             }
         )
     return rows
+
+
+def story_sentence(results: Mapping[str, Any], cat: Catalogue) -> str | None:
+    """Which run the timelines draw and why, from results.json ``story`` (None without one)."""
+    story = results.get("story")
+    if story is None:
+        return None
+    rule = story["rule"]
+    words = {
+        "replication": str(story["replication"]),
+        "choice": cat(f"choice.{rule if rule in STORY_RULES else 'index'}"),
+        "milestone": milestone_label(story["milestone"], story["label"], cat),
+    }
+    if story["minutes"] is None:
+        return cat("story.sentence_never", **words)
+    return cat("story.sentence", minutes=cat.minutes(story["minutes"]), **words)
 
 
 def _summary(results: Mapping[str, Any], cat: Catalogue) -> str:
@@ -226,6 +263,7 @@ def render_run_report(
         variant=results.get("variant"),
         title=cat("page.run_title", scenario=results["scenario"]["name"]),
         summary=_summary(results, cat),
+        story=story_sentence(results, cat),
         incidents=incidents,
         people=people,
         links=links,

@@ -170,8 +170,8 @@ def label_params(milestone_id: str, english_label: str) -> dict[str, str]:
 
     results.json holds each milestone's label in English only; its names are recovered by
     matching the English template of the milestone's kind (``milestone.<kind>`` in
-    ``lang/en.yaml``). Report levels, coverage shares and cohorts are not names (their words
-    come from their ids) and give no parameters.
+    ``lang/en.yaml``). Report levels, coverage shares, cohorts and call-out shares are not
+    names (their words come from their ids) and give no parameters.
     """
     if milestone_id.split(":")[0] in ("report", "warned", "callout"):
         return {}

@@ -10,17 +10,26 @@ from pathlib import Path
 from .atomic import ReportFolder, clean_stale_partials, unique_run_label
 from .exports import purchase_csv, rotation_csv, sizing_csv, sizing_json
 from .folder import run_suffix, scenario_folder_name
+from .pages import ReportPages
 from .sizing_render import sizing_markdown
 
 __all__ = ["write_sizing_report"]
 
 
 def write_sizing_report(
-    out_root: Path, results: dict, manifest: dict, now: datetime, label: str | None = None
+    out_root: Path,
+    results: dict,
+    manifest: dict,
+    now: datetime,
+    label: str | None = None,
+    *,
+    pages: ReportPages | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
     into a new ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` folder that
-    appears only once complete."""
+    appears only once complete; ``pages`` adds report.html, ``plots/`` (linked from
+    sizing.md) and report.pdf; sizing.md is written in ``lang``."""
     scenario = results["scenario"]
     parent = (
         Path(out_root) / scenario_folder_name(scenario["name"], scenario.get("file")) / "sizing"
@@ -29,7 +38,7 @@ def write_sizing_report(
     clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now, run_suffix(label=label))
     files = {
-        "sizing.md": sizing_markdown(results, manifest),
+        "sizing.md": sizing_markdown(results, manifest, lang) + (pages.markdown() if pages else ""),
         "sizing.csv": sizing_csv(results),
         "purchase.csv": purchase_csv(results),
         "rotation.csv": rotation_csv(results),
@@ -39,4 +48,6 @@ def write_sizing_report(
     with ReportFolder(final) as staging:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
+        if pages is not None:
+            pages.write(staging)
     return final

@@ -11,6 +11,8 @@ re-exports every model, so ``from preparedness.scenario.models import ...`` reac
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AwareDatetime, Field, PrivateAttr
 
 from .base import (  # noqa: F401 - re-exported
@@ -112,6 +114,9 @@ class Scenario(Model):
     reached. A replication lasts until the last incident's window has ended."""
     replications: int = Field(default=200, ge=1, le=1_000_000)
     """Default number of replications."""
+    language: Literal["en", "zh"] = "en"
+    """Language of the reports (``en`` English, ``zh`` Chinese) unless ``--lang`` says
+    otherwise; names of places and people are shown as written either way."""
     night: NightHours = NightHours()
     """When night falls; values given by day and night switch to their night value then."""
     places: Places

@@ -28,7 +28,16 @@ REPO = Path(__file__).resolve().parents[2]
 NINGBO = "scenarios/ningbo_flood_supplies.yaml"
 BAD = "tests/scenario/bad"
 N = 20
-FILES = {"sizing.md", "sizing.csv", "purchase.csv", "rotation.csv", "sizing.json", "manifest.json"}
+FILES = {
+    "sizing.md",
+    "sizing.csv",
+    "purchase.csv",
+    "rotation.csv",
+    "sizing.json",
+    "manifest.json",
+    "report.html",
+    "plots",
+}
 AS_OF = "2026-07-01"
 WRITTEN = re.compile(r"^Report written to (.+)$", re.MULTILINE)
 

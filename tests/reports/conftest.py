@@ -19,8 +19,6 @@ from preparedness.reports.figures import (
     ReportFigures,
     SwimlaneInput,
     experiment_minutes,
-    link_minutes,
-    post_levels,
     run_figures,
 )
 from preparedness.scenario.interventions import load_variants
@@ -57,12 +55,6 @@ class Run:
             lang,
             minutes=self.minutes(),
             swimlane=SwimlaneInput(self.experiment.example_trace, 0, "index"),
-            levels=post_levels(
-                self.scenario,
-                [p["post"] for p in self.results["people"]],
-                self.experiment.example_trace,
-            ),
-            links=link_minutes(self.experiment.results),
             **extra,
         )
 

@@ -7,7 +7,11 @@ Debian's ``chromium`` when apt-get works).
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +81,41 @@ def test_a_screenshot_at_1280_px_and_a_printed_a4_pdf(page, tmp_path) -> None:
     assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.\d+ 84[12]\.\d+\s*\]", pdf)
     assert pages >= 3
     print(f"report.pdf: {pages} pages")
+
+
+@pytest.fixture(scope="module")
+def cli_report(tmp_path_factory) -> Path:
+    """The default scenario's report folder as ``preparedness run --pdf`` writes it."""
+    out = tmp_path_factory.mktemp("cli") / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "preparedness", "run", "-n", "10", "--workers", "0", "--pdf"]
+        + ["--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1784000000"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = re.search(r"^Report written to (.+)$", done.stdout, re.MULTILINE)
+    assert written, done.stdout
+    assert "PDF report:" in done.stdout
+    return Path(written.group(1)).parent
+
+
+def test_the_cli_written_report_in_the_browser(cli_report) -> None:
+    results = json.loads((cli_report / "results.json").read_text("utf-8"))
+    dump = dump_page(cli_report / "report.html")
+    assert dump.console == []
+    plots = sorted(p.stem for p in (cli_report / "plots").glob("*.png"))
+    assert plots and sorted(re.findall(r'<figure class="chart" id="([^"]+)"', dump.dom)) == plots
+    assert dump.dom.count("<svg") == len(plots)
+    for incident in results["incidents"]:
+        assert incident["name"] in dump.text
+        for row in incident["milestones"]:
+            assert row["label"] in dump.text
+    story = results["story"]
+    assert f"The timelines draw run {story['replication']} " in dump.text
+    pdf = (cli_report / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf_page_count(pdf) >= 3
+    print(f"CLI report.pdf: {pdf_page_count(pdf)} pages")

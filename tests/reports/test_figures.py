@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
+from preparedness.analysis.aggregate import critical_link_minutes
 from preparedness.analysis.critical_path import split_delay
 from preparedness.analysis.milestones import milestone_times
-from preparedness.reports.figures import choose_replication, link_minutes, post_levels
-from preparedness.reports.figures.compare import forest_figure, met_shares, sizing_figure
+from preparedness.reports.figures.compare import forest_figure, sizing_figure
 from preparedness.reports.figures.graph import graph_figure
 from preparedness.reports.figures.milestones import delay_figure, key_milestones
 from preparedness.reports.figures.supplies import coverage_figure, stock_figure
@@ -85,9 +85,13 @@ def test_command_graph_draws_utilisation_and_link_minutes_as_given(relay, relay_
     assert figure.id.startswith("graph-")
     use = {p["post"]: p["utilisation_mean"] for p in relay.results["people"]}
     assert {p["post"]: p["utilisation"] for p in figure.data["posts"]} == use
-    minutes = link_minutes(relay.experiment.results)
-    for link in figure.data["links"]:
-        assert link["minutes"] == minutes.get((link["from"], link["to"]), 0.0)
+    levels = {p["post"]: p["level"] for p in relay.results["people"]}
+    assert {p["post"]: p["level"] for p in figure.data["posts"]} == levels
+    written = {(r["from"], r["to"]): r["critical_minutes_mean"] for r in relay.results["links"]}
+    assert {(link["from"], link["to"]): link["minutes"] for link in figure.data["links"]} == written
+    minutes = critical_link_minutes(relay.experiment.results)
+    for pair, value in written.items():
+        assert value == minutes.get(pair, 0.0)
     # the top link of each milestone in results.json is drawn with at least its minutes
     for incident in relay.results["incidents"]:
         for row in incident["milestones"]:
@@ -125,11 +129,7 @@ def test_stock_draws_the_results_json_levels_and_stockouts(supplies):
 
 
 def test_forest_draws_the_comparison_and_the_change_in_deadline_share(relay_compare):
-    shares = {
-        ("flash_flood", "report:township", "base"): 0.25,
-        ("flash_flood", "report:township", "joint_centre"): 0.4,
-    }
-    figure = forest_figure(relay_compare, shares, catalogue("en"), 1)
+    figure = forest_figure(relay_compare, catalogue("en"), 1)
     rows = {(r["incident"], r["milestone"]): r for r in figure.data["rows"]}
     for incident in relay_compare["incidents"]:
         for milestone in incident["milestones"]:
@@ -138,17 +138,31 @@ def test_forest_draws_the_comparison_and_the_change_in_deadline_share(relay_comp
                     drawn = rows[(incident["id"], milestone["id"])]
                     assert drawn["mean_change"] == row["mean_change"]
                     assert drawn["ci95"] == row["mean_change_ci95"]
-    assert rows[("flash_flood", "report:township")]["met_change_points"] == pytest.approx(15.0)
+                    met = row["deadline_met"]
+                    if met is None:
+                        assert drawn["met_change_points"] is None
+                    else:
+                        points = 100 * (met["alt_share"] - met["base_share"])
+                        assert drawn["met_change_points"] == points
+    assert any(r["met_change_points"] for r in figure.data["rows"])
     assert "joint duty command centre" in figure.caption
 
 
-def test_deadline_shares_per_variant_match_results_json(relay, relay_variants):
-    shares = met_shares(relay_variants)
+def test_the_comparisons_deadline_shares_are_the_reference_runs_results_json(relay, relay_compare):
+    """The forest plot's deadline panel reads each comparison row's ``deadline_met``; its
+    reference share is the reference run's ``deadline_met_share``."""
+    compared = {
+        (i["id"], m["id"]): m["interventions"][0]
+        for i in relay_compare["incidents"]
+        for m in i["milestones"]
+    }
     for incident in relay.results["incidents"]:
         for row in incident["milestones"]:
-            if row["deadline"] is not None:
-                assert shares[(incident["id"], row["id"], "base")] == row["deadline_met_share"]
-                assert (incident["id"], row["id"], "joint_centre") in shares
+            met = compared[(incident["id"], row["id"])]["deadline_met"]
+            if row["deadline"] is None:
+                assert met is None
+            else:
+                assert met["base_share"] == pytest.approx(row["deadline_met_share"], abs=1e-12)
 
 
 def test_sizing_draws_the_curve_given_and_the_chosen_point():
@@ -186,23 +200,11 @@ def test_same_inputs_give_byte_identical_svg_and_png(relay):
 
 
 def test_every_post_of_the_graph_has_its_roles_level(relay):
-    posts = [p["post"] for p in relay.results["people"]]
-    levels = post_levels(relay.scenario, posts, relay.experiment.example_trace)
-    figure = graph_figure(relay.results, levels, {}, catalogue("en"), 1)
+    figure = graph_figure(relay.results, catalogue("en"), 1)
     drawn = {p["post"]: p["level"] for p in figure.data["posts"]}
     assert set(drawn.values()) == {"grid", "community", "township", "district"}
     assert drawn["grid_worker@xiajiancao/grid4"] == "grid"
     assert drawn["community_secretary@xiajiancao"] == "community"
-
-
-def test_the_drawn_replication_is_chosen_reproducibly():
-    values = [10.0, None, 30.0, 20.0, 40.0]
-    # reached 10, 20, 30, 40: the median (upper middle) is 30, held by replication 2
-    assert choose_replication(values, "median") == 2
-    assert choose_replication(values, "worst") == 1  # never reached is slowest
-    assert choose_replication([5.0, 5.0], "p90") == 0  # ties go to the lowest index
-    with pytest.raises(ValueError):
-        choose_replication(values, "best")
 
 
 _GRAPH_IN_ANOTHER_PROCESS = """
@@ -210,8 +212,7 @@ import hashlib, json, sys
 from preparedness.reports.figures.graph import graph_figure
 from preparedness.reports.i18n import catalogue
 data = json.load(open(sys.argv[1], encoding="utf-8"))
-links = {(a, b): m for a, b, m in data["links"]}
-figure = graph_figure(data["results"], data["levels"], links, catalogue("zh"), 1)
+figure = graph_figure(data["results"], catalogue("zh"), 1)
 print(hashlib.sha256(figure.svg.encode() + figure.png).hexdigest())
 """
 
@@ -219,21 +220,9 @@ print(hashlib.sha256(figure.svg.encode() + figure.png).hexdigest())
 def test_the_graph_is_the_same_under_another_string_hash_seed(relay, tmp_path):
     """networkx groups tiers into sets; a layout built on their order would move with
     PYTHONHASHSEED, so the same inputs must give the same files in another process."""
-    posts = [p["post"] for p in relay.results["people"]]
-    levels = post_levels(relay.scenario, posts, relay.experiment.example_trace)
-    links = link_minutes(relay.experiment.results)
-    figure = graph_figure(relay.results, levels, links, catalogue("zh"), 1)
+    figure = graph_figure(relay.results, catalogue("zh"), 1)
     data = tmp_path / "graph.json"
-    data.write_text(
-        json.dumps(
-            {
-                "results": relay.results,
-                "levels": levels,
-                "links": [[a, b, m] for (a, b), m in links.items()],
-            }
-        ),
-        "utf-8",
-    )
+    data.write_text(json.dumps({"results": relay.results}), "utf-8")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": os.pathsep.join(sys.path)}
     other = subprocess.run(
         [sys.executable, "-c", _GRAPH_IN_ANOTHER_PROCESS, str(data)],

@@ -10,8 +10,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from preparedness.reports.browser import dom_text
-from preparedness.reports.figures import ReportFigures, post_levels, sizing_figures
-from preparedness.reports.figures.compare import forest_figure, met_shares
+from preparedness.reports.figures import ReportFigures, sizing_figures
+from preparedness.reports.figures.compare import forest_figure
 from preparedness.reports.figures.graph import graph_figure
 from preparedness.reports.figures.milestones import delay_figure
 from preparedness.reports.figures.swimlane import swimlane_figure
@@ -117,7 +117,6 @@ def test_hostile_names_show_literally_and_run_nothing(nasty) -> None:
     # escaping of names does not vary by language.
     incident = nasty.results["incidents"][0]
     trace = nasty.experiment.example_trace
-    posts = [p["post"] for p in nasty.results["people"]]
     figures = ReportFigures(
         {
             incident["id"]: [
@@ -125,11 +124,7 @@ def test_hostile_names_show_literally_and_run_nothing(nasty) -> None:
                 swimlane_figure(nasty.results, incident, trace, 0, "index", catalogue("en"), 2),
             ]
         },
-        [
-            graph_figure(
-                nasty.results, post_levels(nasty.scenario, posts, trace), {}, catalogue("en"), 3
-            )
-        ],
+        [graph_figure(nasty.results, catalogue("en"), 3)],
     )
     for lang in ("en", "zh"):
         page = render_run_report(nasty.results, figures, lang)
@@ -208,7 +203,7 @@ def test_a_comparison_page_shows_the_forest_plot_and_the_variant(
         "comparison": relay_compare,
         "variant": {"id": "base", "name": "the scenario as written"},
     }
-    forest = forest_figure(relay_compare, met_shares(relay_variants), catalogue("zh"), 1)
+    forest = forest_figure(relay_compare, catalogue("zh"), 1)
     page = render_run_report(results, ReportFigures({}, [forest]), "zh")
     text = dom_text(page)
     assert forest.caption in text and "与the scenario as written相比的变化" in text

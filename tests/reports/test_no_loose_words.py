@@ -25,6 +25,8 @@ WORDED = [
     "sizing_render.py",
     "sizing_purchase.py",
     "sizing_words.py",
+    "pages.py",
+    "index.py",
 ]
 MODULES = [
     *(ROOT / name for name in WORDED),

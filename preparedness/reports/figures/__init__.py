@@ -1,20 +1,24 @@
 """Figures of the reports: each a deterministic SVG and PNG with a caption and the data drawn.
 
-:func:`run_figures` draws every figure a run report has, given results.json and the inputs
-results.json does not carry (per-replication minutes, the drawn replication's trace, post
-levels, link minutes, per-variant deadline shares).
+:func:`run_figures` draws every figure a run report has from results.json, given the two
+inputs results.json does not carry: per-replication minutes (replications.csv) and the trace
+of the replication the swimlane draws (trace.csv; which one is results.json ``story``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...engine.trace import Trace
+from ...experiment.story import RULES as STORY_RULES
 from ..i18n import catalogue
-from .compare import MetShares, ServiceCurves, forest_figure, met_shares, sizing_figure
-from .graph import graph_figure, link_minutes, post_levels
+from .compare import ServiceCurves, forest_figure, sizing_figure
+from .graph import graph_figure
 from .milestones import (
     ReplicationMinutes,
     delay_figure,
@@ -24,18 +28,15 @@ from .milestones import (
 )
 from .render import CAUSE_COLOURS, Figure
 from .supplies import coverage_figure, stock_figure
-from .swimlane import choose_replication, swimlane_figure
+from .swimlane import has_lanes, swimlane_figure
 
 __all__ = [
     "CAUSE_COLOURS",
     "Figure",
     "ReportFigures",
+    "ServiceCurves",
     "SwimlaneInput",
-    "choose_replication",
     "experiment_minutes",
-    "link_minutes",
-    "met_shares",
-    "post_levels",
     "replication_minutes",
     "run_figures",
     "sizing_figures",
@@ -50,6 +51,12 @@ class SwimlaneInput:
     replication: int
     choice: str
 
+    @classmethod
+    def from_story(cls, trace: Trace, story: Mapping[str, Any]) -> SwimlaneInput:
+        """From results.json ``story``: a rule that is a number is said as "index"."""
+        rule = story["rule"]
+        return cls(trace, story["replication"], rule if rule in STORY_RULES else "index")
+
 
 @dataclass(frozen=True)
 class ReportFigures:
@@ -62,61 +69,76 @@ class ReportFigures:
         return [f for figures in self.incidents.values() for f in figures] + list(self.overall)
 
 
+#: One figure to draw: the incident it belongs to (None: about the whole run), the function
+#: and its arguments, so figures can be drawn in separate processes.
+_Job = tuple[str | None, Callable[..., Figure], tuple[Any, ...]]
+
+
 def run_figures(
     results: Mapping[str, Any],
     lang: str,
     *,
     minutes: ReplicationMinutes,
     swimlane: SwimlaneInput | None = None,
-    levels: Mapping[str, str] | None = None,
-    links: Mapping[tuple[str, str], float] | None = None,
-    met_shares: MetShares | None = None,
+    workers: int | None = None,
 ) -> ReportFigures:
-    """Every figure of a run report, numbered in page order.
+    """Every figure of a run report, numbered in page order; without ``swimlane`` the
+    timeline is left out rather than guessed.
 
-    The command graph needs ``levels`` and ``links``, the forest plot's deadline panel
-    ``met_shares``; a figure whose input is missing is left out rather than guessed.
+    Figures are independent, so they are drawn on up to ``workers`` forked processes
+    (default: every core; 0 or 1 draws them here): the same files either way.
     """
     cat = catalogue(lang)
     number = 0
+    jobs: list[_Job] = []
     incidents: dict[str, list[Figure]] = {}
     for incident in results["incidents"]:
-        figures: list[Figure] = []
+        incidents[incident["id"]] = []
         if not any(m["n_reached"] for m in incident["milestones"]):
-            incidents[incident["id"]] = figures
             continue
+        key = incident["id"]
         number += 1
-        figures.append(ecdf_figure(incident, minutes, cat, number))
+        jobs.append((key, ecdf_figure, (incident, minutes, cat, number)))
         number += 1
-        figures.append(delay_figure(incident, cat, number))
-        if swimlane is not None and incident["id"] in swimlane.trace.incident_starts:
+        jobs.append((key, delay_figure, (incident, cat, number)))
+        if swimlane is not None and has_lanes(incident, swimlane.trace):
             number += 1
-            figures.append(
-                swimlane_figure(
-                    results,
-                    incident,
-                    swimlane.trace,
-                    swimlane.replication,
-                    swimlane.choice,
-                    cat,
-                    number,
-                )
-            )
+            args = (results, incident, swimlane.trace, swimlane.replication, swimlane.choice)
+            jobs.append((key, swimlane_figure, (*args, cat, number)))
         if incident.get("warning"):
             number += 1
-            figures.append(coverage_figure(incident, cat, number))
-        incidents[incident["id"]] = figures
-    overall: list[Figure] = []
-    if levels is not None and links is not None and results["people"]:
+            jobs.append((key, coverage_figure, (incident, cat, number)))
+    if results["people"]:
         number += 1
-        overall.append(graph_figure(results, levels, links, cat, number))
+        jobs.append((None, graph_figure, (results, cat, number)))
     if results.get("stock") and results["stock"]["depots"]:
         number += 1
-        overall.append(stock_figure(results["stock"], cat, number))
+        jobs.append((None, stock_figure, (results["stock"], cat, number)))
     if results.get("comparison"):
         number += 1
-        overall.append(forest_figure(results["comparison"], met_shares or {}, cat, number))
+        jobs.append((None, forest_figure, (results["comparison"], cat, number)))
+    overall: list[Figure] = []
+    for (key, _, _), drawn in zip(jobs, _draw(jobs, workers), strict=True):
+        (overall if key is None else incidents[key]).append(drawn)
     return ReportFigures(incidents, overall)
+
+
+def _call(job: _Job) -> Figure:
+    _, draw, args = job
+    return draw(*args)
+
+
+def _draw(jobs: list[_Job], workers: int | None) -> list[Figure]:
+    """Draw every job, in order: on forked processes when there are cores to share them.
+
+    Fork, not spawn: a forked child has matplotlib imported and its fonts loaded already,
+    which a spawned one would spend most of a figure's time redoing.
+    """
+    count = min(len(jobs), (os.cpu_count() or 1) if workers is None else workers)
+    if count <= 1 or "fork" not in mp.get_all_start_methods():
+        return [_call(job) for job in jobs]
+    with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
+        return list(pool.map(_call, jobs))
 
 
 def sizing_figures(sizing: Mapping[str, Any], curves: ServiceCurves, lang: str) -> ReportFigures:

@@ -1,9 +1,9 @@
 """Figures that weigh choices: paired differences of a comparison (a forest plot with the change
 in the share meeting each deadline) and the service level a stockpile quantity buys.
 
-The forest plot draws ``comparison`` of results.json as written. Neither the share meeting a
-deadline per variant nor the service level at quantities other than the chosen one is in
-results.json or sizing.json, so both come in as arguments.
+The forest plot draws ``comparison`` of results.json as written, the change in the share
+meeting a deadline from each row's ``deadline_met`` shares. The service level at quantities
+other than the chosen one is not in sizing.json, so the sizing curves come in as arguments.
 """
 
 from __future__ import annotations
@@ -12,41 +12,16 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...analysis.aggregate import milestone_summary
-from ...analysis.milestones import milestone_definitions
-from ...experiment.compare import variant_values
-from ...experiment.replicate import VariantRun
 from ..i18n import Catalogue, isolate, milestone_label
 from .render import DEADLINE_COLOUR, MEDIAN_COLOUR, Figure, figure, finish
 
-__all__ = ["forest_figure", "met_shares", "sizing_figure"]
-
-#: (incident, milestone, variant) -> share of runs meeting the milestone's deadline
-MetShares = Mapping[tuple[str, str, str], float]
+__all__ = ["ServiceCurves", "forest_figure", "sizing_figure"]
 
 #: (depot, item) -> [(quantity, service level), ...] in increasing quantity
 ServiceCurves = Mapping[tuple[str, str], Sequence[tuple[float, float]]]
 
 
-def met_shares(experiments: Mapping[str, VariantRun]) -> dict[tuple[str, str, str], float]:
-    """The share of runs meeting each deadline, per variant, computed by the same summary
-    that writes ``deadline_met_share`` in results.json (so the reference's equal it)."""
-    shares: dict[tuple[str, str, str], float] = {}
-    for name, experiment in experiments.items():
-        scenario = experiment.scenario
-        for incident in scenario.incidents:
-            for definition in milestone_definitions(scenario, incident):
-                if definition.deadline is None:
-                    continue
-                values = variant_values(experiment, incident.id, definition.id)
-                row = milestone_summary(definition, values)
-                shares[(incident.id, definition.id, name)] = row["deadline_met_share"]
-    return shares
-
-
-def forest_figure(
-    comparison: Mapping[str, Any], met_shares: MetShares, cat: Catalogue, number: int
-) -> Figure:
+def forest_figure(comparison: Mapping[str, Any], cat: Catalogue, number: int) -> Figure:
     """Per milestone with pairs, the mean paired change and its 95% interval for each
     intervention; beside it, the change in the share meeting the deadline (in points)."""
     reference = comparison["reference"]
@@ -57,11 +32,10 @@ def forest_figure(
             for row in milestone["interventions"]:
                 if row["n_pairs"] == 0 or row["mean_change_ci95"] is None:
                     continue
-                key_base = (incident["id"], milestone["id"], reference)
-                key_alt = (incident["id"], milestone["id"], row["intervention"])
+                met = row["deadline_met"]
                 points = None
-                if milestone["deadline"] is not None and key_base in met_shares:
-                    points = 100 * (met_shares[key_alt] - met_shares[key_base])
+                if met is not None and met["base_share"] is not None:
+                    points = 100 * (met["alt_share"] - met["base_share"])
                 rows.append(
                     {
                         "incident": incident["id"],

@@ -110,9 +110,13 @@ def ecdf_figure(
                 )
             ax.set_ylim(0, 1.02)
             ax.set_xlim(left=0)
-            ax.set_xlabel(cat("axis.minutes_since_incident"), fontsize=8)
+            # Axis words once per row and column: fewer texts to lay out, same reading.
+            if index >= len(shown) - columns:
+                ax.set_xlabel(cat("axis.minutes_since_incident"), fontsize=8)
             if index % columns == 0:
                 ax.set_ylabel(cat("axis.share_of_runs"), fontsize=8)
+            else:
+                ax.tick_params(labelleft=False)
             if index == 0:
                 ax.legend(loc="lower right")
             drawn.append(
@@ -196,7 +200,7 @@ def delay_figure(incident: Mapping[str, Any], cat: Catalogue, number: int) -> Fi
             handles=handles,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.35 / (len(shown) ** 0.5)),
-            ncol=4,
+            ncol=3,  # four columns of cause names overflow the figure
             fontsize=7,
         )
         first = shown[0]

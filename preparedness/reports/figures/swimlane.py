@@ -18,29 +18,18 @@ from ..i18n import Catalogue, isolate, milestone_label
 from .milestones import key_milestones
 from .render import CAUSE_COLOURS, DEADLINE_COLOUR, Figure, figure, finish
 
-__all__ = ["CHOICES", "choose_replication", "swimlane_figure"]
-
-#: How the drawn replication is picked (``--trace-replication``); a number picks it directly.
-CHOICES = ("median", "p90", "worst")
+__all__ = ["has_lanes", "swimlane_figure"]
 
 _MESSAGES = (EventKind.CALL_ANSWERED, EventKind.MESSAGE_DELIVERED)
 
 
-def choose_replication(values: Sequence[float | None], how: str) -> int:
-    """The replication whose key-milestone minutes are nearest the median or the 90th
-    percentile of ``values``, or the slowest (a run that never reached it is slowest);
-    ties go to the lowest index so the choice is reproducible."""
-    if how not in CHOICES:
-        raise ValueError(f"choose a replication by one of {CHOICES}, not {how!r}")
-    if how == "worst":
-        return max(range(len(values)), key=lambda i: (values[i] is None, values[i] or 0.0, -i))
-    reached = sorted(v for v in values if v is not None)
-    if not reached:
-        return 0
-    q = 0.5 if how == "median" else 0.9
-    target = reached[min(len(reached) - 1, int(q * len(reached)))]
-    candidates = [(abs(v - target), i) for i, v in enumerate(values) if v is not None]
-    return min(candidates)[1]
+def has_lanes(incident: Mapping[str, Any], trace: Trace) -> bool:
+    """Whether the run reached any milestone the figure would show (the slowest run may have
+    reached none of an incident's, and an empty timeline says nothing)."""
+    if incident["id"] not in trace.incident_starts:
+        return False
+    reached = milestone_times(trace).get(incident["id"], {})
+    return any(row["id"] in reached for row in key_milestones(incident))
 
 
 def swimlane_figure(
