@@ -40,9 +40,9 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import stats as _sps
 
 __all__ = [
     "PairedDifference",
@@ -60,6 +60,15 @@ __all__ = [
     "share_with_ci",
     "summarise",
 ]
+
+
+def _scipy_stats() -> Any:
+    """SciPy's statistics module, imported on first use: it takes most of a second to import,
+    which a run that never asks for an interval should not pay."""
+    from scipy import stats
+
+    return stats
+
 
 Interval = tuple[float, float]
 Bounds = tuple[float | None, float | None]
@@ -209,9 +218,9 @@ def mean_intervals(
     rows, n = x.shape
     mean = x.mean(axis=1)
     se = x.std(axis=1, ddof=1) / math.sqrt(n)
-    t = float(_sps.t.ppf(0.5 + confidence / 2, n - 1))
+    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
-        skew = np.nan_to_num(np.abs(_sps.skew(x, axis=1, bias=False)), nan=0.0)
+        skew = np.nan_to_num(np.abs(_scipy_stats().skew(x, axis=1, bias=False)), nan=0.0)
     low, high = mean - t * se, mean + t * se
     code = np.zeros(rows, dtype=int)
     skewed = np.flatnonzero(skew > SKEW_LIMIT) if n < BOOTSTRAP_MAX_N else np.array([], int)
@@ -272,7 +281,7 @@ def share_with_ci(successes: int, n: int, confidence: float = 0.95) -> ShareEsti
     if n == 0:
         return ShareEstimate(None, None)
     p = successes / n
-    z = float(_sps.norm.ppf(0.5 + confidence / 2))
+    z = float(_scipy_stats().norm.ppf(0.5 + confidence / 2))
     z2 = z * z
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
@@ -437,7 +446,7 @@ def replications_needed(
         )
     _, std, _ = _mean_std_ci(reached, confidence)
     assert std is not None  # n >= 2
-    t = float(_sps.t.ppf(0.5 + confidence / 2, n - 1))
+    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
     needed_reached = math.ceil((t * std / target_half_width) ** 2)
     needed = math.ceil(needed_reached * len(values) / n)
     return max(len(values), needed)
@@ -479,7 +488,7 @@ def _mean_std_ci(
         return first, (0.0 if n >= 2 else None), ((first, first) if n >= 2 else None)
     mean = math.fsum(xs) / n
     std = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1))
-    t = float(_sps.t.ppf(0.5 + confidence / 2, n - 1))
+    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
     h = t * std / math.sqrt(n)
     return mean, std, (mean - h, mean + h)
 
@@ -496,7 +505,7 @@ def quantile_ci_ranks(n: int, q: float, confidence: float) -> tuple[int, int] | 
         return None
     tail = (1.0 - confidence) / 2
     slack = tail * (1 + 1e-12)  # a tail exactly equal to the allowance counts
-    cdf = _sps.binom.cdf(np.arange(n), n, q)  # cdf[j] = P(B <= j)
+    cdf = _scipy_stats().binom.cdf(np.arange(n), n, q)  # cdf[j] = P(B <= j)
     low_ok = np.flatnonzero(cdf <= slack)
     high_ok = np.flatnonzero(1.0 - cdf <= slack)
     if low_ok.size == 0 or high_ok.size == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..scenario.models import Scenario
 from .background import start_background
+from .collector import tuned_collection
 from .incidents import incident_process
 from .streams import Streams
 from .trace import Trace
@@ -23,8 +24,9 @@ def simulate_replication(
     """
     seed = scenario.seed if root_seed is None else root_seed
     world = World.build(scenario, Streams(seed, replication))
-    start_background(world)
-    for incident in scenario.incidents:
-        world.env.process(incident_process(world, incident))
-    world.env.run(until=scenario.run_length)
+    with tuned_collection():
+        start_background(world)
+        for incident in scenario.incidents:
+            world.env.process(incident_process(world, incident))
+        world.env.run(until=scenario.run_length)
     return world.trace

@@ -53,7 +53,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binom
 
 from ..analysis.cumulative import Curve
 from ..analysis.demand import community_demand
@@ -142,6 +141,8 @@ def quantile_ranks(n: int, level: float, confidence: float = 0.95) -> tuple[int,
     interval: the count of draws below the quantile is binomial(n, level))."""
     tail = (1.0 - confidence) / 2.0
     ks = np.arange(n + 1)
+    from scipy.stats import binom  # imported here: SciPy is slow to import
+
     below = binom.cdf(ks, n, level)  # below[k] = P(count <= k)
     at_least = binom.sf(ks - 1, n, level)  # at_least[k] = P(count >= k)
     # l: the largest rank with P(count <= l - 1) <= tail (0 when even l = 1 fails).

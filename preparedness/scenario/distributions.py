@@ -39,7 +39,6 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from scipy.special import betaincinv
 
 from preparedness.scenario.durations import (
     Duration,
@@ -262,6 +261,8 @@ class PertSpec(DistributionSpec):
         return mean, a * b / ((a + b) ** 2 * (a + b + 1)) * (p.max - p.min) ** 2
 
     def _quantile(self, q: float) -> float:
+        from scipy.special import betaincinv  # imported here: SciPy is slow to import
+
         p = self.pert
         return p.min + float(betaincinv(*self.shape(), q)) * (p.max - p.min)
 

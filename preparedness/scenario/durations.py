@@ -21,6 +21,7 @@ Model authors declare fields with the annotated types at the bottom of this modu
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -120,6 +121,13 @@ def parse_duration(value: Any) -> float:
         raise ValueError(NEEDS_UNIT)
     if not isinstance(value, str):
         raise ValueError(f"expected a duration such as '15m' or '2h30m', not {_describe(value)}")
+    return _duration_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _duration_text(value: str) -> float:
+    """Minutes of a duration written as text; cached, as a big scenario repeats a few texts
+    (``0s``, ``15s``) tens of thousands of times and exact summing is slow."""
     match = _DURATION_RE.match(value)
     if match is None:
         if _BARE_NUMBER_RE.match(value):

@@ -22,13 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
 
 from .fit import Fitted
 
 __all__ = ["Attempt", "AwayFit", "fit_away"]
 
-_CHI2_1 = float(stats.chi2.ppf(0.95, 1))
+_CHI2_1 = 3.841458820694124  # chi-square(1) 95th percentile, scipy.stats.chi2.ppf(0.95, 1)
 _A_MAX = 1.0 - 1e-9
 _P_MIN, _P_MAX = 1e-6, 1.0 - 1e-6
 
@@ -79,6 +78,8 @@ class _Likelihood:
 
 def _best(loglik: _Likelihood) -> tuple[float, float, float]:
     """The maximum: a coarse grid, then L-BFGS-B from its best point."""
+    from scipy import optimize  # here, not at import: keeps the CLI's start-up light
+
     grid = [(float(a), float(p)) for a in np.linspace(0, 0.8, 5) for p in np.linspace(0.1, 0.9, 5)]
     start = np.array(max(grid, key=lambda point: loglik(*point)), dtype=float)
 
@@ -97,6 +98,8 @@ def _best(loglik: _Likelihood) -> tuple[float, float, float]:
 
 def _profile(loglik, lower: float, upper: float) -> float:
     """The largest log-likelihood over one parameter in [lower, upper]."""
+    from scipy import optimize  # here, not at import: keeps the CLI's start-up light
+
     result = optimize.minimize_scalar(
         lambda x: -loglik(float(x)),
         bounds=(lower, upper),
@@ -111,6 +114,7 @@ def _profile(loglik, lower: float, upper: float) -> float:
 
 def _interval(profile, best: float, top: float, lower: float, upper: float) -> tuple[float, float]:
     """Where the profile log-likelihood stays within chi-square(1)/2 of its top."""
+    from scipy import optimize  # here, not at import: keeps the CLI's start-up light
 
     def outside(x: float) -> float:
         return 2.0 * (top - profile(x)) - _CHI2_1

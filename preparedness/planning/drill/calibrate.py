@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ...scenario.distributions import DayNight, DistributionSpec
 from ...scenario.models import Scenario
@@ -309,6 +308,8 @@ def goodness_of_fit(
     calibration: Calibration, simulated: dict[Key, Sample], scenario: Scenario
 ) -> list[Fit]:
     """Each written quantity of the drill against the same quantity in calibrated runs."""
+    from scipy import stats  # here, not at import: keeps the CLI's start-up light
+
     model = _regroup(simulated, scenario)
     fits = []
     for estimate in calibration.estimates:

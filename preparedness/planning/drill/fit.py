@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import optimize, stats
 
 from ...scenario.distributions import (
     ConstantSpec,
@@ -38,8 +37,8 @@ from ...scenario.distributions import (
 
 __all__ = ["Fitted", "fit_duration", "fit_probability", "frozen", "written"]
 
-_Z90 = stats.norm.ppf(0.9)
-_CHI2_1 = stats.chi2.ppf(0.95, 1)
+_Z90 = 1.2815515655446004  # the standard normal's 90th percentile, scipy.stats.norm.ppf(0.9)
+_CHI2_1 = 3.841458820694124  # chi-square(1) 95th percentile, scipy.stats.chi2.ppf(0.95, 1)
 MIN_FULL_LOGNORMAL = 5
 
 
@@ -57,12 +56,16 @@ class Fitted:
 
 def fit_probability(successes: int, trials: int) -> Fitted:
     """The share of successes, with the exact (Clopper-Pearson) 95% interval."""
+    from scipy import stats  # here, not at import: keeps the CLI's start-up light
+
     interval = stats.binomtest(successes, trials).proportion_ci(method="exact")
     return Fitted(successes / trials, float(interval.low), float(interval.high), "binomial")
 
 
 def frozen(spec: DistributionSpec, scale: float = 1.0) -> Any:
     """The scipy distribution of ``spec`` with every time multiplied by ``scale``."""
+    from scipy import stats  # here, not at import: keeps the CLI's start-up light
+
     if isinstance(spec, LogNormalSpec):
         return stats.lognorm(s=max(spec.sigma, 1e-9), scale=math.exp(spec.mu) * scale)
     if isinstance(spec, ExponentialSpec):
@@ -90,6 +93,8 @@ def _headline(spec: DistributionSpec) -> float:
 
 def fit_duration(prior: DistributionSpec, observed: list[float], censored: list[float]) -> Fitted:
     """Fit ``prior``'s family to ``observed`` times and right-``censored`` ones (minutes)."""
+    from scipy import stats  # here, not at import: keeps the CLI's start-up light
+
     x = np.asarray(observed, dtype=float)
     c = np.asarray(censored, dtype=float)
     if isinstance(prior, LogNormalSpec) and len(x) >= MIN_FULL_LOGNORMAL and np.ptp(x) > 0:
@@ -110,6 +115,8 @@ def fit_duration(prior: DistributionSpec, observed: list[float], censored: list[
 
 
 def _lognormal(x: np.ndarray, c: np.ndarray) -> Fitted:
+    from scipy import optimize, stats  # here, not at import: keeps the CLI's start-up light
+
     logs, clogs = np.log(x), np.log(np.maximum(c, 1e-9))
 
     def nll(theta: np.ndarray) -> float:
@@ -161,6 +168,7 @@ def _se_first(nll, theta: np.ndarray) -> float:
 
 def _scaled(prior: DistributionSpec, x: np.ndarray, c: np.ndarray) -> Fitted:
     """The prior's shape with its time scale fitted: likelihood over one factor ``k``."""
+    from scipy import optimize  # here, not at import: keeps the CLI's start-up light
 
     def loglik(log_k: float) -> float:
         dist = frozen(prior, math.exp(log_k))
