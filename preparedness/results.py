@@ -236,6 +236,7 @@ def write_report(
         suffix=run_suffix(experiment.variants, label),
         trace=experiment.story_trace,
         pages=pages,
+        lang=language,
     )
     write_index(out, language)
     return folder
@@ -333,7 +334,13 @@ def write_sizing_report(
     language = report_language(plan.scenario, lang)
     pages = sizing_pages(plan._summary, language, generated=plan.finished_at, pdf=pdf)
     folder = write(
-        Path(out), plan._summary, plan.manifest(command), plan.finished_at, label, pages=pages
+        Path(out),
+        plan._summary,
+        plan.manifest(command),
+        plan.finished_at,
+        label,
+        pages=pages,
+        lang=language,
     )
     write_index(out, language)
     return folder

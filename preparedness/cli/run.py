@@ -174,6 +174,7 @@ def _report(args, out: Console, experiment) -> int:
     from .. import api
     from ..reports.comparison import precision_sentence, print_comparison
     from ..reports.console import print_summary
+    from ..results import report_language
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
         folder = api.write_report(
@@ -188,12 +189,13 @@ def _report(args, out: Console, experiment) -> int:
     if held:
         raise KeyboardInterrupt
     results = experiment.summary()
+    lang = report_language(experiment.scenario, args.lang)
     if not args.quiet:
-        print_summary(out, results)
+        print_summary(out, results, lang)
         if "comparison" in results:
-            print_comparison(out, results)
+            print_comparison(out, results, lang)
     if "precision" in results:
-        out.print(precision_sentence(results["precision"]), markup=False)
+        out.print(precision_sentence(results["precision"], lang), markup=False)
     out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
     print_pages(out, args, folder, experiment.scenario)
     return EXIT_OK

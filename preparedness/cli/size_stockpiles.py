@@ -100,6 +100,7 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     from .. import api
     from ..experiment.executor import ExecutorError
     from ..reports.sizing_render import print_sizing
+    from ..results import report_language
 
     variants = [api.load_variants(path) for path in args.scenario]
     try:
@@ -131,7 +132,7 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     if held:
         raise KeyboardInterrupt
     if not args.quiet:
-        print_sizing(out, plan.summary())
+        print_sizing(out, plan.summary(), report_language(plan.scenario, args.lang))
     out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
     print_pages(out, args, folder, plan.scenario)
     return EXIT_OK

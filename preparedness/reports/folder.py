@@ -76,6 +76,7 @@ def write_run_report(
     *,
     trace=None,
     pages: ReportPages | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write report.md, results.json, replications.csv, trace.csv and manifest.json into
     ``<out>/<scenario file stem>/<date-time>[-<suffix>]/`` (``suffix`` from ``run_suffix``).
@@ -83,6 +84,7 @@ def write_run_report(
     ``extra_files`` (name -> text) are written into the same folder, e.g. variants.csv.
     ``trace`` is the replication trace.csv holds (default: the experiment's example, replication
     0); ``pages`` adds report.html, ``plots/`` (linked from report.md) and report.pdf.
+    report.md is written in ``lang``.
     """
     pause_at("writing")
     scenario = results["scenario"]
@@ -92,7 +94,7 @@ def write_run_report(
     parent.mkdir(parents=True, exist_ok=True)
     final = parent / unique_run_label(parent, now, suffix)
     try:
-        _write_folder(final, results, manifest, experiment, extra_files, trace, pages)
+        _write_folder(final, results, manifest, experiment, extra_files, trace, pages, lang)
     except BaseException:
         _remove_if_empty(made)  # a failed first run leaves no empty folder behind
         raise
@@ -116,9 +118,10 @@ def _write_folder(
     extra_files: dict[str, str] | None,
     trace,
     pages: ReportPages | None,
+    lang: str,
 ) -> None:
     with ReportFolder(final) as staging:
-        markdown = render_markdown(results, manifest) + (pages.markdown() if pages else "")
+        markdown = render_markdown(results, manifest, lang) + (pages.markdown() if pages else "")
         _write(staging, "report.md", markdown)
         _write(staging, "results.json", results_json(results))
         _write(

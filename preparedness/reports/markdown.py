@@ -4,94 +4,128 @@ from __future__ import annotations
 
 from .comparison import comparison_markdown, precision_markdown
 from .escape import md_cell
-from .text import MODE_WORDS, interval, milestone_sentence, minutes, share, share_interval
+from .i18n import Catalogue, catalogue, translate
+from .missed_words import attempts_words, cohort_how_words, message_words, post_state_words
+from .text import interval, milestone_sentence, milestone_words, minutes, share, share_interval
 
 
-def render_markdown(results: dict, manifest: dict) -> str:
+def render_markdown(results: dict, manifest: dict, lang: str = "en") -> str:
+    """report.md in ``lang``: every word from the catalogue, names as the scenario writes them."""
+    cat = catalogue(lang)
     scenario = results["scenario"]
     lines = [
         f"# {md_cell(scenario['name'])}",
         "",
-        f"- Scenario file: {md_cell(scenario['file'])} (SHA-256 {scenario['sha256'][:12]}…)",
-        f"- Command mode: {MODE_WORDS[results['command_mode']]}",
-        f"- Replications: {results['replications']}, root seed {results['seed']}; "
-        f"{_observation_words(results)}",
-        f"- Written {manifest['finished_at']} by preparedness {manifest['package_version']}",
+        cat("md.file", file=md_cell(scenario["file"]), sha=scenario["sha256"][:12]),
+        cat("md.mode", mode=cat(f"mode.{results['command_mode']}")),
+        cat(
+            "md.replications",
+            replications=str(results["replications"]),
+            seed=str(results["seed"]),
+            rest=_observation_words(results, cat),
+        ),
+        cat(
+            "md.written",
+            finished=manifest["finished_at"],
+            version=manifest["package_version"],
+        ),
         "",
-        "Times are minutes from the start of each incident. Medians and percentiles are over the "
-        "runs that reached the milestone; 'reached' says how many did. Runs that never reached a "
-        "milestone count as missing its deadline. Intervals are 95% confidence intervals: "
-        "for a mean, Student-t where the runs' times are near-symmetric and otherwise the "
-        "bootstrap-t (the hull of the studentised bootstrap and Student-t intervals, which "
-        "keeps its coverage on skewed delays); for a median or p90, the distribution-free "
-        "order-statistic interval; for a share of runs, Wilson's. A time's interval never "
-        "goes below zero, a share's stays within 0–100%.",
+        cat("md.read_intro"),
         "",
     ]
-    lines[5:5] = _variant_lines(results)
+    lines[5:5] = _variant_lines(results, cat)
     if "precision" in results:
-        lines += precision_markdown(results)
+        lines += precision_markdown(results, lang)
     if "comparison" in results:
-        lines += comparison_markdown(results)
-        lines += [f"The sections below describe {md_cell(_reference_name(results))}.", ""]
+        lines += comparison_markdown(results, lang)
+        lines += [cat("md.sections_describe", name=md_cell(_reference_name(results, cat))), ""]
     missed = []
     for incident in results["incidents"]:
-        lines += _incident_section(incident)
+        lines += _incident_section(incident, cat)
         for row in incident["milestones"]:
             if row["deadline"] is not None and (row["deadline_met_share"] or 0) < 0.9:
                 missed.append((incident, row))
-    lines += ["## Plan deadlines at risk", ""]
+    lines += [cat("md.at_risk_heading"), ""]
     if not missed:
-        lines += ["Every plan deadline was met in at least 90% of runs.", ""]
+        lines += [cat("md.at_risk_none"), ""]
     for incident, row in missed:
         lines.append(
-            f"- **{md_cell(incident['name'])}** — {md_cell(row['label'])}: deadline "
-            f"{minutes(row['deadline'])} met in only {share(row['deadline_met_share'])} of runs "
-            f"(95% CI {share_interval(row['deadline_met_ci95'])}); "
-            f"{md_cell(row['deadline_rule'] or '')}."
+            cat(
+                "md.at_risk",
+                incident=md_cell(incident["name"]),
+                label=md_cell(milestone_words(row, cat)),
+                deadline=minutes(row["deadline"], cat),
+                share=share(row["deadline_met_share"]),
+                ci=share_interval(row["deadline_met_ci95"]),
+                rule=md_cell(_rule_words(incident, row, cat)),
+            )
         )
-    lines += ["", *_stock_section(results), *_people_section(results), *_links_section(results)]
+    lines += [
+        "",
+        *_stock_section(results, cat),
+        *_people_section(results, cat),
+        *_links_section(results, cat),
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _observation_words(results: dict) -> str:
+def _observation_words(results: dict, cat: Catalogue) -> str:
     """How long each incident is watched, on the clock of every figure (its own start)."""
     horizon = results["horizon_minutes"]
     own = [i for i in results["incidents"] if i["observed_minutes"] != horizon]
-    unless = "; an incident with its own window says so below" if own else ""
-    return (
-        f"each incident is observed for {minutes(horizon)} from its own start{unless}, "
-        "and a milestone reached later counts as not reached; a run lasts "
-        f"{minutes(results['run_minutes'])} from the scenario start, until the last "
-        "incident's window ends"
+    return cat(
+        "md.observed",
+        horizon=minutes(horizon, cat),
+        unless=cat("md.observed_own") if own else "",
+        run=minutes(results["run_minutes"], cat),
     )
 
 
-def _incident_timing(incident: dict) -> str:
+def _incident_timing(incident: dict, cat: Catalogue) -> str:
     """When the incident starts in the run and for how long it is observed."""
     start, observed = incident["start_minutes"], incident["observed_minutes"]
     if start == 0:
-        return f"Starts with the run; observed for {minutes(observed)}."
-    return (
-        f"Starts {minutes(start)} into the run; observed for {minutes(observed)} from its "
-        f"start (to minute {start + observed:.0f} of the run)."
+        return cat("md.starts_with_run", observed=minutes(observed, cat))
+    return cat(
+        "md.starts_into_run",
+        start=minutes(start, cat),
+        observed=minutes(observed, cat),
+        end=f"{start + observed:.0f}",
     )
 
 
-def _incident_section(incident: dict) -> list[str]:
-    level = f", level {incident['level']}" if incident["level"] else ""
+def _rule_words(incident: dict, row: dict, cat: Catalogue) -> str:
+    """Which plan rule sets a deadline: results.json words it in English; other languages
+    name the plan instead."""
+    if cat.lang == "en":
+        return row["deadline_rule"] or ""
+    return cat("md.deadline_rule", plan=incident["plan_name"] or cat("md.plan_none"))
+
+
+def _cause_words(part: dict, cat: Catalogue) -> str:
+    """A cause of delay: results.json's English label, or the catalogue's words for it."""
+    return part["label"] if cat.lang == "en" else cat(f"cause.{part['cause']}")
+
+
+def _incident_section(incident: dict, cat: Catalogue) -> list[str]:
+    level = cat("md.level", level=incident["level"]) if incident["level"] else ""
     lines = [
         f"## {md_cell(incident['name'])}",
         "",
-        f"{md_cell(incident['category'].replace('_', ' '))}{level}, in "
-        f"{md_cell(incident['community_name'])}; plan: {md_cell(incident['plan_name'] or 'none')}. "
-        f"{_incident_timing(incident)}",
+        cat(
+            "md.incident_meta",
+            category=md_cell(cat(f"category.{incident['category']}")),
+            level=level,
+            community=md_cell(incident["community_name"]),
+            plan=md_cell(incident["plan_name"] or cat("md.plan_none")),
+            timing=_incident_timing(incident, cat),
+        ),
         "",
     ]
-    lines += [f"- {md_cell(milestone_sentence(row))}" for row in incident["milestones"]]
+    lines += [f"- {md_cell(milestone_sentence(row, cat))}" for row in incident["milestones"]]
     lines += [
         "",
-        "| Milestone | Reached | Median | p90 | p95 | Mean (95% CI) | Deadline | Met (95% CI) |",
+        cat("md.table_head"),
         "|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for row in incident["milestones"]:
@@ -101,57 +135,68 @@ def _incident_section(incident: dict) -> list[str]:
             else "—"
         )
         lines.append(
-            f"| {md_cell(row['label'])} | {row['n_reached']}/{row['n_replications']} | "
-            f"{minutes(row['median'])} | {minutes(row['p90'])} | {minutes(row['p95'])} | "
-            f"{minutes(row['mean'])} ({interval(row['ci95_mean'])}) | "
-            f"{minutes(row['deadline'])} | {met} |"
+            f"| {md_cell(milestone_words(row, cat))} | "
+            f"{row['n_reached']}/{row['n_replications']} | "
+            f"{minutes(row['median'], cat)} | {minutes(row['p90'], cat)} | "
+            f"{minutes(row['p95'], cat)} | "
+            f"{minutes(row['mean'], cat)} ({interval(row['ci95_mean'])}) | "
+            f"{minutes(row['deadline'], cat)} | {met} |"
         )
-    lines += ["", _methods_line(incident), *_not_reached_lines(incident)]
+    lines += ["", _methods_line(incident, cat), *_not_reached_lines(incident, cat)]
     return [
         *lines,
         "",
-        *_callout_section(incident),
-        *_warning_section(incident),
-        *_where_time_went(incident),
+        *_callout_section(incident, cat),
+        *_warning_section(incident, cat),
+        *_where_time_went(incident, cat),
     ]
 
 
-_COHORT_WORDS = {
-    "smartphone": "smartphone users",
-    "without_smartphone": "households without smartphones",
-}
-
-
-def miss_words(row: dict) -> str:
+def miss_words(row: dict, cat: Catalogue | None = None) -> str:
     """One reason a milestone was missed, in words (a ``not_reached`` row of results.json)."""
+    cat = cat or catalogue("en")
     reason = row["reason"]
-    message = row.get("message") or "message"
+    message = message_words(row["message"], cat) if row.get("message") else cat("md.message")
     if reason == "message_given_up":
         link = row["link"]
-        attempts = f" after {row['detail']}" if row.get("detail") else ""
-        return (
-            f"the {message} to {link['to_name']} from {link['from_name']} was given up"
-            f"{attempts}, with no other channel left"
+        attempts = (
+            cat("md.miss_attempts", detail=attempts_words(row["detail"], cat))
+            if row.get("detail")
+            else ""
+        )
+        return cat(
+            "md.miss_given_up",
+            message=message,
+            receiver=link["to_name"],
+            sender=link["from_name"],
+            attempts=attempts,
         )
     if reason == "cohort_unreachable":
         cohort = row["cohort"]
-        words = _COHORT_WORDS.get(cohort["cohort"], cohort["cohort"])
-        detail = row.get("detail") or "no channel of the warning plan reaches them"
-        how = detail if detail.startswith("no channel") else f"they {detail}"
-        return (
-            f"some {words} of {cohort['community_name']} were beyond every channel of the "
-            f"warning plan ({how})"
-        )
+        known = cohort["cohort"] in ("smartphone", "without_smartphone")
+        words = cat(f"cohort.{cohort['cohort']}") if known else cohort["cohort"]
+        detail = row.get("detail")
+        # analysis/missed words the one case no channel covers exactly as the catalogue does
+        if not detail or detail == translate("en", "md.miss_no_channel"):
+            how = cat("md.miss_no_channel")
+        else:
+            how = cat("md.miss_they", detail=cohort_how_words(detail, cat))
+        return cat("md.miss_cohort", cohort=words, community=cohort["community_name"], how=how)
     if reason == "post_not_ready":
-        return f"{row['post']['name']} had the {message} but was {row['detail']} when the run ended"
+        return cat(
+            "md.miss_post",
+            post=row["post"]["name"],
+            message=message,
+            detail=post_state_words(row["detail"], cat),
+        )
     if reason == "deadline_after_run":
-        return "the deadline falls after the end of the incident's observation window"
+        return cat("md.miss_deadline_after_run")
     if reason == "not_started":
-        return "the incident had not started when the run ended"
-    return "its observation window ended first"
+        return cat("md.miss_not_started")
+    return cat("md.miss_run_ended")
 
 
-def not_reached_sentence(row: dict) -> str | None:
+def not_reached_sentence(row: dict, cat: Catalogue | None = None) -> str | None:
     """ "Not reached in 30 of 100 runs: in 27 ...; in 3 its observation window ended first",
     or None."""
     reasons = row.get("not_reached") or []
@@ -173,42 +218,58 @@ def not_reached_sentence(row: dict) -> str | None:
             else (id(reason),)
         )
         groups.setdefault(key, []).append(reason)
+    cat = cat or catalogue("en")
     parts = []
     for rows in groups.values():
         count = sum(r["count"] for r in rows)
         if len(rows) == 1:
-            parts.append(f"in {count} {miss_words(rows[0])}")
+            parts.append(cat("md.miss_in", count=str(count), words=miss_words(rows[0], cat)))
             continue
         link = rows[0]["link"]
-        how = ", ".join(f"{r['count']} after {r['detail']}" for r in rows)
-        parts.append(
-            f"in {count} the {rows[0].get('message') or 'message'} to "
-            f"{link['to_name']} from {link['from_name']} was given up ({how}), with no "
-            "other channel left"
+        how = cat("list.separator").join(
+            cat("md.miss_after", count=str(r["count"]), detail=attempts_words(r["detail"], cat))
+            for r in rows
         )
-    return (
-        f"{row['label']}: not reached in {missed} of {row['n_replications']} runs: "
-        f"{'; '.join(parts)}."
+        parts.append(
+            cat(
+                "md.miss_given_up_many",
+                count=str(count),
+                message=message_words(rows[0]["message"], cat)
+                if rows[0].get("message")
+                else cat("md.message"),
+                receiver=link["to_name"],
+                sender=link["from_name"],
+                how=how,
+            )
+        )
+    return cat(
+        "md.not_reached",
+        label=milestone_words(row, cat),
+        missed=str(missed),
+        n=str(row["n_replications"]),
+        parts=cat("sizing.rule_separator").join(parts),
     )
 
 
-def _not_reached_lines(incident: dict) -> list[str]:
-    sentences = [not_reached_sentence(row) for row in incident["milestones"]]
+def _not_reached_lines(incident: dict, cat: Catalogue) -> list[str]:
+    sentences = [not_reached_sentence(row, cat) for row in incident["milestones"]]
     kept = [s for s in sentences if s is not None]
     if not kept:
         return []
-    return ["", "Why milestones were not reached:", "", *(f"- {md_cell(s)}" for s in kept)]
+    return ["", cat("md.not_reached_heading"), "", *(f"- {md_cell(s)}" for s in kept)]
 
 
-_METHOD_WORDS = {
-    "student-t": "Student-t",
-    "bootstrap-t": "bootstrap-t (skewed times)",
-    "percentile-bootstrap": "percentile bootstrap (many tied times)",
-    "exact": "exact (every run the same)",
-}
+#: The interval methods of results.json's ``ci_method`` with words in the catalogue.
+_METHODS = ("student-t", "bootstrap-t", "percentile-bootstrap", "exact")
 
 
-def _methods_line(incident: dict) -> str:
+def _method_words(method: str, cat: Catalogue) -> str:
+    if method not in _METHODS:
+        return method
+    return cat("md.method_" + method.replace("-", "_"))
+
+
+def _methods_line(incident: dict, cat: Catalogue) -> str:
     """Which interval each mean in the table has, counted (the method of every row is in
     results.json's ``ci_method``)."""
     counts: dict[str, int] = {}
@@ -217,103 +278,114 @@ def _methods_line(incident: dict) -> str:
         if method is not None:
             counts[method] = counts.get(method, 0) + 1
     if not counts:
-        return "Intervals of the mean: none (fewer than 2 runs reached any milestone)."
-    parts = ", ".join(
-        f"{_METHOD_WORDS.get(method, method)} for {count} milestone{'s' if count != 1 else ''}"
+        return cat("md.methods_none")
+    parts = cat("list.separator").join(
+        cat(
+            "md.methods_part_one" if count == 1 else "md.methods_part",
+            method=_method_words(method, cat),
+            count=str(count),
+        )
         for method, count in counts.items()
     )
-    return (
-        f"Intervals of the mean: {parts}; medians and p90s: order statistics; "
-        "deadline shares: Wilson."
-    )
+    return cat("md.methods", parts=parts)
 
 
-def _callout_section(incident: dict) -> list[str]:
+def _callout_section(incident: dict, cat: Catalogue) -> list[str]:
     callout = incident.get("callout")
     if not callout:
         return []
     return [
-        "### Call-out",
+        cat("md.callout_heading"),
         "",
-        f"{callout['roster']} people on the roster. Share reached by the end of the run: "
-        f"mean {share(callout['reached_share_mean'])} (95% CI "
-        f"{share_interval(callout['reached_share_ci95'])}), median "
-        f"{share(callout['reached_share_median'])}, 10th percentile "
-        f"{share(callout['reached_share_p10'])}, lowest {share(callout['reached_share_min'])}; "
-        f"everyone reached in {share(callout['all_reached_share'])} of runs. When the last "
-        "call was made and when 50/90/100% were reached are the call-out milestones above.",
+        cat(
+            "md.callout",
+            roster=str(callout["roster"]),
+            mean=share(callout["reached_share_mean"]),
+            ci=share_interval(callout["reached_share_ci95"]),
+            median=share(callout["reached_share_median"]),
+            p10=share(callout["reached_share_p10"]),
+            lowest=share(callout["reached_share_min"]),
+            everyone=share(callout["all_reached_share"]),
+        ),
         "",
     ]
 
 
-def _warning_section(incident: dict) -> list[str]:
+def _warning_section(incident: dict, cat: Catalogue) -> list[str]:
     warning = incident.get("warning")
     if not warning:
         return []
-    lines = ["### Warning every household", ""]
+    lines = [cat("md.warning_heading"), ""]
     total = sum(c["households"] for c in warning["cohorts"].values())
-    lines.append(f"{total:,} households in the warning area.")
+    lines.append(cat("md.warning_total", total=f"{total:,}"))
     for cohort, row in warning["cohorts"].items():
-        words = (
-            "smartphone users"
-            if cohort == "smartphone"
-            else ("households without smartphones (reached only at their door)")
+        words = cat(
+            "md.cohort_smartphone" if cohort == "smartphone" else "md.cohort_without_smartphone"
         )
         lines.append(
-            f"- {words}: {row['households']:,} households; never warned before the run ended: "
-            f"{row['never_reached_mean']:.0f} on average (95% CI "
-            f"{interval(row['never_reached_ci95'])})."
+            cat(
+                "md.warning_cohort",
+                cohort=words,
+                households=f"{row['households']:,}",
+                never=f"{row['never_reached_mean']:.0f}",
+                ci=interval(row["never_reached_ci95"]),
+            )
         )
-    return [*lines, "", "The coverage curve over time is in coverage.csv.", ""]
+    return [*lines, "", cat("md.warning_curve"), ""]
 
 
-def _where_time_went(incident: dict) -> list[str]:
+def _where_time_went(incident: dict, cat: Catalogue) -> list[str]:
     """The delay split of every milestone that has one, in sentences: the reporting chain,
     and also teams on scene, depots opened, supplies delivered, departments reported in and
     the joint centre, whose delays (muster, travel, the keeper) are as actionable."""
     rows = [row for row in incident["milestones"] if row["delay_split"]]
     if not rows:
         return []
-    lines = [
-        "### Where the time went",
-        "",
-        "Each milestone's critical path walked back to the incident's start and split into "
-        "causes; means over the runs that reached it, with 95% confidence intervals.",
-        "",
-    ]
+    lines = [cat("md.time_heading"), "", cat("md.time_intro"), ""]
     for row in rows:
-        parts = ", ".join(
-            f"{share(part['share_of_latency'])} {md_cell(part['label'])} "
-            f"({minutes(part['mean'])}, {interval(part['ci95_mean'])})"
+        parts = cat("list.separator").join(
+            cat(
+                "md.time_part",
+                share=share(part["share_of_latency"]),
+                cause=md_cell(_cause_words(part, cat)),
+                minutes=minutes(part["mean"], cat),
+                ci=interval(part["ci95_mean"]),
+            )
             for part in row["delay_split"][:4]
         )
-        lines.append(f"- **{md_cell(row['label'])}** (mean {minutes(row['mean'])}): {parts}.")
-        people = "; ".join(
-            f"{md_cell(p['name'])} on the path in {share(p['on_path_share'])} of runs, "
-            f"{minutes(p['mean_minutes'])} on average"
+        lines.append(
+            cat(
+                "md.time_row",
+                label=md_cell(milestone_words(row, cat)),
+                mean=minutes(row["mean"], cat),
+                parts=parts,
+            )
+        )
+        people = cat("sizing.rule_separator").join(
+            cat(
+                "md.time_who_part",
+                name=md_cell(p["name"]),
+                share=share(p["on_path_share"]),
+                minutes=minutes(p["mean_minutes"], cat),
+            )
             for p in row["critical_people"][:3]
         )
         if people:
-            lines.append(f"  Who: {people}.")
+            lines.append(cat("md.time_who", people=people))
     return [*lines, ""]
 
 
-def _stock_section(results: dict) -> list[str]:
+def _stock_section(results: dict, cat: Catalogue) -> list[str]:
     """Did each depot run out, when, and by how much; what the incidents still lacked."""
     stock = results.get("stock")
     if not stock:
         return []
     lines = [
-        "## Stockpiles",
+        cat("md.stock_heading"),
         "",
-        "Each depot's holding of each item against what was asked of it (its own community's "
-        "needs, and what it sent on to the communities it resupplies), over "
-        f"{stock['replications']} runs. A depot has *run out* when it was open, its stock "
-        "was gone and the next delivery had not come. Stock levels over time are in "
-        "stock.csv.",
+        cat("md.stock_intro", replications=str(stock["replications"])),
         "",
-        "| Depot | Item | Usable at the start | Asked of it (mean) | Ran out in (95% CI) | "
-        "First ran out (median) | Short by (mean, 95% CI) | Expired or expiring |",
+        cat("md.stock_table_head"),
         "|---|---|---:|---:|---|---:|---|---:|",
     ]
     for row in stock["depots"]:
@@ -323,7 +395,7 @@ def _stock_section(results: dict) -> list[str]:
         bounds = row["no_stockout_ci95"]
         ci = f"{share(1.0 - bounds[1])}–{share(1.0 - bounds[0])}" if bounds else "—"
         unit = md_cell(row["unit"])
-        first = _hours(row["first_stockout_median"]) if row["stockout_runs"] else "—"
+        first = _hours(row["first_stockout_median"], cat) if row["stockout_runs"] else "—"
         expiring = row["expiring_within_horizon"] + row["expired_at_start"]
         usable = row["initial"] - row["expired_at_start"]
         lines.append(
@@ -332,70 +404,64 @@ def _stock_section(results: dict) -> list[str]:
             f"{share(ran_out)} ({ci}) | {first} | {row['shortfall_mean']:,.0f} {unit} "
             f"({interval(row['shortfall_ci95'])}) | {expiring:,.0f} {unit} |"
         )
-    lines += [
-        "",
-        "'First ran out' is counted from the scenario's start, over the runs that ran out; "
-        "'expired or expiring' counts stock past its shelf life at the start or during the "
-        "run (the size-stockpiles rotation plan says what to replace when). "
-        "To size the holdings for a service level, run "
-        "`preparedness size-stockpiles` on this scenario.",
-        "",
-    ]
+    lines += ["", cat("md.stock_after"), ""]
     short = [row for row in stock["supplies"] if row["unmet_runs"]]
     if short:
-        lines += ["Still lacking when the run ended:", ""]
+        lines += [cat("md.stock_short_heading"), ""]
         for row in short:
             lines.append(
-                f"- {md_cell(row['incident'])}, {md_cell(row['item_name'])}: "
-                f"{row['unmet_mean']:,.0f} {md_cell(row['unit'])} on average "
-                f"(95% CI {interval(row['unmet_ci95'])}) of "
-                f"{row['demand_mean']:,.0f} needed; short in {row['unmet_runs']} of "
-                f"{row['n_replications']} runs."
+                cat(
+                    "md.stock_short",
+                    incident=md_cell(row["incident"]),
+                    item=md_cell(row["item_name"]),
+                    unmet=f"{row['unmet_mean']:,.0f}",
+                    unit=md_cell(row["unit"]),
+                    ci=interval(row["unmet_ci95"]),
+                    demand=f"{row['demand_mean']:,.0f}",
+                    runs=str(row["unmet_runs"]),
+                    n=str(row["n_replications"]),
+                )
             )
         lines.append("")
     return lines
 
 
-def _hours(value: float | None) -> str:
+def _hours(value: float | None, cat: Catalogue) -> str:
     """Long spans in hours, short ones in minutes (stock lasts hours or days)."""
     if value is None:
         return "—"
-    return minutes(value) if value < 180 else f"{value / 60:.1f} h"
+    return minutes(value, cat) if value < 180 else cat("md.hours", value=f"{value / 60:.1f}")
 
 
-def _people_section(results: dict) -> list[str]:
+def _people_section(results: dict, cat: Catalogue) -> list[str]:
     lines = [
-        "## Who is busiest",
+        cat("md.people_heading"),
         "",
-        "Share of the run each post spent on calls and decisions (all incidents together), "
-        "calls made or answered, and minutes callers spent on hold waiting for them; "
-        "means per run.",
+        cat("md.people_intro"),
         "",
-        "| Post | Staff | Busy (95% CI) | Calls | Callers on hold |",
+        cat("md.people_table_head"),
         "|---|---:|---|---:|---:|",
     ]
     for row in results["people"][:12]:
         lines.append(
             f"| {md_cell(row['name'])} | {row['staff']} | {share(row['utilisation_mean'])} "
             f"({share_interval(row['utilisation_ci95'])}) | {row['calls_mean']:.1f} | "
-            f"{minutes(row['time_held_mean'])} |"
+            f"{minutes(row['time_held_mean'], cat)} |"
         )
     return [*lines, ""]
 
 
-def _links_section(results: dict) -> list[str]:
+def _links_section(results: dict, cat: Catalogue) -> list[str]:
     rows = [
         row for row in results["links"] if row["failures_mean"] > 0 or row.get("given_up_mean")
     ][:12]
-    lines = ["## Links where calls fail", ""]
+    lines = [cat("md.links_heading"), ""]
     if not rows:
-        return [*lines, "No attempt failed on any link.", ""]
+        return [*lines, cat("md.links_none"), ""]
     lines += [
-        "Attempts that went unanswered, found the line busy, or were lost, per run; 'given "
-        "up' counts messages the sender gave up on after every channel failed (the channel "
-        "is the last one tried).",
+        cat("md.links_intro"),
         "",
-        "| From | To | Channel | Attempts | Failed | Failed share | Given up |",
+        cat("md.links_table_head"),
         "|---|---|---|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -408,20 +474,26 @@ def _links_section(results: dict) -> list[str]:
     return [*lines, ""]
 
 
-def _reference_name(results: dict) -> str:
+def _reference_name(results: dict, cat: Catalogue) -> str:
     comparison = results["comparison"]
+    if comparison["reference"] == "base":
+        return cat("compare.base_name")
     names = {variant["id"]: variant["name"] for variant in comparison["variants"]}
     return names[comparison["reference"]]
 
 
-def _variant_lines(results: dict) -> list[str]:
-    """Which intervention a run applied, or which variants it compared (issue 4)."""
+def _variant_lines(results: dict, cat: Catalogue) -> list[str]:
+    """Which intervention a run applied, or which variants it compared."""
     if "comparison" in results:
         # Plain escaped text, not code spans: a backslash escape shows literally inside `...`.
-        ids = ", ".join(md_cell(v["id"]) for v in results["comparison"]["variants"])
+        ids = cat("list.separator").join(
+            md_cell(v["id"]) for v in results["comparison"]["variants"]
+        )
         reference = md_cell(results["comparison"]["reference"])
-        return [f"- Variants compared: {ids} (each against {reference})"]
+        return [cat("md.variants_compared", ids=ids, reference=reference)]
     variant = results.get("variant")
     if variant and variant["id"] != "base":
-        return [f"- With intervention {md_cell(variant['id'])}: {md_cell(variant['name'])}"]
+        return [
+            cat("md.with_intervention", id=md_cell(variant["id"]), name=md_cell(variant["name"]))
+        ]
     return []

@@ -24,11 +24,12 @@ def write_sizing_report(
     label: str | None = None,
     *,
     pages: ReportPages | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write sizing.md, sizing.csv, purchase.csv, rotation.csv, sizing.json and manifest.json
     into a new ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` folder that
     appears only once complete; ``pages`` adds report.html, ``plots/`` (linked from
-    sizing.md) and report.pdf."""
+    sizing.md) and report.pdf; sizing.md is written in ``lang``."""
     scenario = results["scenario"]
     parent = (
         Path(out_root) / scenario_folder_name(scenario["name"], scenario.get("file")) / "sizing"
@@ -37,7 +38,7 @@ def write_sizing_report(
     clean_stale_partials(parent)
     final = parent / unique_run_label(parent, now, run_suffix(label=label))
     files = {
-        "sizing.md": sizing_markdown(results, manifest) + (pages.markdown() if pages else ""),
+        "sizing.md": sizing_markdown(results, manifest, lang) + (pages.markdown() if pages else ""),
         "sizing.csv": sizing_csv(results),
         "purchase.csv": purchase_csv(results),
         "rotation.csv": rotation_csv(results),

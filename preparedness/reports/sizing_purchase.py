@@ -4,6 +4,8 @@ plan date, and, for a plan over several hazards, each hazard's service level wit
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -11,6 +13,7 @@ from rich.text import Text
 
 from . import sizing_words as words
 from .escape import md_cell, terminal_text
+from .i18n import Catalogue, catalogue
 
 __all__ = [
     "hazard_lines",
@@ -23,22 +26,31 @@ __all__ = [
 ]
 
 
-def _covers(results: dict) -> list[str]:
-    return [window["words"] for window in results["windows"]]
+def _covers(results: dict, cat: Catalogue) -> list[str]:
+    return [
+        words.window_words(
+            window["hazard"], dt.datetime.fromisoformat(window["from"]), window["minutes"], cat
+        )
+        for window in results["windows"]
+    ]
 
 
-def window_lines(results: dict) -> list[str]:
+def window_lines(results: dict, cat: Catalogue | None = None) -> list[str]:
     """Markdown: the window the quantities cover and the service level in one sentence."""
-    covers = _covers(results)
-    text = "**What the quantities cover.** " + (
-        f"The need of {md_cell(covers[0])}."
-        if len(covers) == 1
-        else "The need of each hazard: " + "; ".join(md_cell(c) for c in covers) + "."
-    )
-    text += (
-        " A depot resupplied from the depot above it has to cover it only until that depot's "
-        "first truck arrives. Stock on the shelf is counted as of the plan date, "
-        f"{results['as_of']}. {results['service_level_meaning']}"
+    cat = cat or catalogue("en")
+    covers = _covers(results, cat)
+    if len(covers) == 1:
+        need = cat("sizing.md_cover_one", cover=md_cell(covers[0]))
+    else:
+        need = cat(
+            "sizing.md_cover_each",
+            covers=cat("sizing.rule_separator").join(md_cell(c) for c in covers),
+        )
+    text = cat(
+        "sizing.md_cover",
+        need=need,
+        as_of=words.calendar_date(results["as_of"], cat),
+        meaning=words.service_meaning(results["service_level"], cat),
     )
     return [text, ""]
 
@@ -54,24 +66,17 @@ def quantity_words(row: dict) -> str:
     return f"{words.amount(low)}–{words.amount(high)}"
 
 
-def purchase_lines(results: dict) -> list[str]:
+def purchase_lines(results: dict, cat: Catalogue | None = None) -> list[str]:
     """Markdown: what to buy on the plan date and what it costs."""
-    as_of = results["as_of"]
-    lines = [f"## What to buy on {as_of}", ""]
+    cat = cat or catalogue("en")
+    as_of = words.calendar_date(results["as_of"], cat)
+    lines = [cat("sizing.md_buy_heading", date=as_of), ""]
     if not results["purchases"]:
-        return [
-            *lines,
-            "Nothing: every depot already holds its recommended quantity in usable stock.",
-            "",
-        ]
+        return [*lines, cat("sizing.md_buy_nothing"), ""]
     lines += [
-        f"To buy = the recommended quantity less the usable stock on the shelf on {as_of}, "
-        "in whole packs. A lot counts as usable when it does not expire before an "
-        "emergency starting that day is over; lots that have expired or would expire "
-        "during it are replaced (see the rotation plan).",
+        cat("sizing.md_buy_intro", date=as_of),
         "",
-        "| Depot | Item | Recommended | Usable on the shelf | Expired or expiring | Buy | "
-        "Packs | Cost (yuan) |",
+        cat("sizing.md_buy_table_head"),
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for line in results["purchases"]:
@@ -79,51 +84,62 @@ def purchase_lines(results: dict) -> list[str]:
             f"| {md_cell(line['depot_name'])} | {md_cell(line['item_name'])} | "
             f"{words.amount(line['recommended'])} | {words.amount(line['usable'])} | "
             f"{words.amount(line['replaced'])} | "
-            f"**{md_cell(words.units(line['buy'], line['unit']))}** | "
+            f"**{md_cell(words.units(line['buy'], line['unit'], cat))}** | "
             f"{line['packs']:,} × {line['pack_size']:,} | {words.money(line['cost'])} |"
         )
     lines += [
-        f"| **Total** | | | | | | | **{words.money(results['purchase_cost'])}** |",
+        cat("sizing.md_buy_total", cost=words.money(results["purchase_cost"])),
         "",
-        f"Buying only this costs **{words.money(results['purchase_cost'])} yuan** "
-        f"(everything new would cost {words.money(results['total_cost'])} yuan).",
+        cat(
+            "sizing.md_buy_cost",
+            cost=words.money(results["purchase_cost"]),
+            all_new=words.money(results["total_cost"]),
+        ),
         "",
     ]
     return lines
 
 
-def hazard_lines(results: dict) -> list[str]:
+def hazard_lines(results: dict, cat: Catalogue | None = None) -> list[str]:
     """Markdown: each hazard's service level with the one plan (several scenarios only)."""
+    cat = cat or catalogue("en")
     if not results["hazards"]:
         return []
     level = words.pct(results["service_level"])
     lines = [
-        "## Service level in each hazard",
+        cat("sizing.md_hazard_heading"),
         "",
-        "Each depot and item holds the most any hazard drawing on it needs, so the plan "
-        f"meets {level} in each hazard. 'Alone' is what that hazard by itself would need; "
-        "'No stock-out' is its share of runs without running out with the plan's quantity.",
+        cat("sizing.md_hazard_intro", level=level),
         "",
-        "| Hazard | Depot | Item | Alone | Plan | No stock-out (95% CI) | Checked on new runs |",
+        cat("sizing.md_hazard_table_head"),
         "|---|---|---|---:|---:|---|---|",
     ]
     for hazard in results["hazards"]:
+        runs = cat("sizing.runs", n=f"{hazard['replications']:,}")
         for row in hazard["rows"]:
-            check = "not checked"
+            check = cat("sizing.not_checked")
             if row["check"] is not None:
-                mark = "met" if row["check"]["meets_target"] else "**not met**"
-                check = (
-                    f"{words.pct(row['check']['service_level'])} "
-                    f"({words.pct_ci(row['check']['service_ci95'])}): {mark}"
+                mark = cat("sizing.md_met" if row["check"]["meets_target"] else "sizing.md_not_met")
+                check = cat(
+                    "sizing.md_hazard_check_cell",
+                    share=words.pct(row["check"]["service_level"]),
+                    ci=words.pct_ci(row["check"]["service_ci95"]),
+                    mark=mark,
                 )
-                if row["check"]["note"]:
-                    check += f" ({md_cell(row['check']['note'])})"
+                note = words.under_target_note(
+                    row["check"]["service_level"],
+                    row["check"]["service_ci95"],
+                    results["service_level"],
+                    cat,
+                )
+                if note:
+                    check += f" ({md_cell(note)})"
             lines.append(
                 f"| {md_cell(hazard['name'])} | {md_cell(row['depot_name'])} | "
                 f"{md_cell(row['item_name'])} | {words.amount(row['own_quantity'])} | "
                 f"{words.amount(row['quantity'])} | {words.pct(row['service_level'])} "
-                f"({words.pct_ci(row['service_ci95'])}), {hazard['replications']:,} runs | "
-                f"{check} |"
+                f"({words.pct_ci(row['service_ci95'])}), "
+                f"{runs} | {check} |"
             )
     return [*lines, ""]
 
@@ -131,33 +147,35 @@ def hazard_lines(results: dict) -> list[str]:
 # ----------------------------------------------------------------------------- console
 
 
-def print_window(console: Console, results: dict) -> None:
-    covers = _covers(results)
+def print_window(console: Console, results: dict, cat: Catalogue | None = None) -> None:
+    cat = cat or catalogue("en")
+    covers = _covers(results, cat)
     console.print(
         Text(
-            "The quantities cover "
-            + "; ".join(terminal_text(c) for c in covers)
-            + f". Stock on the shelf is counted as of {results['as_of']}."
+            cat(
+                "sizing.console_cover",
+                covers=cat("sizing.rule_separator").join(terminal_text(c) for c in covers),
+                as_of=words.calendar_date(results["as_of"], cat),
+            )
         )
     )
-    console.print(Text(results["service_level_meaning"]))
+    console.print(Text(words.service_meaning(results["service_level"], cat)))
 
 
-def print_purchases(console: Console, results: dict) -> None:
-    as_of = results["as_of"]
+def print_purchases(console: Console, results: dict, cat: Catalogue | None = None) -> None:
+    cat = cat or catalogue("en")
+    as_of = words.calendar_date(results["as_of"], cat)
     if not results["purchases"]:
-        console.print(f"To buy on {as_of}: nothing, the usable stock is enough.", markup=False)
+        console.print(cat("sizing.console_buy_nothing", date=as_of), markup=False)
         return
     table = Table(
-        title=Text(f"To buy on {as_of} (recommended − usable stock on the shelf)"),
+        title=Text(cat("sizing.console_buy_title", date=as_of)),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("Depot and item", ratio=1)
-    table.add_column("Usable", justify="right", no_wrap=True)
-    table.add_column("Replace", justify="right", no_wrap=True)
-    table.add_column("Buy", justify="right", no_wrap=True)
-    table.add_column("Yuan", justify="right", no_wrap=True)
+    table.add_column(cat("sizing.col_depot_item"), ratio=1)
+    for column in ("usable", "replace", "buy", "yuan"):
+        table.add_column(cat(f"sizing.col_{column}"), justify="right", no_wrap=True)
     depot = None
     for line in results["purchases"]:
         if line["depot"] != depot:
@@ -167,31 +185,33 @@ def print_purchases(console: Console, results: dict) -> None:
             Text("  " + terminal_text(line["item_name"])),
             Text(words.amount(line["usable"])),
             Text(words.amount(line["replaced"])),
-            Text(terminal_text(words.units(line["buy"], line["unit"]))),
+            Text(terminal_text(words.units(line["buy"], line["unit"], cat))),
             Text(words.money(line["cost"])),
         )
     console.print(table)
     console.print(
-        f"Purchase cost: {words.money(results['purchase_cost'])} yuan "
-        f"(all new: {words.money(results['total_cost'])} yuan)",
+        cat(
+            "sizing.console_buy_cost",
+            cost=words.money(results["purchase_cost"]),
+            all_new=words.money(results["total_cost"]),
+        ),
         markup=False,
     )
 
 
-def print_hazards(console: Console, results: dict) -> None:
+def print_hazards(console: Console, results: dict, cat: Catalogue | None = None) -> None:
+    cat = cat or catalogue("en")
     if not results["hazards"]:
         return
     table = Table(
-        title=Text("No stock-out in each hazard with this plan"),
+        title=Text(cat("sizing.console_hazard_title")),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("Hazard", ratio=1)
-    table.add_column("Depot", ratio=1)
-    table.add_column("Item", ratio=1)
-    table.add_column("Alone", justify="right", no_wrap=True)
-    table.add_column("Plan", justify="right", no_wrap=True)
-    table.add_column("No stock-out", justify="right", no_wrap=True)
+    for column in ("hazard", "depot", "item"):
+        table.add_column(cat(f"sizing.col_{column}"), ratio=1)
+    for column in ("alone", "plan", "no_stockout"):
+        table.add_column(cat(f"sizing.col_{column}"), justify="right", no_wrap=True)
     for hazard in results["hazards"]:
         for row in hazard["rows"]:
             table.add_row(

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from . import sizing_words as words
 from .escape import md_cell, terminal_text
+from .i18n import Catalogue, catalogue
 from .sizing_purchase import (
     hazard_lines,
     print_hazards,
@@ -27,50 +28,66 @@ from .sizing_purchase import (
 __all__ = ["print_sizing", "sizing_markdown"]
 
 
-def _level_words(level: str) -> str:
-    return f"{level} depot"
+def _level_words(level: str, cat: Catalogue) -> str:
+    return cat("sizing.level_depot", level=cat(f"level.{level}"))
 
 
-def _incident_names(results: dict) -> str:
+def _incident_names(results: dict, cat: Catalogue) -> str:
     names = [md_cell(i["name"]) for i in results["incidents"]]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return cat("sizing.and", first=cat("list.separator").join(names[:-1]), last=names[-1])
 
 
-def _held_sentence(row: dict) -> str:
+def _held_sentence(row: dict, cat: Catalogue) -> str:
     if not row["reachable"] and row["quantity"] == 0:
-        return f"{md_cell(row['item_name'])} **no quantity is enough** (see below)"
-    text = f"{md_cell(row['item_name'])} **{md_cell(words.units(row['quantity'], row['unit']))}**"
-    return text if row["reachable"] else text + " (short of the target at any quantity)"
+        return cat("sizing.md_held_none", item=md_cell(row["item_name"]))
+    text = cat(
+        "sizing.md_held",
+        item=md_cell(row["item_name"]),
+        quantity=md_cell(words.units(row["quantity"], row["unit"], cat)),
+    )
+    return text if row["reachable"] else text + cat("sizing.md_held_short")
 
 
-def _nothing_needed(depot: dict, rows: list[dict]) -> str:
+def _nothing_needed(depot: dict, rows: list[dict], cat: Catalogue) -> str:
     if not depot["has_incident"] and depot["level"] == "community":
-        return (
-            "nothing for these incidents: none of them is in its community. Size it with "
-            "a scenario that has an incident there"
-        )
+        return cat("sizing.md_nothing_no_incident")
     if all(row["service_level"] == 1.0 for row in rows):
-        return "nothing: in no run was anything asked of it before its resupply came"
+        return cat("sizing.md_nothing_asked")
     worst = min(row["service_level"] for row in rows)
-    return f"nothing: even holding none it ran out in only {words.pct(1 - worst)} of runs"
+    return cat("sizing.md_nothing_rarely", share=words.pct(1 - worst))
+
+
+def _quantity_note(row: dict, cat: Catalogue) -> str | None:
+    return words.interval_note(row["quantity"], row["quantity_ci95"], row["replications"], cat)
+
+
+def _check_note(check: dict, results: dict, cat: Catalogue) -> str | None:
+    return words.under_target_note(
+        check["service_level"], check["service_ci95"], results["service_level"], cat
+    )
 
 
 # ----------------------------------------------------------------------------- sizing.md
 
 
-def sizing_markdown(results: dict, manifest: dict) -> str:
+def sizing_markdown(results: dict, manifest: dict, lang: str = "en") -> str:
+    """sizing.md in ``lang``: what to hold, how sure it is, what to buy and what it assumes."""
+    cat = catalogue(lang)
     level, n = results["service_level"], results["replications"]
     by_depot = _rows_by_depot(results)
     hazards = [h["name"] for h in results["hazards"]]
     title = " + ".join(md_cell(h) for h in hazards) or md_cell(results["scenario"]["name"])
     lines = [
-        f"# Stockpiles for {title}",
+        cat("sizing.md_title", title=title),
         "",
-        f"To run out in no more than {words.pct(1 - level)} of emergencies like "
-        + ("this one" if not hazards else "each of these")
-        + f" ({_incident_names(results)}, simulated {n:,} times"
-        + ("" if not hazards else " each")
-        + "), hold:",
+        cat(
+            "sizing.md_lead_each" if hazards else "sizing.md_lead_one",
+            share=words.pct(1 - level),
+            incidents=_incident_names(results, cat),
+            n=f"{n:,}",
+        ),
         "",
     ]
     for depot in results["depots"]:
@@ -78,42 +95,50 @@ def sizing_markdown(results: dict, manifest: dict) -> str:
         held = [row for row in rows if row["quantity"] > 0 or not row["reachable"]]
         cost = math.fsum(row["cost"] for row in rows)
         what = (
-            "; ".join(_held_sentence(row) for row in held) + f" ({words.money(cost)} yuan)"
+            cat("sizing.rule_separator").join(_held_sentence(row, cat) for row in held)
+            + cat("sizing.md_depot_cost", cost=words.money(cost))
             if held
-            else _nothing_needed(depot, rows)
+            else _nothing_needed(depot, rows, cat)
         )
-        lines.append(f"- **{md_cell(depot['name'])}** ({_level_words(depot['level'])}): {what}.")
+        lines.append(
+            cat(
+                "sizing.md_depot",
+                depot=md_cell(depot["name"]),
+                level=_level_words(depot["level"], cat),
+                what=what,
+            )
+        )
     lines += [
         "",
-        f"Total cost: **{words.money(results['total_cost'])} yuan** at the unit costs "
-        "in the scenario, all bought new; "
-        f"**{words.money(results['purchase_cost'])} yuan** counting the usable stock already "
-        f"on the shelf on {results['as_of']} (see 'What to buy').",
+        cat(
+            "sizing.md_total",
+            total=words.money(results["total_cost"]),
+            purchase=words.money(results["purchase_cost"]),
+            as_of=words.calendar_date(results["as_of"], cat),
+        ),
         "",
     ]
-    lines += window_lines(results)
+    lines += window_lines(results, cat)
     if any(depot["supplied_by"] is not None for depot in results["depots"]):
-        lines += [
-            "A depot resupplied from the depot above it only has to last until that "
-            "depot's first truck arrives (reaching the keepers, the release, loading and "
-            "the drive are all simulated); from then on the depot above serves the "
-            "community's need, which is why it holds most of the stock.",
-            "",
-        ]
-    lines += _how_sure(results)
-    lines += _not_reachable(results)
-    lines += _table(results)
-    lines += purchase_lines(results)
-    lines += hazard_lines(results)
-    lines += _assumptions(results)
-    lines += _rotation_section(results)
+        lines += [cat("sizing.md_resupplied"), ""]
+    lines += _how_sure(results, cat)
+    lines += _not_reachable(results, cat)
+    lines += _table(results, cat)
+    lines += purchase_lines(results, cat)
+    lines += hazard_lines(results, cat)
+    lines += _assumptions(results, cat)
+    lines += _rotation_section(results, cat)
     lines += [
         "---",
         "",
-        f"Scenario file {md_cell(results['scenario']['file'])} (SHA-256 "
-        f"{results['scenario']['sha256'][:12]}…), root seed {results['seed']}; written "
-        f"{manifest['finished_at']} by preparedness {manifest['package_version']}. "
-        "Every figure is in sizing.json; one row per depot and item in sizing.csv.",
+        cat(
+            "sizing.md_footer",
+            file=md_cell(results["scenario"]["file"]),
+            sha=results["scenario"]["sha256"][:12],
+            seed=str(results["seed"]),
+            finished=manifest["finished_at"],
+            version=manifest["package_version"],
+        ),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -125,7 +150,7 @@ def _rows_by_depot(results: dict) -> dict[str, list[dict]]:
     return out
 
 
-def _how_sure(results: dict) -> list[str]:
+def _how_sure(results: dict, cat: Catalogue) -> list[str]:
     level, n = results["service_level"], results["replications"]
     widest = max(
         (
@@ -135,196 +160,219 @@ def _how_sure(results: dict) -> list[str]:
         ),
         default=0.0,
     )
-    text = (
-        f"**How sure this is.** Each quantity is the least, in whole packs, with which "
-        f"the depot did not run out in at least {words.pct(level)} of {n:,} simulated runs "
-        f"(running out counts while the depot is open and before its own resupply "
-        f"arrives; for a depot nobody resupplies, over the whole run). From {n:,} runs "
-        f"each of these shares is known to within about "
-        f"±{100 * widest:.0f} percentage points (95% confidence intervals in the table)."
+    text = cat(
+        "sizing.md_how_sure",
+        level=words.pct(level),
+        n=f"{n:,}",
+        points=f"{100 * widest:.0f}",
     )
     check = results["check"]
     if check is None:
-        return [text, "", "The recommendation was not checked on new runs (--no-check).", ""]
+        return [text, "", cat("sizing.md_not_checked"), ""]
     missed = [
         row for row in results["rows"] if row["reachable"] and not row["check"]["meets_target"]
     ]
-    text += f" Checked by simulating {check['replications']:,} new runs with these quantities: "
+    text += cat("sizing.md_checked", n=f"{check['replications']:,}")
     if not missed:
-        text += (
-            "every depot and item whose target can be met met it within its interval "
-            "(a level a little under the target is within chance)."
+        text += cat(
+            "sizing.md_checked_all_reachable"
             if not results["all_reachable"]
-            else "every depot and item met the target within its interval (a level a little "
-            "under the target is within chance)."
+            else "sizing.md_checked_all"
         )
     else:
-        parts = ", ".join(
+        parts = cat("list.separator").join(
             f"{md_cell(r['depot_name'])} — {md_cell(r['item_name'])} "
             f"{words.pct(r['check']['service_level'])} "
             f"({words.pct_ci(r['check']['service_ci95'])})"
             for r in missed
         )
-        text += (
-            f"{len(missed)} did not reach it even within their interval: {parts}. "
-            "Consider more runs (-n) or a pack more there."
-        )
+        text += cat("sizing.md_checked_missed", count=str(len(missed)), parts=parts)
     return [text, ""]
 
 
-def _not_reachable(results: dict) -> list[str]:
+def _not_reachable(results: dict, cat: Catalogue) -> list[str]:
     rows = [row for row in results["rows"] if not row["reachable"]]
     if not rows:
         return []
-    lines = ["## Targets no quantity can meet", ""]
+    lines = [cat("sizing.md_unreachable_heading"), ""]
     lines += [
-        f"- **{md_cell(r['depot_name'])}** — {md_cell(r['item_name'])}: "
-        f"{md_cell(r['reason'])}. The table keeps the least quantity reaching the best "
-        f"share possible ({words.pct(r['service_level'])})."
+        "- "
+        + cat(
+            "sizing.md_unreachable",
+            depot=md_cell(r["depot_name"]),
+            item=md_cell(r["item_name"]),
+            reason=md_cell(r["reason"]),
+            share=words.pct(r["service_level"]),
+        )
         for r in rows
     ]
     return [*lines, ""]
 
 
-def _table(results: dict) -> list[str]:
+def _table(results: dict, cat: Catalogue) -> list[str]:
     check = results["check"]
     lines = [
-        "## Recommended stock by depot",
+        cat("sizing.md_table_heading"),
         "",
-        "'Hold (95% CI)' gives the quantity with the range it could take on other runs: "
-        "the 95% order-statistic interval of the service-level quantile of what each run "
-        "needed. 'Usable now' is what the depot holds on the plan date that lasts through "
-        "an emergency starting then. 'No stock-out' is the share of runs in which the depot "
-        "did not run out, with its 95% confidence interval and the number of runs.",
+        cat("sizing.md_table_intro"),
         "",
-        "| Depot | Item | Hold (95% CI) | Packs | Cost (yuan) | Usable now | "
-        "No stock-out (95% CI) | Checked on new runs (95% CI) |",
+        cat("sizing.md_table_head"),
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for row in results["rows"]:
         service = (
             f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])}), "
-            f"{row['replications']:,} runs"
+            + cat("sizing.runs", n=f"{row['replications']:,}")
         )
         if not row["reachable"]:
-            service += ", target not reachable"
+            service += cat("sizing.md_target_unreachable")
         if row["check"] is None:
-            again = "not checked"
+            again = cat("sizing.not_checked")
         else:
-            mark = "met" if row["check"]["meets_target"] else "**not met**"
-            again = (
-                f"{words.pct(row['check']['service_level'])} "
-                f"({words.pct_ci(row['check']['service_ci95'])}), "
-                f"{check['replications']:,} runs: {mark}"
+            mark = cat("sizing.md_met" if row["check"]["meets_target"] else "sizing.md_not_met")
+            again = cat(
+                "sizing.md_check_cell",
+                share=words.pct(row["check"]["service_level"]),
+                ci=words.pct_ci(row["check"]["service_ci95"]),
+                runs=cat("sizing.runs", n=f"{check['replications']:,}"),
+                mark=mark,
             )
-            if row["check"].get("note"):
-                again += f" ({md_cell(row['check']['note'])})"
-        hold = f"{words.units(row['quantity'], row['unit'])} ({quantity_words(row)})"
-        if row.get("quantity_note"):
-            hold += f"; {row['quantity_note']}"
+            note = _check_note(row["check"], results, cat)
+            if note:
+                again += f" ({md_cell(note)})"
+        hold = f"{words.units(row['quantity'], row['unit'], cat)} ({quantity_words(row)})"
+        note = _quantity_note(row, cat)
+        if note:
+            hold += f"; {note}"
         lines.append(
             f"| {md_cell(row['depot_name'])} | {md_cell(row['item_name'])} | "
             f"{md_cell(hold)} | "
             f"{row['packs']:,} × {row['pack_size']:,} | {words.money(row['cost'])} | "
             f"{words.amount(row['held_now'])} | {service} | {again} |"
         )
-    lines += [f"| **Total** | | | | **{words.money(results['total_cost'])}** | | | |", ""]
+    lines += [cat("sizing.md_table_total", cost=words.money(results["total_cost"])), ""]
     return lines
 
 
-def _assumptions(results: dict) -> list[str]:
+def _assumptions(results: dict, cat: Catalogue) -> list[str]:
     n, level = results["replications"], results["service_level"]
     depots = {d["id"]: d for d in results["depots"]}
-    lines = ["## What it assumes", "", "Demand, as the plans state it:", ""]
+    lines = [cat("sizing.md_assume_heading"), "", cat("sizing.md_assume_demand"), ""]
     for rule in results["demand_rules"]:
         lines.append(
-            f"- {md_cell(rule['item_name'])}: {md_cell(rule['words'])}. Source: "
-            f"{md_cell(rule['source'])}."
+            "- "
+            + cat(
+                "sizing.md_assume_rule",
+                item=md_cell(rule["item_name"]),
+                words=md_cell(words.demand_words(rule, cat)),
+                source=md_cell(words.demand_source(rule, cat)),
+            )
         )
-    lines += ["", "People affected:", ""]
+    lines += ["", cat("sizing.md_assume_people"), ""]
     for incident in results["incidents"]:
         if incident["affected_people"] is None:
-            lines.append(f"- {md_cell(incident['name'])}: no one counted as affected.")
+            lines.append("- " + cat("sizing.md_no_one", incident=md_cell(incident["name"])))
             continue
-        text = f"- {md_cell(incident['name'])}: {incident['affected_people']:,} people"
+        growth = ""
         if incident["growth_per_hour"]:
             cap = incident["max_people"]
-            text += (
-                f", {words.pct(incident['growth_per_hour'])} more each hour until the plan's "
-                f"team tasks are done" + (f", at most {cap:,}" if cap else "")
+            growth = cat("sizing.md_growth", share=words.pct(incident["growth_per_hour"])) + (
+                cat("sizing.md_growth_cap", cap=f"{cap:,}") if cap else ""
             )
-        lines.append(text + ".")
-    lines += ["", "How the quantities were found:", ""]
+        lines.append(
+            "- "
+            + cat(
+                "sizing.md_people",
+                incident=md_cell(incident["name"]),
+                people=f"{incident['affected_people']:,}",
+                growth=growth,
+            )
+        )
+    lines += ["", cat("sizing.md_assume_how"), ""]
     for depot in results["depots"]:
         parent = depot["supplied_by"]
         if parent is not None:
             lines.append(
-                f"- {md_cell(depot['name'])} is resupplied from "
-                f"{md_cell(depots[parent]['name']) if parent in depots else parent} "
-                "when that depot's truck arrives (keeper reached, release approved, "
-                "loading and travel all simulated); the depot above holds what it "
-                "sends down."
+                "- "
+                + cat(
+                    "sizing.md_from_parent",
+                    depot=md_cell(depot["name"]),
+                    parent=md_cell(depots[parent]["name"]) if parent in depots else parent,
+                )
             )
         elif depot["restock_lead_time_minutes"] is not None:
             lines.append(
-                f"- {md_cell(depot['name'])} is resupplied by no depot; it orders "
-                f"a restock when it opens, which arrives "
-                f"{words.span(depot['restock_lead_time_minutes'])} later and "
-                "refills it once with the same quantity."
+                "- "
+                + cat(
+                    "sizing.md_restocked",
+                    depot=md_cell(depot["name"]),
+                    span=words.span(depot["restock_lead_time_minutes"], cat),
+                )
             )
         else:
             lines.append(
-                f"- {md_cell(depot['name'])} is resupplied by no depot and not "
-                "restocked: its quantity must last the whole run "
-                f"({words.span(results['horizon_minutes'])})."
+                "- "
+                + cat(
+                    "sizing.md_not_restocked",
+                    depot=md_cell(depot["name"]),
+                    span=words.span(results["horizon_minutes"], cat),
+                )
             )
+    checked = (
+        ""
+        if results["check"] is None
+        else cat("sizing.md_checked_on", first=f"{n:,}", last=f"{2 * n - 1:,}")
+    )
     lines += [
-        "- Transfers between neighbouring communities are not counted on: a neighbour's "
-        "reserve may be needed at home.",
-        "- The recommended stock is sized as bought new, in whole packs, lasting its shelf "
-        f"life; the purchase list counts the usable stock on the shelf on {results['as_of']} "
-        "(see 'Usable now', 'What to buy' and the rotation plan).",
-        "- Least cost: depots are sized from the communities up, each holding the least that "
-        "meets the target given what the depots below it cannot serve. This is the cheapest "
-        "allocation because each item has one unit cost at every depot; with different "
-        "costs per depot it would no longer be guaranteed.",
-        f"- The target is {words.pct(level)} of runs without running out at each depot and item "
-        f"separately (the chance that one depot or another runs out is higher); sized on "
-        f"runs 0–{n - 1:,} of root seed {results['seed']}"
-        + ("" if results["check"] is None else f", checked on runs {n:,}–{2 * n - 1:,}")
-        + ".",
+        "- " + cat("sizing.md_no_transfers"),
+        "- " + cat("sizing.md_bought_new", as_of=words.calendar_date(results["as_of"], cat)),
+        "- " + cat("sizing.md_least_cost"),
+        "- "
+        + cat(
+            "sizing.md_target_each",
+            level=words.pct(level),
+            last=f"{n - 1:,}",
+            seed=str(results["seed"]),
+            checked=checked,
+        ),
         "",
     ]
     return lines
 
 
-def _rotation_section(results: dict) -> list[str]:
-    lines = ["## Rotation plan", ""]
+def _rotation_section(results: dict, cat: Catalogue) -> list[str]:
+    lines = [cat("sizing.md_rotation_heading"), ""]
     if not results["rotation"]:
-        return [*lines, "No item expires.", ""]
-    span = words.span(results["horizon_minutes"])
+        return [*lines, cat("sizing.md_no_expiry"), ""]
+    span = words.span(results["horizon_minutes"], cat)
     lines += [
-        f"What to replace by when, from the plan date {results['as_of']}: lots already "
-        f"expired first, then by expiry date; a lot that expires within {span} would run "
-        "out of date during an emergency starting that day. "
-        "'Recommended' rows are the lots of the purchase list, bought on the plan date.",
+        cat(
+            "sizing.md_rotation_intro",
+            as_of=words.calendar_date(results["as_of"], cat),
+            span=span,
+        ),
         "",
-        "| | Depot | Item | Quantity | Stocked on | Expires on | What to do |",
+        cat("sizing.md_rotation_head"),
         "|---|---|---|---:|---|---|---|",
     ]
+    flag = {
+        "expired": cat("sizing.flag_expired"),
+        "recommended": cat("sizing.flag_recommended"),
+        "held": "",
+        "expires_in_horizon": cat("sizing.flag_expiring", span=span),
+    }
     for line in results["rotation"]:
-        flag = {
-            "expired": "**EXPIRED**",
-            "recommended": "recommended",
-            "held": "",
-            "expires_in_horizon": f"**expires within {span}**",
-        }
+        stocked = (
+            cat("sizing.now")
+            if line["stocked_on"] is None
+            else words.calendar_date(line["stocked_on"], cat)
+        )
         lines.append(
             f"| {flag[line['status']]} | {md_cell(line['depot_name'])} | "
             f"{md_cell(line['item_name'])} | "
-            f"{md_cell(words.units(line['quantity'], line['unit']))} "
-            f"| {line['stocked_on'] or 'now'} | {line['expires_on']} | "
-            f"{md_cell(line['action'])} |"
+            f"{md_cell(words.units(line['quantity'], line['unit'], cat))} "
+            f"| {stocked} | {words.calendar_date(line['expires_on'], cat)} | "
+            f"{md_cell(words.rotation_action(line, results['as_of'], cat))} |"
         )
     return [*lines, ""]
 
@@ -332,17 +380,22 @@ def _rotation_section(results: dict) -> list[str]:
 # ----------------------------------------------------------------------------- console
 
 
-def print_sizing(console: Console, results: dict) -> None:
-    """One small table per depot, highest level first, then the total."""
+def print_sizing(console: Console, results: dict, lang: str = "en") -> None:
+    """One small table per depot, highest level first, then the total, in ``lang``."""
+    cat = catalogue(lang)
     level = results["service_level"]
     console.print(
         Text.assemble(
             (terminal_text(results["scenario"]["name"]), "bold"),
-            f": stock to run out in no more than {words.pct(1 - level)} of runs "
-            f"({results['replications']} runs, seed {results['seed']})",
+            cat(
+                "sizing.console_header",
+                share=words.pct(1 - level),
+                n=str(results["replications"]),
+                seed=str(results["seed"]),
+            ),
         )
     )
-    print_window(console, results)
+    print_window(console, results, cat)
     by_depot = _rows_by_depot(results)
     notes: dict[str, list[str]] = {}
     for depot in results["depots"]:
@@ -350,29 +403,40 @@ def print_sizing(console: Console, results: dict) -> None:
         cost = math.fsum(row["cost"] for row in rows)
         table = Table(
             title=Text(
-                f"{terminal_text(depot['name'])} ({depot['level']}), {words.money(cost)} yuan"
+                cat(
+                    "sizing.console_depot",
+                    depot=terminal_text(depot["name"]),
+                    level=cat(f"level.{depot['level']}"),
+                    cost=words.money(cost),
+                )
             ),
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
-        table.add_column("Item", ratio=1, min_width=12)
-        table.add_column("Hold", justify="right", no_wrap=True)
-        table.add_column("95% CI", justify="right", no_wrap=True)
-        table.add_column("No stock-out (95% CI)", justify="right", no_wrap=True)
-        table.add_column("New runs", justify="right", no_wrap=True)
+        table.add_column(cat("sizing.col_item"), ratio=1, min_width=12)
+        for column in ("hold", "ci", "no_stockout_ci", "new_runs"):
+            table.add_column(cat(f"sizing.col_{column}"), justify="right", no_wrap=True)
         for row in rows:
-            label = f"{terminal_text(depot['name'])}, {terminal_text(row['item_name'])}"
-            for note in (row["check"] or {}).get("note"), row.get("quantity_note"):
+            label = cat(
+                "sizing.console_where",
+                depot=terminal_text(depot["name"]),
+                item=terminal_text(row["item_name"]),
+            )
+            check_note = None if row["check"] is None else _check_note(row["check"], results, cat)
+            for note in check_note, _quantity_note(row, cat):
                 if note:
                     notes.setdefault(note, []).append(label)
             check, style = "—", ""
             if row["check"] is not None:
                 met = row["check"]["meets_target"]
-                check = f"{words.pct(row['check']['service_level'])} {'met' if met else 'NOT MET'}"
+                check = cat(
+                    "sizing.console_met" if met else "sizing.console_not_met",
+                    share=words.pct(row["check"]["service_level"]),
+                )
                 style = "" if met else "red"
             table.add_row(
                 Text(terminal_text(row["item_name"])),
-                Text(terminal_text(words.units(row["quantity"], row["unit"]))),
+                Text(terminal_text(words.units(row["quantity"], row["unit"], cat))),
                 Text(quantity_words(row)),
                 Text(
                     f"{words.pct(row['service_level'])} ({words.pct_ci(row['service_ci95'])})",
@@ -382,14 +446,17 @@ def print_sizing(console: Console, results: dict) -> None:
             )
         console.print(table)
     for note, labels in notes.items():
-        where = "; ".join(labels) if len(labels) <= 2 else f"{len(labels)} depots and items"
-        console.print(Text(f"Note ({where}): {note}."))
-    console.print(f"Total cost: {words.money(results['total_cost'])} yuan", markup=False)
-    print_purchases(console, results)
-    print_hazards(console, results)
+        where = (
+            cat("sizing.rule_separator").join(labels)
+            if len(labels) <= 2
+            else cat("sizing.console_many", count=str(len(labels)))
+        )
+        console.print(Text(cat("sizing.console_note", where=where, note=note)))
+    console.print(
+        cat("sizing.console_total", cost=words.money(results["total_cost"])), markup=False
+    )
+    print_purchases(console, results, cat)
+    print_hazards(console, results, cat)
     unreachable = sum(not row["reachable"] for row in results["rows"])
     if unreachable:
-        console.print(
-            f"{unreachable} depot and item targets cannot be met at any quantity; see sizing.md",
-            markup=False,
-        )
+        console.print(cat("sizing.console_unreachable", count=str(unreachable)), markup=False)

@@ -14,7 +14,6 @@ from ..planning.hazards import Catalogue, HazardRun
 from ..planning.stock_runs import ResimulatedRow
 from ..planning.stockpiles import StockpileSizing
 from ..scenario.models import Scenario
-from ..scenario.resources import STANDARDS
 from ..scenario.supply_network import supply_network
 from . import sizing_words as words
 
@@ -255,51 +254,38 @@ def _incident(scenario: Scenario, incident) -> dict:
 
 
 def _demand_rules(scenario: Scenario) -> list[dict]:
-    """Each plan's supply rules in words, with the standard and source behind the figure."""
+    """Each plan's supply rules, with the standard and source behind the figure and, in
+    ``words``, in English (``sizing_words.demand_words`` renders them in any language)."""
     out = []
     for plan in scenario.plans:
         for rule in plan.supplies:
             item = scenario.item(rule.item)
-            standard = source = None
             if rule.per_person_per_day is not None:
                 amount = daily_amount(rule, item)
-                phrase = f"{words.units(amount, item.unit)} per affected person per day"
-                if isinstance(rule.per_person_per_day, str):
-                    standard = rule.per_person_per_day
-                    figure, unit, source = STANDARDS[standard]
-                    if unit != item.unit and item.contains is not None:
-                        phrase += (
-                            f" ({words.amount(figure)} {unit} a day, one {item.unit} "
-                            f"holding {words.amount(item.contains.amount)} {unit})"
-                        )
             elif rule.per_responder_per_shift is not None:
                 amount = rule.per_responder_per_shift
-                phrase = (
-                    f"{words.units(amount, item.unit)} per team member on scene per shift "
-                    f"of {words.span(rule.shift)}"
-                )
             else:
                 amount = float(rule.per_task_unit or 0.0)
-                tasks = [t.task for t in plan.teams if t.task is not None]
-                per = "; ".join(
-                    f"{words.units(amount, item.unit)} per {t.unit} of {t.name} "
-                    f"({words.units(t.size, t.unit)})"
-                    for t in tasks
-                )
-                phrase = per or f"{words.units(amount, item.unit)} per unit of the plan's tasks"
+            standard = rule.per_person_per_day if isinstance(rule.per_person_per_day, str) else None
+            entry = {
+                "plan": plan.id,
+                "plan_name": plan.name,
+                "item": item.id,
+                "item_name": item.name,
+                "rule": rule.rule,
+                "amount": amount,
+                "unit": item.unit,
+                "standard": standard,
+                "contains": None if item.contains is None else item.contains.amount,
+                "shift": rule.shift,
+                "tasks": [
+                    {"name": t.task.name, "unit": t.task.unit, "size": t.task.size}
+                    for t in plan.teams
+                    if t.task is not None and rule.rule == "per_task_unit"
+                ],
+            }
             out.append(
-                {
-                    "plan": plan.id,
-                    "plan_name": plan.name,
-                    "item": item.id,
-                    "item_name": item.name,
-                    "rule": rule.rule,
-                    "amount": amount,
-                    "unit": item.unit,
-                    "standard": standard,
-                    "source": source or f"a figure written in the plan {plan.name}",
-                    "words": phrase,
-                }
+                entry | {"source": words.demand_source(entry), "words": words.demand_words(entry)}
             )
     return out
 
@@ -334,6 +320,7 @@ def _rotation(scenario: Scenario, sizing: StockpileSizing, depot_of, item_of) ->
                 "stocked_on": None if line.stocked_on is None else line.stocked_on.isoformat(),
                 "expires_on": line.expires_on.isoformat(),
                 "status": status,
+                "shelf_life_minutes": item.shelf_life,
                 "action": line.action,
             }
         )

@@ -1,15 +1,24 @@
-"""Plain-words formatting of minutes, intervals and shares, shared by every renderer."""
+"""Plain-words formatting of minutes, intervals and shares, shared by every renderer; the
+words come from the language catalogue (English unless a catalogue is given)."""
 
 from __future__ import annotations
 
+from .i18n import Catalogue, catalogue, milestone_label, translate
 
-def minutes(value: float | None) -> str:
-    """``87.3`` -> ``87 min``; ``None`` -> ``—``. Whole minutes are what a planner reads."""
+#: The command modes in words (English), for callers that have no catalogue.
+MODE_WORDS = {
+    mode: translate("en", f"mode.{mode}")
+    for mode in ("siloed_relay", "whistle_and_report", "joint_command_centre")
+}
+
+
+def minutes(value: float | None, cat: Catalogue | None = None) -> str:
+    """``87.3`` -> ``87 min`` / ``87 分钟``; ``None`` -> ``—``. Whole minutes are what a
+    planner reads."""
     if value is None:
         return "—"
-    if value < 10:
-        return f"{value:.1f} min"
-    return f"{value:.0f} min"
+    number = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return (cat or catalogue("en"))("unit.minutes", value=number)
 
 
 def interval(ci) -> str:
@@ -29,27 +38,36 @@ def share_interval(ci) -> str:
     return "—" if ci is None else f"{100 * ci[0]:.0f}–{100 * ci[1]:.0f}%"
 
 
-MODE_WORDS = {
-    "siloed_relay": "siloed relay (each department acts only on its own chain's order)",
-    "whistle_and_report": "whistle-and-report (the community summons departments directly)",
-    "joint_command_centre": "joint command centre (liaisons on joint duty receive orders at once)",
-}
+def milestone_words(row: dict, cat: Catalogue) -> str:
+    """A milestone's label in ``cat``'s language: results.json holds the engine's English
+    label, shown as is in English; other languages rebuild it from the milestone's id with
+    the names inside kept as written."""
+    if cat.lang == "en" or "id" not in row:
+        return row["label"]
+    return milestone_label(row["id"], row["label"], cat)
 
 
-def milestone_sentence(row: dict) -> str:
+def milestone_sentence(row: dict, cat: Catalogue | None = None) -> str:
     """One milestone in a sentence, with its uncertainty and deadline record."""
-    label = row["label"]
+    cat = cat or catalogue("en")
+    label = milestone_words(row, cat)
     n, reached = row["n_replications"], row["n_reached"]
     if reached == 0:
-        return f"{label}: never reached in any of the {n} runs."
-    text = (
-        f"{label}: median {minutes(row['median'])}, 90% of runs within {minutes(row['p90'])} "
-        f"(mean {minutes(row['mean'])}, 95% CI {interval(row['ci95_mean'])} min"
+        return cat("md.sentence_never", label=label, n=str(n))
+    text = cat(
+        "md.sentence",
+        label=label,
+        median=minutes(row["median"], cat),
+        p90=minutes(row["p90"], cat),
+        mean=minutes(row["mean"], cat),
+        ci=interval(row["ci95_mean"]),
+        reached="" if reached == n else cat("md.sentence_reached", reached=str(reached), n=str(n)),
     )
-    text += ")" if reached == n else f"; reached in {reached} of {n} runs)"
     if row["deadline"] is not None:
-        text += (
-            f". Deadline {minutes(row['deadline'])} met in {share(row['deadline_met_share'])} "
-            f"of runs (95% CI {share_interval(row['deadline_met_ci95'])})"
+        text += cat(
+            "md.sentence_deadline",
+            deadline=minutes(row["deadline"], cat),
+            share=share(row["deadline_met_share"]),
+            ci=share_interval(row["deadline_met_ci95"]),
         )
-    return text + "."
+    return text + cat("md.stop")
