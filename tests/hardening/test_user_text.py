@@ -91,22 +91,22 @@ def test_an_unknown_command_is_named_with_the_commands(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["exercise"]) == 2
+    assert main(["tabletop"]) == 2
     err = capsys.readouterr().err
-    assert "unknown command 'exercise'" in err
+    assert "unknown command 'tabletop'" in err
     assert all(command in err for command in COMMANDS)
     assert "cannot read" not in err
     assert main(["--debug", "valdate"]) == 2
     assert "did you mean 'validate'?" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("word", ["exercise.yaml", "sub/exercise", "exercise"])
+@pytest.mark.parametrize("word", ["tabletop.yaml", "sub/tabletop", "tabletop"])
 def test_a_path_still_runs_as_the_default_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, word: str
 ) -> None:
     """A path (separator, extension, or an existing file of that name) is a scenario to run."""
     monkeypatch.chdir(tmp_path)
-    if word == "exercise":
+    if word == "tabletop":
         Path(word).write_text("name: [unclosed\n", encoding="utf-8")
     assert main([word, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
