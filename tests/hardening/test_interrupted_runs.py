@@ -63,7 +63,7 @@ def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _earlier_report(out: Path, earlier_reports: Path) -> Path:
     shutil.copytree(earlier_reports, out)
-    (parent,) = out.iterdir()
+    (parent,) = [p for p in out.iterdir() if p.is_dir()]  # beside it: the index.html of runs
     (folder,) = [p for p in parent.iterdir() if not p.name.startswith(".")]
     return folder
 
