@@ -112,7 +112,14 @@ def _split(drill, cat: Catalogue) -> Section:
 
 
 def _aar(drill, cat: Catalogue) -> Section:
-    section = Section(cat("drill.section.aar"), [cat("drill.aar.rubric")])
+    draft = drill.replay.aar()
+    section = Section(
+        cat("drill.section.aar"),
+        [
+            cat("drill.aar.rubric"),
+            cat("drill.aar.summary", strengths=len(draft.strengths), areas=len(draft.areas)),
+        ],
+    )
     section.header = [
         cat("drill.col.milestone"),
         cat("drill.col.deadline"),

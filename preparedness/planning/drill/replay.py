@@ -22,6 +22,7 @@ from ...analysis.milestones import milestone_definitions
 from ...engine.trace import Trace
 from ...experiment.replicate import ReplicationResult, summarise_trace
 from ...scenario.models import Scenario
+from ..exercise.aar import AarDraft, RatedObjective, draft_aar
 from ..rating import Rating, Rubric, rate
 
 __all__ = ["Placement", "Replay", "place", "replay", "verdict"]
@@ -76,6 +77,19 @@ class Replay:
     placements: list[Placement]
     drill: ReplicationResult
     replications: int
+
+    def aar(self) -> AarDraft:
+        """The after-action draft of the drill, by the same builder as an exercise's: each
+        milestone with a plan deadline rated P/S/M/U, sorted into strengths and areas."""
+        return draft_aar(
+            [
+                RatedObjective(
+                    p.label, p.milestone, Rubric(p.deadline, p.median, p.p90), p.observed
+                )
+                for p in self.placements
+                if p.deadline is not None
+            ]
+        )
 
 
 def place(observed: float | None, simulated: list[float | None]) -> tuple[float | None, str]:
