@@ -81,4 +81,7 @@ def exercise(args, out: Console, err: Console) -> int:
     if held:
         raise KeyboardInterrupt
     out.print(f"Exercise package written to {folder / 'index.html'}", markup=False, soft_wrap=True)
+    from ..reports.pages import pdf_note  # not at import: it loads matplotlib
+
+    out.print(pdf_note(args.lang, folder, "situation-manual.pdf"), markup=False, soft_wrap=True)
     return EXIT_OK

@@ -80,15 +80,16 @@ def _print(page: Path, out: Path) -> None:
         out.unlink(missing_ok=True)  # pdf_note says so
 
 
-def pdf_note(lang: str, folder: Path) -> str:
-    """The console line for ``--pdf``: where report.pdf is, or why there is none."""
+def pdf_note(lang: str, folder: Path, name: str = "report.pdf") -> str:
+    """The console line for a PDF copy of a page: where it is, or why there is none (the
+    HTML page beside it is complete either way)."""
     cat = catalogue(lang)
-    pdf = folder / "report.pdf"
+    pdf = folder / name
     if pdf.is_file():
         return cat("console.pdf_written", path=str(pdf))
     if find_chromium() is None:
-        return cat("console.pdf_no_browser")
-    return cat("console.pdf_failed")
+        return cat("console.pdf_no_browser", name=name)
+    return cat("console.pdf_failed", name=name, html=pdf.with_suffix(".html").name)
 
 
 def run_pages(

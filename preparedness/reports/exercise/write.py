@@ -51,5 +51,7 @@ def write_exercise(
             try:
                 print_pdf(staging / "situation-manual.html", staging / "situation-manual.pdf")
             except (BrowserUnavailable, RuntimeError):
-                pass  # the HTML is the manual; the PDF is a convenience
+                # The HTML is the manual; the command says the PDF is missing and why
+                # (``reports.pages.pdf_note``).
+                (staging / "situation-manual.pdf").unlink(missing_ok=True)
     return final
