@@ -13,7 +13,7 @@ from ..scenario.models import Scenario
 from .coverage import coverage_grid
 from .critical_path import CAUSES
 from .milestones import milestone_definitions
-from .stats import SHARE_BOUNDS, share_with_ci, summarise
+from .stats import SHARE_BOUNDS, mean_of, share_with_ci, summarise
 from .stock_summary import stock_summary
 
 FORMAT = "preparedness.results/1"
@@ -87,20 +87,29 @@ def delay_split_summary(scenario: Scenario, splits: list) -> dict:
 
 
 def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[dict]:
-    """Posts (or links) most often on the critical path, with their mean contribution."""
+    """Posts (or links) most often on the critical path, with their mean contribution.
+
+    The candidates are ranked by their mean first and only the ``top`` kept get intervals:
+    a township has hundreds of posts on some path, and each interval costs a bootstrap.
+    """
     n = len(contributions)
     keys: dict = {}
     for item in contributions:
         for key in item:
             keys.setdefault(key, None)
-    rows = []
+    ranked = []
     for key in keys:
         parts = [item.get(key, 0.0) for item in contributions]
-        summary = summarise(parts)
+        mean = mean_of(parts)
+        assert mean is not None  # every replication contributes a value, 0 when off the path
+        ranked.append((mean, key, parts))
+    ranked.sort(key=lambda entry: (-entry[0], _first_id(entry[1])))
+    rows = []
+    for mean, key, parts in ranked[:top]:
         row = {
             "on_path_share": sum(1 for p in parts if p > 0) / n,
-            "mean_minutes": summary.mean,
-            "ci95_mean": _interval(summary.ci_mean),
+            "mean_minutes": mean,
+            "ci95_mean": _interval(summarise(parts).ci_mean),
         }
         if isinstance(key, tuple):
             row.update(
@@ -114,8 +123,12 @@ def _on_path(scenario: Scenario, contributions: list[dict], top: int) -> list[di
         else:
             row.update({"post": key, "name": post_label(scenario, key)})
         rows.append(row)
-    rows.sort(key=lambda row: (-row["mean_minutes"], row.get("post") or row.get("from")))
-    return rows[:top]
+    return rows
+
+
+def _first_id(key: str | tuple[str, str]) -> str:
+    """A post's id, or a link's first post: the tie-break among equal means."""
+    return key[0] if isinstance(key, tuple) else key
 
 
 def _warning_summary(incident_id: str, results, observed: float) -> dict | None:

@@ -36,6 +36,7 @@ Which interval (``ci_method`` names it; the README's results.json section lists 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Sequence
@@ -53,8 +54,10 @@ __all__ = [
     "PairedShareChange",
     "half_width",
     "mean_intervals",
+    "mean_of",
     "paired_share_change",
     "quantile_ci_ranks",
+    "sample_skewness",
     "paired_difference",
     "replications_needed",
     "share_with_ci",
@@ -62,12 +65,45 @@ __all__ = [
 ]
 
 
-def _scipy_stats() -> Any:
-    """SciPy's statistics module, imported on first use: it takes most of a second to import,
-    which a run that never asks for an interval should not pay."""
-    from scipy import stats
+def _special() -> Any:
+    """SciPy's special functions, imported on first use. Not ``scipy.stats``: its import
+    takes over a second (it builds its distributions' docstrings), which every report would
+    pay for the three quantile functions it needs."""
+    from scipy import special
 
-    return stats
+    return special
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(confidence: float, df: int) -> float:
+    """Student's t two-sided critical value (``stdtrit`` is what ``scipy.stats.t.ppf``
+    evaluates); cached because a report asks for the same few hundreds of times."""
+    return float(_special().stdtrit(df, 0.5 + confidence / 2))
+
+
+@functools.lru_cache(maxsize=16)
+def _z_quantile(confidence: float) -> float:
+    """The normal two-sided critical value (``ndtri``, as ``scipy.stats.norm.ppf``)."""
+    return float(_special().ndtri(0.5 + confidence / 2))
+
+
+def sample_skewness(x: np.ndarray) -> np.ndarray:
+    """Adjusted Fisher-Pearson skewness G1 of each row: ``scipy.stats.skew(x, axis=1,
+    bias=False)``, operation for operation, without importing ``scipy.stats``. NaN where a
+    row has no spread (its second moment is within rounding of zero) or fewer than 3 values.
+    """
+    n = x.shape[1]
+    mean = x.mean(axis=1, keepdims=True)
+    centred = x - mean
+    m2 = (centred**2).mean(axis=1)
+    m3 = (centred**2 * centred).mean(axis=1)
+    with np.errstate(all="ignore"):
+        flat = m2 <= (np.finfo(m2.dtype).eps * mean[:, 0]) ** 2
+        g1 = np.where(flat, np.nan, m3 / m2**1.5)
+        if n > 2:
+            adjusted = ((n - 1.0) * n) ** 0.5 / (n - 2.0) * m3 / m2**1.5
+            g1 = np.where(~flat, adjusted, g1)
+    return g1
 
 
 Interval = tuple[float, float]
@@ -218,9 +254,9 @@ def mean_intervals(
     rows, n = x.shape
     mean = x.mean(axis=1)
     se = x.std(axis=1, ddof=1) / math.sqrt(n)
-    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
+    t = _t_quantile(confidence, n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        skew = np.nan_to_num(np.abs(_scipy_stats().skew(x, axis=1, bias=False)), nan=0.0)
+        skew = np.nan_to_num(np.abs(sample_skewness(x)), nan=0.0)
     low, high = mean - t * se, mean + t * se
     code = np.zeros(rows, dtype=int)
     skewed = np.flatnonzero(skew > SKEW_LIMIT) if n < BOOTSTRAP_MAX_N else np.array([], int)
@@ -281,7 +317,7 @@ def share_with_ci(successes: int, n: int, confidence: float = 0.95) -> ShareEsti
     if n == 0:
         return ShareEstimate(None, None)
     p = successes / n
-    z = float(_scipy_stats().norm.ppf(0.5 + confidence / 2))
+    z = _z_quantile(confidence)
     z2 = z * z
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
@@ -446,7 +482,7 @@ def replications_needed(
         )
     _, std, _ = _mean_std_ci(reached, confidence)
     assert std is not None  # n >= 2
-    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
+    t = _t_quantile(confidence, n - 1)
     needed_reached = math.ceil((t * std / target_half_width) ** 2)
     needed = math.ceil(needed_reached * len(values) / n)
     return max(len(values), needed)
@@ -477,6 +513,18 @@ def _reached(values: Sequence[float | None]) -> list[float]:
     return [x for x in (_as_time(v) for v in values) if x is not None]
 
 
+def mean_of(values: Sequence[float | None]) -> float | None:
+    """The mean ``summarise`` reports for these values (None when none reached), without the
+    intervals: enough to rank many candidates before paying for the intervals of a few."""
+    reached = _reached(values)
+    if not reached:
+        return None
+    first = reached[0]
+    if all(x == first for x in reached):
+        return first
+    return math.fsum(reached) / len(reached)
+
+
 def _mean_std_ci(
     xs: Sequence[float], confidence: float
 ) -> tuple[float, float | None, Interval | None]:
@@ -488,11 +536,12 @@ def _mean_std_ci(
         return first, (0.0 if n >= 2 else None), ((first, first) if n >= 2 else None)
     mean = math.fsum(xs) / n
     std = math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (n - 1))
-    t = float(_scipy_stats().t.ppf(0.5 + confidence / 2, n - 1))
+    t = _t_quantile(confidence, n - 1)
     h = t * std / math.sqrt(n)
     return mean, std, (mean - h, mean + h)
 
 
+@functools.lru_cache(maxsize=1024)
 def quantile_ci_ranks(n: int, q: float, confidence: float) -> tuple[int, int] | None:
     """0-based ranks (j, k) of the order statistics bounding the q-quantile, or None.
 
@@ -505,7 +554,7 @@ def quantile_ci_ranks(n: int, q: float, confidence: float) -> tuple[int, int] | 
         return None
     tail = (1.0 - confidence) / 2
     slack = tail * (1 + 1e-12)  # a tail exactly equal to the allowance counts
-    cdf = _scipy_stats().binom.cdf(np.arange(n), n, q)  # cdf[j] = P(B <= j)
+    cdf = _special().bdtr(np.arange(n), n, q)  # cdf[j] = P(B <= j)
     low_ok = np.flatnonzero(cdf <= slack)
     high_ok = np.flatnonzero(1.0 - cdf <= slack)
     if low_ok.size == 0 or high_ok.size == 0:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -14,7 +16,9 @@ from preparedness.analysis.stats import (
     Summary,
     half_width,
     paired_difference,
+    quantile_ci_ranks,
     replications_needed,
+    sample_skewness,
     share_with_ci,
     summarise,
 )
@@ -284,3 +288,40 @@ def test_median_interval_covers_true_median_at_its_exact_rate() -> None:
         covered += ci[0] <= math.exp(3.0) <= ci[1]
     low, high = _coverage_band(exact, trials)
     assert low <= covered <= high
+
+
+# --- the special functions stand in for scipy.stats exactly ------------------------------------
+
+
+@pytest.mark.parametrize("n", [3, 5, 20, 200, 1000])
+def test_sample_skewness_is_scipy_skew_to_the_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.lognormal(2.0, 1.0, size=(40, n))
+    x[0] = 3.0  # no spread: NaN in both
+    x[1, : n // 2] = 0.0  # many ties
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):  # SciPy warns on row 0
+        want = sps.skew(x, axis=1, bias=False)
+    assert np.array_equal(sample_skewness(x), want, equal_nan=True)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
+def test_quantile_ranks_match_the_binomial_of_scipy_stats(confidence: float) -> None:
+    for n in [*range(1, 120), 199, 200, 201, 500, 2000]:
+        for q in (0.1, 0.5, 0.9, 0.95):
+            cdf = sps.binom.cdf(np.arange(n), n, q)
+            slack = (1.0 - confidence) / 2 * (1 + 1e-12)
+            low, high = np.flatnonzero(cdf <= slack), np.flatnonzero(1.0 - cdf <= slack)
+            want = None if low.size == 0 or high.size == 0 else (low[-1], high[0])
+            assert quantile_ci_ranks(n, q, confidence) == want, (n, q)
+
+
+def test_summarising_a_run_never_imports_scipy_stats() -> None:
+    """Its import costs over a second, paid by every report: the special functions do."""
+    code = (
+        "import sys\n"
+        "from preparedness.analysis.stats import summarise, share_with_ci\n"
+        "summarise([1.0, 2.0, 9.0, 4.0, 30.0, 2.5, 3.0]); share_with_ci(3, 7)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
