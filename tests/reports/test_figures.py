@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -233,3 +234,15 @@ def test_the_graph_is_the_same_under_another_string_hash_seed(relay, tmp_path):
         timeout=120,
     )
     assert other.stdout.strip() == hashlib.sha256(figure.svg.encode() + figure.png).hexdigest()
+
+
+def test_svg_text_names_every_report_font_whatever_this_machine_has(relay_figures_en):
+    """Figures are measured in the fonts installed here, but the SVG must offer a reader's
+    browser the whole list, so the page is the same whichever machine wrote it."""
+    from preparedness.reports.figures.render import DRAWING_FONTS, FONTS
+
+    assert DRAWING_FONTS[0] == FONTS[0] and set(DRAWING_FONTS) <= set(FONTS)
+    wanted = ", ".join(repr(name) for name in FONTS)
+    for drawn in relay_figures_en.all():
+        families = set(re.findall(r'font-family: ([^;"]*)', drawn.svg))
+        assert families == {wanted}, drawn.id

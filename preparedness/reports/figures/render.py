@@ -25,7 +25,7 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.font_manager import FontProperties, fontManager  # noqa: E402
 
 __all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish", "place", "text_inches"]
 
@@ -40,10 +40,32 @@ FONTS = [
     "PingFang SC",
 ]
 
+
+def _drawing_fonts() -> list[str]:
+    """The fonts of ``FONTS`` this machine has, at most one for Chinese: what the figures are
+    measured and rasterised with.
+
+    matplotlib looks every family of the list up again for each text it lays out, and falls
+    back glyph by glyph through every CJK font listed; fonts the machine lacks only cost
+    lookups. The SVG still names the whole of ``FONTS`` (:func:`finish` writes it back), so
+    a reader's browser picks whichever of them it has.
+    """
+    installed = {font.name for font in fontManager.ttflist}
+    chinese = [name for name in FONTS[1:] if name in installed][:1]
+    return [FONTS[0], *chinese]
+
+
+def _css_families(names: list[str]) -> str:
+    """A font list as matplotlib's SVG backend writes it in a ``font-family`` style."""
+    return ", ".join(repr(name) for name in names)
+
+
+DRAWING_FONTS = _drawing_fonts()
+
 STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "preparedness",
-    "font.family": FONTS,
+    "font.family": DRAWING_FONTS,
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -175,5 +197,8 @@ def finish(
         png_buffer = io.BytesIO()
         fig.savefig(png_buffer, format="png", metadata={"Software": None})
     svg = _PROLOG.sub("", svg_buffer.getvalue())
+    svg = svg.replace(
+        f"font-family: {_css_families(DRAWING_FONTS)}", f"font-family: {_css_families(FONTS)}"
+    )
     svg = _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
     return Figure(figure_id, title, svg, png_buffer.getvalue(), caption, dict(data))
