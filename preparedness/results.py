@@ -197,6 +197,7 @@ def write_report(
     label: str | None = None,
     lang: str | None = None,
     pdf: bool = False,
+    figures: bool = True,
 ) -> Path:
     """Write the run's report folder, ``<out>/<scenario file stem>/<date-time>[-<variant,
     applied intervention or compare>][-<label>]/`` (README, "What a run writes"), which
@@ -207,6 +208,7 @@ def write_report(
     replication ``experiment.story`` names. ``lang`` (``en`` or ``zh``) defaults to the
     scenario's ``language``. With ``pdf``, report.pdf is printed when Chromium is found
     (``reports.browser.find_chromium``); without one the folder is written without it.
+    ``figures=False`` leaves the figures and ``plots/`` out (the pages say so).
     """
     from .reports.exports import variants_csv
     from .reports.folder import run_suffix, write_run_report
@@ -225,6 +227,7 @@ def write_report(
         language,
         generated=experiment.finished_at,
         pdf=pdf,
+        figures=figures,
     )
     folder = write_run_report(
         Path(out),
@@ -321,18 +324,21 @@ def write_sizing_report(
     label: str | None = None,
     lang: str | None = None,
     pdf: bool = False,
+    figures: bool = True,
 ) -> Path:
     """Write ``<out>/<scenario file stem>/sizing/<date-time>[-<label>]/`` (sizing.md,
     sizing.csv, purchase.csv, rotation.csv, sizing.json, manifest.json, report.html with
     ``plots/``, and with ``pdf`` report.pdf when Chromium is found), which appears only once
     complete, then rewrite ``<out>/index.html``. ``lang`` defaults to the scenario's
-    ``language``."""
+    ``language``; ``figures=False`` leaves the figure and ``plots/`` out."""
     from .reports.index import write_index
     from .reports.pages import sizing_pages
     from .reports.sizing import write_sizing_report as write
 
     language = report_language(plan.scenario, lang)
-    pages = sizing_pages(plan._summary, language, generated=plan.finished_at, pdf=pdf)
+    pages = sizing_pages(
+        plan._summary, language, generated=plan.finished_at, pdf=pdf, figures=figures
+    )
     folder = write(
         Path(out),
         plan._summary,

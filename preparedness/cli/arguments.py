@@ -106,7 +106,8 @@ def trace_replication(text: str) -> str | int:
 
 
 def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """``--lang`` and ``--pdf``, the same on every command that writes a report."""
+    """``--lang``, ``--pdf`` and ``--no-figures``, the same on every command that writes a
+    report."""
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
@@ -118,6 +119,14 @@ def add_report_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         action="store_true",
         help="also print report.pdf (needs Chromium; without it the report is written "
         "without the PDF, and a note says so)",
+    )
+    parser.add_argument(
+        "--no-figures",
+        dest="figures",
+        action="store_false",
+        help="leave the figures out: report.html and report.md keep their tables and "
+        "sentences, no plots/ folder is written (drawing them takes most of a small run's "
+        "time; for scripts that read results.json)",
     )
 
 

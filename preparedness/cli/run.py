@@ -183,6 +183,7 @@ def _report(args, out: Console, experiment) -> int:
             command=["preparedness", *sys.argv[1:]],
             lang=args.lang,
             pdf=args.pdf,
+            figures=args.figures,
             label=getattr(args, "label", None),
         )
     args.report_written = folder

@@ -127,6 +127,7 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
             label=args.label,
             lang=args.lang,
             pdf=args.pdf,
+            figures=args.figures,
         )
     args.report_written, args.report_file = folder, "sizing.md"
     if held:

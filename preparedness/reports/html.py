@@ -19,8 +19,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from ..experiment.story import RULES as STORY_RULES
+from .drawn import Figure, ReportFigures
 from .escape import html_text, svg_document
-from .figures import Figure, ReportFigures
 from .i18n import Catalogue, catalogue, milestone_label
 
 __all__ = [
@@ -197,17 +197,20 @@ def _summary(results: Mapping[str, Any], cat: Catalogue) -> str:
 
 def render_run_report(
     results: Mapping[str, Any],
-    figures: ReportFigures,
+    figures: ReportFigures | None,
     lang: str,
     *,
     generated: datetime | None = None,
 ) -> str:
-    """The run report page (``run`` and ``run --compare``) from results.json and its figures.
+    """The run report page (``run`` and ``run --compare``) from results.json and its figures
+    (None: left out on request, which the page says).
 
     Same inputs give the same bytes; the written date is ``SOURCE_DATE_EPOCH`` or
     ``generated`` (left out when neither is given).
     """
     cat = catalogue(lang)
+    left_out = figures is None
+    figures = figures or ReportFigures()
     number = 1
     incidents = []
     for incident in results["incidents"]:
@@ -268,19 +271,23 @@ def render_run_report(
         people=people,
         links=links,
         overall=_numbered(figures.overall, number),
+        figures_left_out=left_out,
         generated=report_date(lang, generated),
     )
 
 
 def render_sizing_report(
     sizing: Mapping[str, Any],
-    figures: ReportFigures,
+    figures: ReportFigures | None,
     lang: str,
     *,
     generated: datetime | None = None,
 ) -> str:
-    """The stockpile sizing page (``size-stockpiles``) from sizing.json and its figure."""
+    """The stockpile sizing page (``size-stockpiles``) from sizing.json and its figure (None:
+    left out on request, which the page says)."""
     cat = catalogue(lang)
+    left_out = figures is None
+    figures = figures or ReportFigures()
     rows = [
         {
             "depot": r["depot_name"],
@@ -305,5 +312,6 @@ def render_sizing_report(
         meta=meta,
         rows=rows,
         figures=_numbered(figures.all(), 1),
+        figures_left_out=left_out,
         generated=report_date(lang, generated),
     )

@@ -17,14 +17,8 @@ from typing import Any
 from ..engine.trace import Trace
 from ..experiment.replicate import ReplicationResult
 from .browser import BrowserUnavailable, find_chromium, print_pdf
+from .drawn import ReportFigures
 from .escape import md_cell
-from .figures import (
-    ReportFigures,
-    SwimlaneInput,
-    experiment_minutes,
-    run_figures,
-    sizing_figures,
-)
 from .html import render_run_report, render_sizing_report, story_sentence
 from .i18n import catalogue
 
@@ -45,13 +39,17 @@ class ReportPages:
     page_name: str = "report.html"
     #: which run the timelines draw and why (run reports)
     story: str | None = None
+    #: the figures were left out on request (``--no-figures``), which the pages say
+    figures_left_out: bool = False
 
     def markdown(self) -> str:
         """A Figures section for the Markdown report: each PNG of ``plots/`` with its caption."""
         figures = self.figures.all()
+        cat = catalogue(self.lang)
+        if self.figures_left_out:
+            return "\n".join(["", f"## {cat('section.figures')}", "", cat("page.figures_left_out")])
         if not figures:
             return ""
-        cat = catalogue(self.lang)
         lines = ["", f"## {cat('section.figures')}", ""]
         if self.story:
             lines += [md_cell(self.story), ""]
@@ -64,8 +62,8 @@ class ReportPages:
         """report.html, ``plots/*.png`` and (with ``pdf``) report.pdf into ``folder``."""
         (folder / self.page_name).write_text(self.html, encoding="utf-8")
         plots = folder / PLOTS
-        plots.mkdir(exist_ok=True)
         for figure in self.figures.all():
+            plots.mkdir(exist_ok=True)
             (plots / f"{figure.id}.png").write_bytes(figure.png)
         if self.pdf:
             _print(folder / self.page_name, folder / "report.pdf")
@@ -100,17 +98,30 @@ def run_pages(
     *,
     generated: datetime | None = None,
     pdf: bool = False,
+    figures: bool = True,
 ) -> ReportPages:
     """The run report's page and figures: ``replications`` give the ECDFs' per-run minutes,
-    ``trace`` is the replication results.json ``story`` names (the swimlane)."""
-    figures = run_figures(
-        results,
+    ``trace`` is the replication results.json ``story`` names (the swimlane). Without
+    ``figures`` the page says they were left out."""
+    drawn = None
+    if figures:
+        from .figures import SwimlaneInput, experiment_minutes, run_figures  # imports matplotlib
+
+        drawn = run_figures(
+            results,
+            lang,
+            minutes=experiment_minutes(results, replications),
+            swimlane=SwimlaneInput.from_story(trace, results["story"]),
+        )
+    html = render_run_report(results, drawn, lang, generated=generated)
+    return ReportPages(
+        html,
+        drawn or ReportFigures(),
         lang,
-        minutes=experiment_minutes(results, replications),
-        swimlane=SwimlaneInput.from_story(trace, results["story"]),
+        pdf,
+        story=story_sentence(results, catalogue(lang)),
+        figures_left_out=drawn is None,
     )
-    html = render_run_report(results, figures, lang, generated=generated)
-    return ReportPages(html, figures, lang, pdf, story=story_sentence(results, catalogue(lang)))
 
 
 def sizing_pages(
@@ -119,14 +130,20 @@ def sizing_pages(
     *,
     generated: datetime | None = None,
     pdf: bool = False,
+    figures: bool = True,
 ) -> ReportPages:
     """The sizing report's page: service level against quantity per depot and item, from
-    sizing.json ``rows`` (a row's ``curve`` when it has one, else its chosen point)."""
+    sizing.json ``rows`` (a row's ``curve`` when it has one, else its chosen point); without
+    ``figures`` the page says it was left out."""
     curves = {
         (row["depot"], row["item"]): [tuple(p) for p in row.get("curve") or ()]
         or [(float(row["quantity"]), float(row["service_level"]))]
         for row in sizing["rows"]
     }
-    figures = sizing_figures(sizing, curves, lang)
-    html = render_sizing_report(sizing, figures, lang, generated=generated)
-    return ReportPages(html, figures, lang, pdf)
+    drawn = None
+    if figures:
+        from .figures import sizing_figures  # imports matplotlib
+
+        drawn = sizing_figures(sizing, curves, lang)
+    html = render_sizing_report(sizing, drawn, lang, generated=generated)
+    return ReportPages(html, drawn or ReportFigures(), lang, pdf, figures_left_out=drawn is None)

@@ -11,11 +11,12 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ...engine.trace import Trace
 from ...experiment.story import RULES as STORY_RULES
+from ..drawn import Figure, ReportFigures
 from ..i18n import catalogue
 from .compare import ServiceCurves, forest_figure, sizing_figure
 from .graph import graph_figure
@@ -26,7 +27,7 @@ from .milestones import (
     experiment_minutes,
     replication_minutes,
 )
-from .render import CAUSE_COLOURS, Figure
+from .render import CAUSE_COLOURS
 from .supplies import coverage_figure, stock_figure
 from .swimlane import has_lanes, swimlane_figure
 
@@ -56,17 +57,6 @@ class SwimlaneInput:
         """From results.json ``story``: a rule that is a number is said as "index"."""
         rule = story["rule"]
         return cls(trace, story["replication"], rule if rule in STORY_RULES else "index")
-
-
-@dataclass(frozen=True)
-class ReportFigures:
-    """A report's figures: per incident id, then those about the whole run, in page order."""
-
-    incidents: Mapping[str, list[Figure]] = field(default_factory=dict)
-    overall: list[Figure] = field(default_factory=list)
-
-    def all(self) -> list[Figure]:
-        return [f for figures in self.incidents.values() for f in figures] + list(self.overall)
 
 
 #: One figure to draw: the incident it belongs to (None: about the whole run), the function

@@ -14,7 +14,6 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib
@@ -26,6 +25,8 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.font_manager import FontProperties, fontManager  # noqa: E402
+
+from ..drawn import Figure  # noqa: E402
 
 __all__ = ["CAUSE_COLOURS", "Figure", "figure", "finish", "place", "text_inches"]
 
@@ -110,18 +111,6 @@ SVG_METADATA: dict[str, Any] = {"Date": None, "Creator": None, "Format": None, "
 DEADLINE_COLOUR = "#c0392b"
 MEDIAN_COLOUR = "#2c3e50"
 P90_COLOUR = "#7f8c8d"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One drawn figure: its id, files, one-sentence caption and the numbers it drew."""
-
-    id: str
-    title: str
-    svg: str
-    png: bytes
-    caption: str
-    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 @contextmanager
