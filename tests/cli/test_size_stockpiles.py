@@ -94,7 +94,18 @@ def ningbo(tmp_path_factory):
     assert first.returncode == 0, first.stderr
     assert no_traceback(first)
     second = cli(
-        "size-stockpiles", NINGBO, "-n", N, "--workers", 0, "--out", out, "-q", "--as-of", AS_OF
+        "size-stockpiles",
+        NINGBO,
+        "-n",
+        N,
+        "--workers",
+        0,
+        "--out",
+        out,
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--no-figures",
     )
     assert second.returncode == 0, second.stderr
     ningbo_console.append(first.stdout)
@@ -174,7 +185,17 @@ def test_same_seed_gives_an_identical_sizing_on_any_executor(ningbo):
 
 def test_no_check_leaves_the_check_out(tmp_path):
     done = cli(
-        "size-stockpiles", NINGBO, "-n", 5, "--no-check", "--workers", 0, "--out", tmp_path, "-q"
+        "size-stockpiles",
+        NINGBO,
+        "-n",
+        5,
+        "--no-check",
+        "--workers",
+        0,
+        "--out",
+        tmp_path,
+        "-q",
+        "--no-figures",
     )
     assert done.returncode == 0, done.stderr
     folder = folder_of(done)
@@ -350,6 +371,7 @@ def test_several_scenarios_make_one_plan_with_a_table_per_hazard(tmp_path):
         tmp_path / "r",
         "--as-of",
         AS_OF,
+        "--no-figures",
     )
     assert done.returncode == 0, done.stderr
     assert no_traceback(done)

@@ -30,6 +30,7 @@ def test_compare_writes_the_comparison(tmp_path, capsys):
             "--out",
             str(tmp_path),
             "-q",
+            "--no-figures",
         ]
     )
     assert code == EXIT_OK
@@ -89,6 +90,7 @@ def test_results_do_not_depend_on_the_executor(tmp_path):
                     "--out",
                     str(out),
                     "-q",
+                    "--no-figures",
                 ]
             )
             == EXIT_OK
@@ -111,6 +113,7 @@ def test_precision_reports_how_many_replications_it_took(tmp_path, capsys):
             "--out",
             str(tmp_path),
             "-q",
+            "--no-figures",
         ]
     )
     assert code == EXIT_OK
@@ -139,6 +142,7 @@ def test_apply_runs_one_variant(tmp_path):
                 "--out",
                 str(tmp_path),
                 "-q",
+                "--no-figures",
             ]
         )
         == EXIT_OK

@@ -55,7 +55,17 @@ def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A reports folder holding one complete report, made once and copied by each test."""
     root = tmp_path_factory.mktemp("earlier")
     done = run_cli(
-        "run", SCENARIO, "-n", "2", "--out", root / "reports", "-q", "--workers", "0", cwd=root
+        "run",
+        SCENARIO,
+        "-n",
+        "2",
+        "--out",
+        root / "reports",
+        "-q",
+        "--workers",
+        "0",
+        "--no-figures",
+        cwd=root,
     )
     assert done.returncode == 0, done.stderr
     return root / "reports"
@@ -103,7 +113,10 @@ def _wait_gone(child: Child, seconds: float = 15) -> bool:
 
 
 def _paused_run(out: Path, cwd: Path, stage: str) -> tuple[Child, Path]:
-    """A serial two-replication run that stops at ``stage``; returns once it is there."""
+    """A serial two-replication run that stops at ``stage``; returns once it is there.
+
+    Without figures: they are drawn before the staging folder exists, so the stages are the
+    same, and drawing them would be most of each run's time."""
     marker = cwd / "paused"
     marker.unlink(missing_ok=True)  # left by a run killed at its pause
     child = Child(
@@ -116,6 +129,7 @@ def _paused_run(out: Path, cwd: Path, stage: str) -> tuple[Child, Path]:
         "-q",
         "--workers",
         "0",
+        "--no-figures",
         cwd=cwd,
         **{PAUSE_AT: stage, PAUSE_FILE: str(marker)},
     )
@@ -155,6 +169,7 @@ def test_sigint_during_replications_exits_130_and_writes_nothing(
         "2000",
         "--out",
         out,
+        "--no-figures",
         *extra,
         cwd=tmp_path,
         TTY_COMPATIBLE="1",

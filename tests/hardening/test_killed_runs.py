@@ -77,6 +77,7 @@ def test_workers_die_when_their_parent_is_killed(tmp_path: Path) -> None:
         "--workers",
         "2",
         "-q",
+        "--no-figures",
         "--out",
         tmp_path / "reports",
         cwd=tmp_path,
@@ -125,8 +126,18 @@ def _partial(folder: Path, pid: int) -> Path:
 @pytest.mark.parametrize(
     "command",
     [
-        ["run", str(OTHER), "-n", "2", "--workers", "0", "-q"],
-        ["size-stockpiles", str(SUPPLIES), "-n", "2", "--workers", "0", "-q", "--no-check"],
+        ["run", str(OTHER), "-n", "2", "--workers", "0", "-q", "--no-figures"],
+        [
+            "size-stockpiles",
+            str(SUPPLIES),
+            "-n",
+            "2",
+            "--workers",
+            "0",
+            "-q",
+            "--no-check",
+            "--no-figures",
+        ],
     ],
     ids=["run-of-another-scenario", "size-stockpiles"],
 )

@@ -57,7 +57,8 @@ def test_the_run_summary_shows_emoji_codes_and_bidi_controls_neutrally(
     data = minimal_scenario(name="Flood :warning: abc\u202edcba")
     data["incidents"][0]["name"] = "Storm :100: \u2066x\u2069"
     path = _write(tmp_path / "named.yaml", data)
-    code = main(["run", str(path), "-n", "2", "--workers", "0", "--out", str(tmp_path / "out")])
+    out_dir = str(tmp_path / "out")
+    code = main(["run", str(path), "-n", "2", "--workers", "0", "--no-figures", "--out", out_dir])
     out = capsys.readouterr().out
     assert code == 0
     assert "Flood :warning: abc\ufffddcba" in out and "Storm :100: \ufffdx\ufffd" in out

@@ -38,7 +38,7 @@ def _scenario_file(folder: Path, stem: str = "tiny") -> Path:
 
 def _run(path: Path, out: Path, label: str | None = None, **options) -> Path:
     experiment = pp.run_experiment(path, replications=2, workers=0, **options)
-    return pp.write_report(experiment, out, label=label)
+    return pp.write_report(experiment, out, label=label, figures=False)  # names are the subject
 
 
 def test_a_plain_run_is_named_by_its_date_and_time_under_the_file_stem(tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_the_label_option_reaches_the_folder_and_an_empty_one_is_refused(
     from preparedness.cli import main
 
     path, out = _scenario_file(tmp_path), tmp_path / "reports"
-    common = ["-n", "2", "--workers", "0", "-q", "--out", str(out)]
+    common = ["-n", "2", "--workers", "0", "-q", "--no-figures", "--out", str(out)]
 
     assert main(["run", str(path), *common, "--label", "夜班 drill"]) == 0
     with pytest.raises(SystemExit) as refused:
