@@ -12,6 +12,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import FancyArrowPatch, Patch
+
 from ...analysis.critical_path import critical_path
 from ...analysis.milestones import milestone_times
 from ...engine.trace import EventKind, Trace
@@ -101,21 +104,27 @@ def swimlane_figure(
             top=0.15,
         )
         ax = fig.add_subplot(1, 1, 1)
-        for bar in in_order:
-            ax.barh(
-                position[bar["lane"]],
-                bar["end"] - bar["start"],
-                left=bar["start"],
-                height=0.55,
-                color=CAUSE_COLOURS[bar["cause"]],
-                linewidth=0,
+        # One collection of bars and plain arrow patches: a bar or an empty annotation per
+        # step would each be an artist with its own text layout, drawn twice (SVG and PNG).
+        ax.add_collection(
+            PolyCollection(
+                [_box(bar["start"], bar["end"], position[bar["lane"]]) for bar in in_order],
+                facecolors=[CAUSE_COLOURS[bar["cause"]] for bar in in_order],
+                linewidths=0,
             )
+        )
         for arrow in arrows.values():
-            ax.annotate(
-                "",
-                xy=(arrow["minutes"], position[arrow["to"]]),
-                xytext=(arrow["minutes"], position[arrow["from"]]),
-                arrowprops={"arrowstyle": "->", "color": "#444444", "linewidth": 0.8},
+            ax.add_patch(
+                FancyArrowPatch(
+                    (arrow["minutes"], position[arrow["from"]]),
+                    (arrow["minutes"], position[arrow["to"]]),
+                    arrowstyle="->",
+                    mutation_scale=10,
+                    color="#444444",
+                    linewidth=0.8,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
             )
         for index, mark in enumerate(marks):
             y = position[mark["lane"]] if mark["lane"] is not None else 0
@@ -139,7 +148,7 @@ def swimlane_figure(
         ax.set_xlim(left=0)
         ax.set_xlabel(cat("axis.minutes_since_incident"))
         handles: list[Any] = [
-            ax.bar(0, 0, color=CAUSE_COLOURS[c], label=cat(f"cause.{c}")) for c in causes
+            Patch(facecolor=CAUSE_COLOURS[c], label=cat(f"cause.{c}")) for c in causes
         ]
         handles.append(
             ax.plot(
@@ -171,6 +180,11 @@ def swimlane_figure(
         return finish(
             fig, f"swimlane-{incident['id']}-{number}", cat("figure.swimlane_title"), caption, data
         )
+
+
+def _box(start: float, end: float, y: float) -> list[tuple[float, float]]:
+    """A lane bar's corners, as ``barh(height=0.55)`` would draw it."""
+    return [(start, y - 0.275), (end, y - 0.275), (end, y + 0.275), (start, y + 0.275)]
 
 
 def _label(shown: Sequence[Mapping[str, Any]], milestone_id: str) -> str:
