@@ -47,7 +47,8 @@ class ReportPages:
         figures = self.figures.all()
         cat = catalogue(self.lang)
         if self.figures_left_out:
-            return "\n".join(["", f"## {cat('section.figures')}", "", cat("page.figures_left_out")])
+            lines = ["", f"## {cat('section.figures')}", "", cat("page.figures_left_out"), ""]
+            return "\n".join(lines)
         if not figures:
             return ""
         lines = ["", f"## {cat('section.figures')}", ""]

@@ -60,6 +60,7 @@ def test_a_run_without_figures_says_so_and_keeps_every_number(tmp_path: Path) ->
         assert "未绘制图表（--no-figures）" in page
     assert "<svg" not in html and "<svg" in (full / "report.html").read_text(encoding="utf-8")
     assert "plots/" not in markdown
+    assert markdown.endswith("\n") and not markdown.endswith("\n\n")
     assert json.loads((plain / "results.json").read_text(encoding="utf-8")) == json.loads(
         (full / "results.json").read_text(encoding="utf-8")
     )
