@@ -87,14 +87,13 @@ def _release(world: World, state, activator: Post, depot: Depot, cause: int):
     depot_state.requested = True
     purpose = f"release:{depot.id}"
     if depot.release_by is None:  # the plan's activation is the approval
-        world.env.process(_approve(world, state, activator, purpose, cause))
+        world.env.process(approve_release(world, state, activator, purpose, cause))
         return
     route = chain_route(world, activator, depot.release_by, depot.place, depot.keeper_channel)
     yield from errands.send_errand(world, state, activator, route, purpose, cause)
 
 
-@errands.action("release")
-def _approve(world: World, state, post: Post, purpose: str, cause: int):
+def approve_release(world: World, state, post: Post, purpose: str, cause: int):
     """The release authority approves and phones the keepers in order until one answers."""
     depot = world.scenario.depot(purpose.split(":", 1)[1])
     trace = world.trace
@@ -120,8 +119,7 @@ def _approve(world: World, state, post: Post, purpose: str, cause: int):
         cause = lost  # the next keeper is called after giving up on this one
 
 
-@errands.action("keeper")
-def _open(world: World, state, post: Post, purpose: str, cause: int):
+def open_depot(world: World, state, post: Post, purpose: str, cause: int):
     """The keeper has decided and got to the depot (their decision and off-duty time)."""
     depot_id = purpose.split(":", 1)[1]
     depot_state = _state(world, depot_id)

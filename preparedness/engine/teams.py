@@ -98,7 +98,6 @@ def activation_route(world: World, activator: Post, team: Team, near_unit: str) 
     return (*route, to_leader)
 
 
-@errands.action("team")
 def activate(world: World, state, leader: Post, purpose: str, cause: int):
     """The leader, having decided, calls the team out; the team then goes its own way."""
     _, team_id, level = purpose.split(":")

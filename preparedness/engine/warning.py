@@ -18,7 +18,7 @@ import numpy as np
 from ..scenario.channels import GroupMessageChannel, PlatformChannel, SmsChannel
 from ..scenario.models import Community, DoorKnocking, Level
 from .channels import channel_order, send
-from .command import Message
+from .reception import Message, MessageKind, deliver
 from .trace import EventKind, WarningBatch
 from .world import Post, World, post_level_unit
 
@@ -99,10 +99,14 @@ def start_warning(world: World, state, issuer: Post, cause: int):
     if state.warn_slices:
         world.trace.warning_slices[state.incident.id] = state.warn_slices
     world.trace.warning_targets[state.incident.id] = round(state.plan.warn.coverage * 100)
-    yield from act_on_warning(world, state, issuer, cause)
+    yield from act_on_warning(world, state, issuer, WARNING, cause)
 
 
-def act_on_warning(world: World, state, post: Post, cause: int):
+#: The warning as it travels (every copy alike: who has it already is the receiver's key).
+WARNING = Message(MessageKind.WARNING)
+
+
+def act_on_warning(world: World, state, post: Post, message: Message, cause: int):
     """Post to the group, pass the warning down to every subordinate, then knock on doors."""
     warns = post.role.warns_households
     if warns is not None and warns.group_message is not None:
@@ -117,20 +121,11 @@ def act_on_warning(world: World, state, post: Post, cause: int):
             channel_order(world, post, channel),
             state.incident.id,
             cause,
-            _deliver(world, state, subordinate),
-            "warning",
+            deliver(world, state, subordinate, message),
+            message.info,
         )
     if warns is not None and warns.door_knocking is not None:
         yield from _knock_doors(world, state, post, warns.door_knocking, cause)
-
-
-def _deliver(world: World, state, receiver: Post):
-    from .incidents import handle  # the receiver decides like on any other message
-
-    def on_delivered(event_id: int) -> None:
-        world.env.process(handle(world, state, receiver, Message("warning"), event_id))
-
-    return on_delivered
 
 
 def _communities_under(world: World, state, post: Post) -> list[str]:

@@ -21,7 +21,9 @@ from .trace import EventKind, PostInfo, Trace
 if TYPE_CHECKING:
     # The per-replication state classes live with the processes that use them, which
     # import this module; annotations only, so no import cycle at runtime.
-    from .incidents import CentreState, IncidentState
+    from .command_modes import CentreState
+    from .incidents import IncidentState
+    from .reception import Reception
     from .supplies import DepotState
     from .teams import TeamState
     from .travel import RouteFinder
@@ -170,13 +172,18 @@ class World:
     travel: RouteFinder | None = None
     #: (post, incident) -> whether that person is away for the whole incident (drawn once)
     absent: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: What a post does with each kind of message (``reception.py``; built by ``actions.py``)
+    reception: Reception | None = None
     _start_clock: float = 0.0
 
     @classmethod
-    def build(cls, scenario: Scenario, streams: Streams) -> World:
+    def build(
+        cls, scenario: Scenario, streams: Streams, reception: Reception | None = None
+    ) -> World:
+        """A fresh world; ``reception`` (``actions.reception()``) is needed to run incidents."""
         env = simpy.Environment()
         trace = Trace(horizon=scenario.run_length, command_mode=scenario.command.mode)
-        world = cls(scenario, env, streams, trace, Places(scenario))
+        world = cls(scenario, env, streams, trace, Places(scenario), reception=reception)
         start = scenario.start
         world._start_clock = start.hour * 60 + start.minute + start.second / 60
         for link in scenario.command.links:
