@@ -21,10 +21,10 @@ from collections.abc import Callable, Generator
 
 import simpy
 
-from ..scenario.models import SYNCHRONOUS_KINDS, InPersonChannel, Level
+from ..scenario.models import Level
 from .channels import DELIVERED, MISSED, OnDelivered, call_attempt, channel_order, send
 from .reception import Message, MessageKind, deliver
-from .trace import CalloutRoster, EventKind
+from .trace import CalloutRoster, EventKind, callout_pass_info, roster_info
 from .world import Places, Post, World, post_level_unit
 
 #: A contact on a caller's list: the post, the link's channel, the event their call follows.
@@ -91,7 +91,7 @@ def start_callout(world: World, state, starter: Post, cause: int):
         incident,
         starter.id,
         cause=cause,
-        info=f"roster={len(members)}",
+        info=roster_info(len(members)),
     )
     world.trace.callouts[incident] = CalloutRoster(incident, starter.id, started, tuple(members))
     yield from act_on_callout(world, state, starter, CALL, started)
@@ -213,7 +213,7 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
                 continue
             reach = _reaching(state, contact, deliver(world, state, contact, CALL))
             channel = world.scenario.channel(channel_id)
-            if channel.kind not in SYNCHRONOUS_KINDS or isinstance(channel, InPersonChannel):
+            if not channel.rings:
                 # Posts and face-to-face talks are not redialled: the plain relay does them.
                 delivered = yield from send(
                     world,
@@ -238,7 +238,7 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
                     contact.id,
                     cause,
                     channel_id,
-                    f"callout;pass={number}",
+                    callout_pass_info(number),
                 )
             status, last = yield from call_attempt(
                 world, caller, contact, channel, incident, cause, reach, "callout", number

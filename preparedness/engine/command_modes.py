@@ -32,7 +32,7 @@ from ..scenario.models import JointCentre, Level, Whistle
 from .command import direct_route, liaison_role, siloed_route
 from .orders import pass_on, required_departments
 from .reception import Message, MessageKind, handle
-from .trace import EventKind
+from .trace import EventKind, joined_info
 from .world import Post, World
 
 #: What a mode's hooks return: a process generator run inline by the post that has the report.
@@ -216,7 +216,7 @@ def _centre_orders(world: World, state: Any, centre: CentreState, activated: int
             state.incident.id,
             None,
             cause=activated,
-            info=f"{trace[active_id].info};joined",
+            info=joined_info(trace[active_id].info),
         )
     commander = world.post(settings.commanded_by, state.place)
     for department in required_departments(world, state):

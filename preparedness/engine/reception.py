@@ -18,7 +18,7 @@ from typing import Any
 import simpy
 
 from .command import Hop
-from .trace import EventKind
+from .trace import EventKind, order_info, purpose_verb
 from .world import Post, World
 
 
@@ -47,7 +47,7 @@ class Message:
     def info(self) -> str:
         """The trace's ``info`` for this message's events (and the key for repeats)."""
         if self.kind is MessageKind.ORDER:
-            return f"order:{self.department}"
+            return order_info(self.department)
         if self.kind is MessageKind.ERRAND and self.purpose is not None:
             return self.purpose
         if self.kind is MessageKind.CALLOUT and self.purpose is not None:
@@ -83,7 +83,7 @@ class Reception:
 
     def errand(self, purpose: str) -> ErrandAction:
         """The action named by an errand's purpose (``"release:<depot>"`` -> ``release``)."""
-        verb = purpose.split(":", 1)[0]
+        verb = purpose_verb(purpose) or purpose
         found = self.errands.get(verb)
         if found is None:
             raise KeyError(f"no errand action for '{verb}' (purpose '{purpose}')")

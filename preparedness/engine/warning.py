@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 
-from ..scenario.channels import GroupMessageChannel, PlatformChannel, SmsChannel
+from ..scenario.channels import GroupMessageChannel, reaches_households
 from ..scenario.models import Community, DoorKnocking, Level
 from .channels import channel_order, send
 from .reception import Message, MessageKind, deliver
-from .trace import EventKind, WarningBatch
+from .trace import WARNING_DOOR_KNOCKING, WARNING_GROUP_POST, EventKind, WarningBatch
 from .world import Post, World, post_level_unit
 
 COHORTS = ("smartphone", "without_smartphone")
@@ -192,7 +192,7 @@ def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int
 def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int):
     env, trace = world.env, world.trace
     channel = world.scenario.channel(channel_id)
-    if not isinstance(channel, GroupMessageChannel | SmsChannel | PlatformChannel):
+    if not reaches_households(channel):
         # The loader rejects this (check_references: households are warned by a post).
         raise TypeError(f"channel '{channel_id}' is a {channel.kind} channel, not a post")
     line = world.seize(post, state.incident.id, cause)
@@ -209,7 +209,7 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         None,
         cause,
         channel.id,
-        "warning:group",
+        WARNING_GROUP_POST,
     )
     world.release(post, line, state.incident.id, posted)
     read_delay = channel.read_delay.for_time(world.is_night(env.now))
@@ -281,7 +281,7 @@ def _knocker(
         state.incident.id,
         post.id,
         cause=cause,
-        info="warning:door_knocking",
+        info=WARNING_DOOR_KNOCKING,
     )
     clock = env.now
     rng = world.streams.get(f"{post.id}:door_knocking:{worker}")
