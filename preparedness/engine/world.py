@@ -329,8 +329,23 @@ class World:
 
     def release(self, post: Post, request, incident: str | None, cause: int | None) -> None:
         """Free a line; ``cause`` is the event that ended its use (a delivery, a decision...)."""
-        post.lines.release(request)
+        free_line(post.lines, request)
         self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id, cause=cause)
+
+
+def free_line(lines: simpy.Resource, request: simpy.resources.resource.Request) -> None:
+    """Give a line back without a kernel event when nobody is queued for one.
+
+    SimPy's ``release`` schedules an event whose only effect, when processed, is to serve
+    the queue. With the queue empty that is nothing: a request made meanwhile finds the
+    line free and is served when made. So the line leaves ``users`` at once, and the order
+    of every other event is unchanged (results stay identical); with a queue, SimPy
+    releases it as usual.
+    """
+    if lines.put_queue:
+        lines.release(request)
+    else:
+        lines.users.remove(request)
 
 
 def within(clock: float, start: float, end: float) -> bool:
