@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 
 import simpy
+from simpy.resources.resource import Request
 
 from .trace import EventKind, attempt_info, outage_info
-from .world import Post, World
+from .world import Post, World, take_line
 
 #: Called with the id of the MESSAGE_DELIVERED event when a message reaches its receiver.
 OnDelivered = Callable[[int], None]
@@ -261,9 +262,9 @@ def _connect_and_talk(
             channel.id,
             outage_info(info) if down else info,
         )
-    theirs = receiver.lines.request()
+    theirs = take_line(receiver.lines)
     cause = dialled
-    if not theirs.triggered:
+    if isinstance(theirs, Request) and not theirs.triggered:
         if not in_person and receiver.role.when_busy == "call_back":
             theirs.cancel()
             return False, trace.emit(
@@ -303,8 +304,6 @@ def _connect_and_talk(
             channel.id,
             info,
         )
-    else:
-        yield theirs
     world.seized(receiver, incident, cause)
     outcome, last = yield from _ring_and_talk(
         world, sender, receiver, channel, incident, cause, info, in_person
