@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..engine.trace import Event, EventKind, Trace
+from ..engine.trace import Event, EventKind, Trace, is_order, purpose_verb
 
 #: Causes in the order reports list them, with the words a planner reads.
 CAUSES: dict[str, str] = {
@@ -42,10 +42,14 @@ CAUSES: dict[str, str] = {
     "shared_stock": "stock already on its way for another incident",
 }
 
-#: Steps of an errand are charged to what the errand is for, whatever the step was.
-_BY_PURPOSE = {"release:": "release", "keeper:": "keeper"}
+#: Steps of an errand are charged to what the errand is for (by its verb), whatever the step.
+_BY_PURPOSE = {"release": "release", "keeper": "keeper"}
 
-_BY_KIND = {
+#: The cause each kind of event ends: the time since the event's cause was spent on it.
+#: Every ``EventKind`` is here (a test checks it); a kind missing is an error, not a guess.
+CAUSE_OF_KIND: dict[EventKind, str] = {
+    EventKind.INCIDENT_STARTED: "decision",  # the root of every path: never ends a step
+    EventKind.SHIFT_HANDOVER: "decision",  # not caused by an incident: never on its path
     EventKind.INCIDENT_DETECTED: "detection",
     EventKind.TASK_STARTED: "queued",
     EventKind.OFF_DUTY_RESPONSE: "off_duty",
@@ -80,6 +84,18 @@ _BY_KIND = {
     EventKind.TEAM_MUSTERED: "muster",
     EventKind.TEAM_ON_SCENE: "travel",
     EventKind.TASK_COMPLETED: "task",
+    # Instant consequences of a decision or of the step before them (no time of their own).
+    EventKind.PLAN_ACTIVATED: "decision",
+    EventKind.WHISTLE_BLOWN: "decision",
+    EventKind.DEPARTMENT_ORDERED: "decision",
+    EventKind.RESTOCK_ORDERED: "decision",
+    EventKind.TEAM_ACTIVATED: "decision",
+    EventKind.TEAM_STRANDED: "decision",
+    EventKind.INCIDENT_CONTROLLED: "decision",
+    EventKind.LINE_SEIZED: "decision",
+    EventKind.LINE_RELEASED: "decision",
+    # A talk after a call connects; a read after a post or voicemail is ``answer_wait``.
+    EventKind.MESSAGE_DELIVERED: "talk",
 }
 
 #: Events whose wait is the callee's doing (not answering, being busy), not the caller's.
@@ -105,9 +121,9 @@ class Step:
 
 
 def _cause(event: Event, previous: Event) -> str:
-    for prefix, cause in _BY_PURPOSE.items():
-        if event.info.startswith(prefix):
-            return cause
+    verb = purpose_verb(event.info)
+    if verb in _BY_PURPOSE:
+        return _BY_PURPOSE[verb]
     if event.kind in (EventKind.TRANSFER_ARRIVED, EventKind.DEPOT_OPENED) and (
         previous.kind is EventKind.DEPOT_OPENED
     ):
@@ -117,7 +133,10 @@ def _cause(event: Event, previous: Event) -> str:
         # A voicemail acted on later is the receiver's delay too.
         late = (EventKind.MESSAGE_POSTED, EventKind.VOICEMAIL_LEFT)
         return "answer_wait" if previous.kind in late else "talk"
-    return _BY_KIND.get(event.kind, "decision")
+    cause = CAUSE_OF_KIND.get(event.kind)
+    if cause is None:
+        raise ValueError(f"no delay-split cause for event kind {event.kind!r}")
+    return cause
 
 
 def _charged_to(event: Event) -> tuple[str | None, tuple[str, str] | None]:
@@ -145,7 +164,7 @@ def critical_path(trace: Trace, event_id: int, *, siloed: bool = False) -> list[
         cause = _cause(event, previous)
         if (
             issuer is not None
-            and event.info.startswith("order:")
+            and is_order(event.info)
             and event.actor not in (issuer, unit)
             and event.time > previous.time
         ):
@@ -157,11 +176,11 @@ def critical_path(trace: Trace, event_id: int, *, siloed: bool = False) -> list[
 
 def _order_ends(chain: list[Event]) -> tuple[str | None, str | None]:
     """Who issued the order on this path, and which unit received it (None if no order)."""
-    issuer = next((e.actor for e in chain if e.info.startswith("order:")), None)
+    issuer = next((e.actor for e in chain if is_order(e.info)), None)
     unit = next((e.actor for e in chain if e.kind is EventKind.DEPARTMENT_ORDERED), None)
     if unit is None:
         unit = next(
-            (e.subject for e in reversed(chain) if e.info.startswith("order:") and e.subject),
+            (e.subject for e in reversed(chain) if is_order(e.info) and e.subject),
             None,
         )
     return issuer, unit

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ..engine.command_modes import mode_named
 from ..engine.trace import EventKind, Trace
 from ..scenario.durations import format_duration
 from ..scenario.models import Incident, Level, Scenario
@@ -72,7 +73,7 @@ def milestone_definitions(scenario: Scenario, incident: Incident) -> list[Milest
         defs.extend(callout_definitions())
     if plan.warn is not None:
         defs.extend(warning_definitions(plan))
-    if scenario.command.mode == "joint_command_centre":
+    if mode_named(scenario.command.mode).convenes_centre:
         defs.append(MilestoneDef("centre_active", "Joint command centre active"))
     defs.extend(team_definitions(scenario, plan))
     defs.extend(supply_definitions(scenario, plan, incident))

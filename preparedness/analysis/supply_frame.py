@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine.trace import EventKind, Trace
+from ..engine.trace import EventKind, Trace, transfer_ends
 
 __all__ = ["Stamp", "SupplyFrame", "supply_frame"]
 
@@ -55,8 +55,7 @@ def supply_frame(trace: Trace | SupplyFrame, replication: int | None = None) -> 
         if kind is EventKind.DEPOT_OPENED:
             opened.setdefault(event.info, (event.time, event.id))
         elif kind is EventKind.TRANSFER_ARRIVED:
-            source, _, target = event.info.partition(">")
-            transfers.setdefault((source, target), (event.time, event.id))
+            transfers.setdefault(transfer_ends(event.info), (event.time, event.id))
         elif kind is EventKind.RESTOCK_ARRIVED:
             restocked.setdefault(event.info, (event.time, event.id))
         elif kind is EventKind.RESTOCK_ORDERED:

@@ -21,16 +21,14 @@ from collections.abc import Callable, Generator
 
 import simpy
 
-from ..scenario.models import SYNCHRONOUS_KINDS, InPersonChannel, Level
+from ..scenario.models import Level
 from .channels import DELIVERED, MISSED, OnDelivered, call_attempt, channel_order, send
-from .command import Message
-from .trace import CalloutRoster, EventKind
+from .reception import Message, MessageKind, deliver
+from .trace import CalloutRoster, EventKind, callout_pass_info, roster_info
 from .world import Places, Post, World, post_level_unit
 
 #: A contact on a caller's list: the post, the link's channel, the event their call follows.
 Contact = tuple[Post, str, int]
-#: Builds the callback that starts the receiver's handling (``incidents.deliver``).
-Deliver = Callable[..., OnDelivered]
 #: A way of working a list; returns the contacts given up on, with the CONTACT_UNREACHED event.
 Policy = Callable[..., Generator[simpy.Event, object, list[tuple[Post, str, int]]]]
 
@@ -83,7 +81,7 @@ def roster(world: World, starter: Post) -> list[str]:
     return members
 
 
-def start_callout(world: World, state, starter: Post, cause: int, deliver: Deliver):
+def start_callout(world: World, state, starter: Post, cause: int):
     """The plan's activator records the roster and starts calling (a process generator)."""
     members = roster(world, starter)
     incident = state.incident.id
@@ -93,22 +91,24 @@ def start_callout(world: World, state, starter: Post, cause: int, deliver: Deliv
         incident,
         starter.id,
         cause=cause,
-        info=f"roster={len(members)}",
+        info=roster_info(len(members)),
     )
     world.trace.callouts[incident] = CalloutRoster(incident, starter.id, started, tuple(members))
-    yield from act_on_callout(world, state, starter, Message("callout"), started, deliver)
+    yield from act_on_callout(world, state, starter, CALL, started)
 
 
-def act_on_callout(
-    world: World, state, caller: Post, message: Message, cause: int, deliver: Deliver
-):
+#: A call-out's call to one's own people (a backup's names whose people to call instead).
+CALL = Message(MessageKind.CALLOUT)
+
+
+def act_on_callout(world: World, state, caller: Post, message: Message, cause: int):
     """Call one's own people (or, as a backup, an unreached contact's) by the plan's rules."""
     rules = state.plan.callout
     whose = caller if message.purpose is None else world.posts[message.purpose]
     contacts: list[Contact] = [(p, ch, cause) for p, ch in people_below(world, whose)]
     policy = REDIAL_POLICIES[rules.redial]
     while contacts:
-        unreached = yield from policy(world, state, caller, contacts, deliver)
+        unreached = yield from policy(world, state, caller, contacts)
         contacts = []
         for contact, channel, given_up in unreached:
             if rules.unreached != "skip_level":
@@ -117,16 +117,16 @@ def act_on_callout(
                 backup = world.post(rules.backup, contact.unit)
                 if backup.id not in (caller.id, contact.id):
                     passed = yield from _ask_backup(
-                        world, state, caller, backup, contact, channel, given_up, deliver
+                        world, state, caller, backup, contact, channel, given_up
                     )
                     if passed:
                         continue
             contacts.extend((p, ch, given_up) for p, ch in people_below(world, contact))
 
 
-def _ask_backup(world, state, caller, backup, contact, channel, cause, deliver):
+def _ask_backup(world, state, caller, backup, contact, channel, cause):
     """Ask the backup to call ``contact``'s people; returns whether the message got through."""
-    message = Message("callout", purpose=contact.id)
+    message = Message(MessageKind.CALLOUT, purpose=contact.id)
     link = world.channel_between(caller, backup) or channel
     delivered = yield from send(
         world,
@@ -173,13 +173,13 @@ def _give_up(world: World, state, caller: Post, contact: Post, channel: str, las
     return contact, channel, given_up
 
 
-def wait_and_redial(world: World, state, caller: Post, contacts: list[Contact], deliver):
+def wait_and_redial(world: World, state, caller: Post, contacts: list[Contact]):
     """Each contact in turn, redialled after the retry interval until the attempts run out."""
     unreached = []
     for contact, channel, cause in contacts:
         if contact.id in state.callout_reached:
             continue
-        on_delivered = _reaching(state, contact, deliver(world, state, contact, Message("callout")))
+        on_delivered = _reaching(state, contact, deliver(world, state, contact, CALL))
         delivered = yield from send(
             world,
             caller,
@@ -195,7 +195,7 @@ def wait_and_redial(world: World, state, caller: Post, contacts: list[Contact], 
     return unreached
 
 
-def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contact], deliver):
+def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contact]):
     """One attempt per contact down the list; after a pause, call back the missed; repeat."""
     env, trace, incident = world.env, world.trace, state.incident.id
     rules = state.plan.callout
@@ -211,9 +211,9 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
         for contact, channel_id, cause in pending:
             if contact.id in state.callout_reached:
                 continue
-            reach = _reaching(state, contact, deliver(world, state, contact, Message("callout")))
+            reach = _reaching(state, contact, deliver(world, state, contact, CALL))
             channel = world.scenario.channel(channel_id)
-            if channel.kind not in SYNCHRONOUS_KINDS or isinstance(channel, InPersonChannel):
+            if not channel.rings:
                 # Posts and face-to-face talks are not redialled: the plain relay does them.
                 delivered = yield from send(
                     world,
@@ -238,7 +238,7 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
                     contact.id,
                     cause,
                     channel_id,
-                    f"callout;pass={number}",
+                    callout_pass_info(number),
                 )
             status, last = yield from call_attempt(
                 world, caller, contact, channel, incident, cause, reach, "callout", number
@@ -263,7 +263,7 @@ def pass_then_call_back(world: World, state, caller: Post, contacts: list[Contac
                 rest[0],
                 "callout",
             )
-            reach = _reaching(state, contact, deliver(world, state, contact, Message("callout")))
+            reach = _reaching(state, contact, deliver(world, state, contact, CALL))
             delivered = yield from send(
                 world, caller, contact, rest, incident, following_up, reach, "callout"
             )

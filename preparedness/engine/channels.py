@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 
 import simpy
+from simpy.resources.resource import Request
 
-from ..scenario.models import SYNCHRONOUS_KINDS, InPersonChannel
-from .trace import EventKind
-from .world import Post, World
+from .trace import EventKind, attempt_info, outage_info
+from .world import Post, World, take_line
 
 #: Called with the id of the MESSAGE_DELIVERED event when a message reaches its receiver.
 OnDelivered = Callable[[int], None]
@@ -65,7 +65,7 @@ def send(
                 info,
             )
         channel = world.scenario.channel(channel_id)
-        if channel.kind in SYNCHRONOUS_KINDS:
+        if channel.holds_lines:
             status, cause = yield from _call(
                 world, sender, receiver, channel, incident, cause, on_delivered, info
             )
@@ -114,7 +114,7 @@ def _call(
     the call is answered, a message is left, or the attempts run out.
     """
     env, trace = world.env, world.trace
-    attempts = 1 if isinstance(channel, InPersonChannel) else channel.max_attempts
+    attempts = channel.max_attempts if channel.rings else 1
     for attempt in range(1, attempts + 1):
         status, cause = yield from call_attempt(
             world, sender, receiver, channel, incident, cause, on_delivered, info, attempt
@@ -165,9 +165,9 @@ def call_attempt(
         receiver.id,
         cause,
         channel.id,
-        f"{info};attempt={attempt}",
+        attempt_info(info, attempt),
     )
-    in_person = isinstance(channel, InPersonChannel)
+    in_person = not channel.rings
     outcome, cause = yield from _connect_and_talk(
         world, sender, receiver, channel, incident, dialled, info, in_person
     )
@@ -260,11 +260,11 @@ def _connect_and_talk(
             receiver.id,
             dialled,
             channel.id,
-            f"{info};outage" if down else info,
+            outage_info(info) if down else info,
         )
-    theirs = receiver.lines.request()
+    theirs = take_line(receiver.lines)
     cause = dialled
-    if not theirs.triggered:
+    if isinstance(theirs, Request) and not theirs.triggered:
         if not in_person and receiver.role.when_busy == "call_back":
             theirs.cancel()
             return False, trace.emit(
@@ -304,8 +304,6 @@ def _connect_and_talk(
             channel.id,
             info,
         )
-    else:
-        yield theirs
     world.seized(receiver, incident, cause)
     outcome, last = yield from _ring_and_talk(
         world, sender, receiver, channel, incident, cause, info, in_person
@@ -403,7 +401,7 @@ def _post(
             receiver.id,
             cause,
             channel.id,
-            f"{info};outage",
+            outage_info(info),
         )
     own = world.seize(sender, incident, cause)
     yield own

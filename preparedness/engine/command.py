@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import networkx as nx
 
 from ..scenario.models import Department, Level, Role
@@ -23,28 +21,6 @@ from .world import Post, World
 
 #: One hop of a route: the post to send to next, over which channel.
 Hop = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What travels between posts: a report of the incident, or an order for a department."""
-
-    kind: str  # "report" | "order" | "warning" | "errand" | "callout"
-    department: str | None = None
-    route: tuple[Hop, ...] = ()
-    #: For an errand, what the last person on the route does: "release:<depot>", ...;
-    #: for a call-out, the unreached post whose people a backup calls instead.
-    purpose: str | None = None
-
-    @property
-    def info(self) -> str:
-        if self.kind == "order":
-            return f"order:{self.department}"
-        if self.kind == "errand" and self.purpose is not None:
-            return self.purpose
-        if self.kind == "callout" and self.purpose is not None:
-            return f"callout:{self.purpose}"
-        return self.kind
 
 
 def department_unit(world: World, department: Department, near_unit: str) -> Post:

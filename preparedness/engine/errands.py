@@ -3,30 +3,16 @@
 Opening a depot, approving a release and activating a team all start with a message that
 travels through the chain like any other: every person on the route takes a line,
 decides and passes it on. What the last person does is named by the message's
-``purpose`` (``"release:<depot>"``, ``"team:<team>"``, ...), and the module owning that
-verb registers it here, so the incident logic does not need to know about depots or teams.
+``purpose`` (``"release:<depot>"``, ``"team:<team>"``, ...); the verb's action is looked
+up in the world's reception tables (built in ``actions.py``), so the incident logic does
+not need to know about depots or teams.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-
 from .channels import channel_order, send
-from .command import Message
+from .reception import Message, MessageKind, deliver, reception
 from .world import Post, World
-
-#: purpose prefix -> generator(world, state, post, purpose, cause) run by the last person
-ACTIONS: dict[str, Callable[..., Generator]] = {}
-
-
-def action(prefix: str):
-    """Register what the last person on an errand's route does for ``prefix:...`` purposes."""
-
-    def register(function):
-        ACTIONS[prefix] = function
-        return function
-
-    return register
 
 
 def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, cause: int):
@@ -36,11 +22,12 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
     message got through (always True when the sender does it themselves).
     """
     if not route:
-        yield from act(world, state, sender, Message("errand", route=(), purpose=purpose), cause)
+        message = Message(MessageKind.ERRAND, route=(), purpose=purpose)
+        yield from act(world, state, sender, message, cause)
         return True
     (first_id, channel), rest = route[0], route[1:]
     receiver = world.posts[first_id]
-    message = Message("errand", route=rest, purpose=purpose)
+    message = Message(MessageKind.ERRAND, route=rest, purpose=purpose)
     delivered = yield from send(
         world,
         sender,
@@ -48,7 +35,7 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
         channel_order(world, sender, channel),
         state.incident.id,
         cause,
-        _deliver(world, state, receiver, message),
+        deliver(world, state, receiver, message),
         purpose,
     )
     return delivered
@@ -56,18 +43,9 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
 
 def act(world: World, state, post: Post, message: Message, cause: int):
     """What a person does with an errand once they have decided: pass it on, or carry it out."""
-    assert message.purpose is not None  # send_errand always gives an errand its purpose
+    if message.purpose is None:
+        raise ValueError("an errand must name its purpose")
     if message.route:
         yield from send_errand(world, state, post, message.route, message.purpose, cause)
         return
-    verb = message.purpose.split(":", 1)[0]
-    yield from ACTIONS[verb](world, state, post, message.purpose, cause)
-
-
-def _deliver(world: World, state, receiver: Post, message: Message):
-    from .incidents import handle  # the receiver decides like on any other message
-
-    def on_delivered(event_id: int) -> None:
-        world.env.process(handle(world, state, receiver, message, event_id))
-
-    return on_delivered
+    yield from reception(world).errand(message.purpose)(world, state, post, message.purpose, cause)

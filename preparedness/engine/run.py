@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..scenario.models import Scenario
+from .actions import RECEPTION
 from .background import start_background
 from .collector import tuned_collection
 from .incidents import incident_process
@@ -23,7 +24,7 @@ def simulate_replication(
     replication index and the names of the components, never on what ran before.
     """
     seed = scenario.seed if root_seed is None else root_seed
-    world = World.build(scenario, Streams(seed, replication))
+    world = World.build(scenario, Streams(seed, replication), RECEPTION)
     with tuned_collection():
         start_background(world)
         for incident in scenario.incidents:

@@ -24,7 +24,7 @@ from ..scenario.models import Depot
 from ..scenario.supply_network import supply_network
 from . import errands
 from .command import chain_route
-from .trace import EventKind, PostInfo
+from .trace import EventKind, PostInfo, purpose, stranded_info, transfer_info
 from .travel import travel_time
 from .world import Post, World
 
@@ -85,18 +85,17 @@ def _release(world: World, state, activator: Post, depot: Depot, cause: int):
     if depot_state.requested:
         return
     depot_state.requested = True
-    purpose = f"release:{depot.id}"
+    release = purpose("release", depot.id)
     if depot.release_by is None:  # the plan's activation is the approval
-        world.env.process(_approve(world, state, activator, purpose, cause))
+        world.env.process(approve_release(world, state, activator, release, cause))
         return
     route = chain_route(world, activator, depot.release_by, depot.place, depot.keeper_channel)
-    yield from errands.send_errand(world, state, activator, route, purpose, cause)
+    yield from errands.send_errand(world, state, activator, route, release, cause)
 
 
-@errands.action("release")
-def _approve(world: World, state, post: Post, purpose: str, cause: int):
+def approve_release(world: World, state, post: Post, errand: str, cause: int):
     """The release authority approves and phones the keepers in order until one answers."""
-    depot = world.scenario.depot(purpose.split(":", 1)[1])
+    depot = world.scenario.depot(errand.split(":", 1)[1])
     trace = world.trace
     approved = trace.emit(
         world.env.now,
@@ -111,7 +110,7 @@ def _approve(world: World, state, post: Post, purpose: str, cause: int):
         keeper = world.post(role_id, depot.place)
         route = ((keeper.id, depot.keeper_channel),)
         delivered = yield from errands.send_errand(
-            world, state, post, route, f"keeper:{depot.id}", cause
+            world, state, post, route, purpose("keeper", depot.id), cause
         )
         if delivered:
             return
@@ -120,10 +119,9 @@ def _approve(world: World, state, post: Post, purpose: str, cause: int):
         cause = lost  # the next keeper is called after giving up on this one
 
 
-@errands.action("keeper")
-def _open(world: World, state, post: Post, purpose: str, cause: int):
+def open_depot(world: World, state, post: Post, errand: str, cause: int):
     """The keeper has decided and got to the depot (their decision and off-duty time)."""
-    depot_id = purpose.split(":", 1)[1]
+    depot_id = errand.split(":", 1)[1]
     depot_state = _state(world, depot_id)
     if depot_state.opened.triggered:
         return
@@ -157,7 +155,7 @@ def _first_truck(world: World, source_id: str, target: str):
     loading = source.loading_time.sample(world.streams.get(f"depot:{source_id}:loading:{target}"))
     if loading > 0:
         yield env.timeout(loading)
-    info = f"{source_id}>{target}"
+    info = transfer_info(source_id, target)
     dispatched = trace.emit(
         env.now, EventKind.TRANSFER_DISPATCHED, incident, actor, cause=opened, info=info
     )
@@ -169,7 +167,7 @@ def _first_truck(world: World, source_id: str, target: str):
             incident,
             actor,
             cause=dispatched,
-            info=f"{info};no open road",
+            info=stranded_info(info),
         )
         return
     if driving > 0:

@@ -21,7 +21,7 @@ import simpy
 from ..scenario.resources import Team, TeamRule
 from . import errands
 from .command import chain_route, role_graph
-from .trace import EventKind, PostInfo
+from .trace import NO_OPEN_ROAD, EventKind, PostInfo, purpose
 from .travel import next_reopening, travel_time
 from .world import Post, World
 
@@ -78,7 +78,7 @@ def dispatch_teams(world: World, state, activator: Post, cause: int):
             team = world.scenario.team(team_id)
             route = activation_route(world, activator, team, state.place)
             yield from errands.send_errand(
-                world, state, activator, route, f"team:{team_id}:{level}", cause
+                world, state, activator, route, purpose("team", team_id, level), cause
             )
 
 
@@ -98,10 +98,9 @@ def activation_route(world: World, activator: Post, team: Team, near_unit: str) 
     return (*route, to_leader)
 
 
-@errands.action("team")
-def activate(world: World, state, leader: Post, purpose: str, cause: int):
+def activate(world: World, state, leader: Post, errand: str, cause: int):
     """The leader, having decided, calls the team out; the team then goes its own way."""
-    _, team_id, level = purpose.split(":")
+    _, team_id, level = errand.split(":")
     team = world.scenario.team(team_id)
     activated = world.trace.emit(
         world.env.now, EventKind.TEAM_ACTIVATED, state.incident.id, leader.id, team_id, cause
@@ -219,7 +218,7 @@ def _drive(world: World, state, crew: TeamState, cause: int):
             crew.actor,
             team.id,
             cause,
-            info="no open road",
+            info=NO_OPEN_ROAD,
         )
         reopens = next_reopening(world, env.now)
         if reopens >= world.trace.horizon:

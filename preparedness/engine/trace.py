@@ -67,6 +67,81 @@ class EventKind(str, Enum):
     LINE_RELEASED = "line_released"
 
 
+# ------------------------------------------------------------------ what ``info`` holds
+# The engine writes an event's ``info`` only through these, and analysis (and drill logs
+# turned into traces) read it only through them, so a format is defined in one place.
+
+#: A call-out's messages: "callout", or "callout:<unreached post>" for a backup's list.
+CALLOUT = "callout"
+#: What a stranded team or truck found.
+NO_OPEN_ROAD = "no open road"
+#: A warner's own doings: posting to the area's group, and knocking on doors.
+WARNING_GROUP_POST = "warning:group"
+WARNING_DOOR_KNOCKING = "warning:door_knocking"
+
+
+def order_info(department: str | None) -> str:
+    """An order's messages: ``order:<department>``."""
+    return f"order:{department}"
+
+
+def is_order(info: str) -> bool:
+    """Whether ``info`` is an order's (``order_info``)."""
+    return info.startswith("order:")
+
+
+def purpose(verb: str, *parts: object) -> str:
+    """An errand's purpose, also its messages' info: ``<verb>:<part>[:<part>...]``."""
+    return ":".join((verb, *map(str, parts)))
+
+
+def purpose_verb(info: str) -> str | None:
+    """The errand verb of ``info`` (``release`` of ``release:d1;attempt=2``), if it has one."""
+    verb, colon, _ = info.partition(":")
+    return verb if colon else None
+
+
+def attempt_info(info: str, attempt: int) -> str:
+    """A dialled call: the message's info and the attempt's number (1 for the first)."""
+    return f"{info};attempt={attempt}"
+
+
+def outage_info(info: str) -> str:
+    """A call or post that failed because the channel was down here."""
+    return f"{info};outage"
+
+
+def callout_pass_info(number: int) -> str:
+    """A call-out's call back, a pass later (``pass_then_call_back``)."""
+    return f"{CALLOUT};pass={number}"
+
+
+def roster_info(members: int) -> str:
+    """A call-out's start: how many people it must reach."""
+    return f"roster={members}"
+
+
+def joined_info(info: str) -> str:
+    """An incident joining a joint centre convened for another: that centre's info, joined."""
+    return f"{info};joined"
+
+
+def transfer_info(source: str, target: str) -> str:
+    """A truck's trip between two supply points: ``<source>>``<target>``."""
+    return f"{source}>{target}"
+
+
+def transfer_ends(info: str) -> tuple[str, str]:
+    """The (source, target) of a transfer's ``info`` (``transfer_info``)."""
+    source, _, target = info.partition(">")
+    return source, target
+
+
+def stranded_info(info: str) -> str:
+    """A truck that found no open road for its trip."""
+    return f"{info};{NO_OPEN_ROAD}"
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One trace event. ``cause`` is the id of the event that enabled it (None for a start)."""

@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 
-from ..scenario.channels import GroupMessageChannel, PlatformChannel, SmsChannel
+from ..scenario.channels import GroupMessageChannel, reaches_households
 from ..scenario.models import Community, DoorKnocking, Level
 from .channels import channel_order, send
-from .command import Message
-from .trace import EventKind, WarningBatch
+from .reception import Message, MessageKind, deliver
+from .trace import WARNING_DOOR_KNOCKING, WARNING_GROUP_POST, EventKind, WarningBatch
 from .world import Post, World, post_level_unit
 
 COHORTS = ("smartphone", "without_smartphone")
@@ -99,10 +99,14 @@ def start_warning(world: World, state, issuer: Post, cause: int):
     if state.warn_slices:
         world.trace.warning_slices[state.incident.id] = state.warn_slices
     world.trace.warning_targets[state.incident.id] = round(state.plan.warn.coverage * 100)
-    yield from act_on_warning(world, state, issuer, cause)
+    yield from act_on_warning(world, state, issuer, WARNING, cause)
 
 
-def act_on_warning(world: World, state, post: Post, cause: int):
+#: The warning as it travels (every copy alike: who has it already is the receiver's key).
+WARNING = Message(MessageKind.WARNING)
+
+
+def act_on_warning(world: World, state, post: Post, message: Message, cause: int):
     """Post to the group, pass the warning down to every subordinate, then knock on doors."""
     warns = post.role.warns_households
     if warns is not None and warns.group_message is not None:
@@ -117,20 +121,11 @@ def act_on_warning(world: World, state, post: Post, cause: int):
             channel_order(world, post, channel),
             state.incident.id,
             cause,
-            _deliver(world, state, subordinate),
-            "warning",
+            deliver(world, state, subordinate, message),
+            message.info,
         )
     if warns is not None and warns.door_knocking is not None:
         yield from _knock_doors(world, state, post, warns.door_knocking, cause)
-
-
-def _deliver(world: World, state, receiver: Post):
-    from .incidents import handle  # the receiver decides like on any other message
-
-    def on_delivered(event_id: int) -> None:
-        world.env.process(handle(world, state, receiver, Message("warning"), event_id))
-
-    return on_delivered
 
 
 def _communities_under(world: World, state, post: Post) -> list[str]:
@@ -197,7 +192,7 @@ def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int
 def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int):
     env, trace = world.env, world.trace
     channel = world.scenario.channel(channel_id)
-    if not isinstance(channel, GroupMessageChannel | SmsChannel | PlatformChannel):
+    if not reaches_households(channel):
         # The loader rejects this (check_references: households are warned by a post).
         raise TypeError(f"channel '{channel_id}' is a {channel.kind} channel, not a post")
     line = world.seize(post, state.incident.id, cause)
@@ -214,7 +209,7 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
         None,
         cause,
         channel.id,
-        "warning:group",
+        WARNING_GROUP_POST,
     )
     world.release(post, line, state.incident.id, posted)
     read_delay = channel.read_delay.for_time(world.is_night(env.now))
@@ -286,7 +281,7 @@ def _knocker(
         state.incident.id,
         post.id,
         cause=cause,
-        info="warning:door_knocking",
+        info=WARNING_DOOR_KNOCKING,
     )
     clock = env.now
     rng = world.streams.get(f"{post.id}:door_knocking:{worker}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 import simpy
@@ -21,7 +21,9 @@ from .trace import EventKind, PostInfo, Trace
 if TYPE_CHECKING:
     # The per-replication state classes live with the processes that use them, which
     # import this module; annotations only, so no import cycle at runtime.
-    from .incidents import CentreState, IncidentState
+    from .command_modes import CentreState
+    from .incidents import IncidentState
+    from .reception import Reception
     from .supplies import DepotState
     from .teams import TeamState
     from .travel import RouteFinder
@@ -170,13 +172,18 @@ class World:
     travel: RouteFinder | None = None
     #: (post, incident) -> whether that person is away for the whole incident (drawn once)
     absent: dict[tuple[str, str], bool] = field(default_factory=dict)
+    #: What a post does with each kind of message (``reception.py``; built by ``actions.py``)
+    reception: Reception | None = None
     _start_clock: float = 0.0
 
     @classmethod
-    def build(cls, scenario: Scenario, streams: Streams) -> World:
+    def build(
+        cls, scenario: Scenario, streams: Streams, reception: Reception | None = None
+    ) -> World:
+        """A fresh world; ``reception`` (``actions.reception()``) is needed to run incidents."""
         env = simpy.Environment()
         trace = Trace(horizon=scenario.run_length, command_mode=scenario.command.mode)
-        world = cls(scenario, env, streams, trace, Places(scenario))
+        world = cls(scenario, env, streams, trace, Places(scenario), reception=reception)
         start = scenario.start
         world._start_clock = start.hour * 60 + start.minute + start.second / 60
         for link in scenario.command.links:
@@ -322,8 +329,46 @@ class World:
 
     def release(self, post: Post, request, incident: str | None, cause: int | None) -> None:
         """Free a line; ``cause`` is the event that ended its use (a delivery, a decision...)."""
-        post.lines.release(request)
+        free_line(post.lines, request)
         self.trace.emit(self.env.now, EventKind.LINE_RELEASED, incident, post.id, cause=cause)
+
+
+class HeldLine:
+    """A callee's line taken at once because it was free: no SimPy request, no kernel event."""
+
+    __slots__ = ()
+    triggered = True
+
+
+def take_line(lines: simpy.Resource) -> HeldLine | simpy.resources.resource.Request:
+    """A free line at once (a ``HeldLine``), else SimPy's request for the next line to free.
+
+    Used for the callee's line, where the caller goes straight on to ring: golden and
+    verification results are unchanged. Taking the caller's own line this way too would
+    let the caller act before other events due at the same moment, which moves results.
+    """
+    if len(lines.users) < lines.capacity and not lines.put_queue:
+        held = HeldLine()
+        cast(list[Any], lines.users).append(held)  # SimPy keeps any holder in ``users``
+        return held
+    return lines.request()
+
+
+def free_line(
+    lines: simpy.Resource, request: HeldLine | simpy.resources.resource.Request
+) -> None:
+    """Give a line back without a kernel event when nobody is queued for one.
+
+    SimPy's ``release`` schedules an event whose only effect, when processed, is to serve
+    the queue. With the queue empty that is nothing: a request made meanwhile finds the
+    line free and is served when made. So the line leaves ``users`` at once, and the order
+    of every other event is unchanged (results stay identical); with a queue, SimPy
+    releases it as usual.
+    """
+    if lines.put_queue:
+        lines.release(cast(simpy.resources.resource.Request, request))
+    else:
+        cast(list[Any], lines.users).remove(request)
 
 
 def within(clock: float, start: float, end: float) -> bool:

@@ -19,6 +19,7 @@ from ..analysis.milestones import all_teams_on_scene, milestone_times
 from ..analysis.missed import Missed, missed_in_replication
 from ..analysis.stock_summary import has_supplies, replication_stock
 from ..analysis.workload import LinkLoad, PostLoad, link_loads, post_loads
+from ..engine.command_modes import mode_named
 from ..engine.run import simulate_replication
 from ..engine.trace import EventKind, Trace
 from ..scenario.models import Scenario
@@ -56,7 +57,7 @@ def summarise_trace(
     reached = milestone_times(trace)
     if scenario is not None:
         all_teams_on_scene(scenario, reached)
-    siloed = trace.command_mode == "siloed_relay"
+    siloed = bool(trace.command_mode) and mode_named(trace.command_mode).silo_detour
     milestones = {
         incident: {key: r.time for key, r in items.items()} for incident, items in reached.items()
     }

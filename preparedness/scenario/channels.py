@@ -3,7 +3,7 @@ pushes, each with its delays, failures and outages."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, TypeGuard, get_args
 
 from pydantic import Field
 
@@ -21,6 +21,8 @@ __all__ = [
     "PlatformChannel",
     "RadioChannel",
     "SmsChannel",
+    "HOUSEHOLD_KINDS",
+    "HouseholdChannel",
     "SYNCHRONOUS_KINDS",
 ]
 
@@ -39,6 +41,19 @@ class Outage(Model):
 
 
 class _ChannelBase(Model):
+    # What the channel does, declared once here and read by the loader's checks and the
+    # engine (class attributes, not fields: a scenario cannot change them).
+    holds_lines: ClassVar[bool] = False
+    """Synchronous: the exchange holds a line of each party while they talk (a call); else
+    the message is posted, and read later or never."""
+    rings: ClassVar[bool] = False
+    """A call that rings: it may go unanswered, be retried, or wait on hold for a busy callee."""
+    read_receipts: ClassVar[bool] = False
+    """Posted and confirmed by a read receipt; without one by ``confirm_within`` the sender
+    follows up on the next channel."""
+    reaches_households: ClassVar[bool] = False
+    """Can carry a warning to households (a post to a group or a list)."""
+
     id: Identifier
     """Id that links, fallbacks and warnings use to name the channel."""
     name: str | None = None
@@ -56,6 +71,9 @@ class PhoneChannel(_ChannelBase):
     call of 1.5-3 minutes (Avaya's 6-second US ring cadence, Rapid Notify's 3-7 rings before
     no answer, CTIA's mean mobile call length).
     """
+
+    holds_lines = True
+    rings = True
 
     kind: Literal["phone"]
     """Written ``kind: phone``."""
@@ -81,6 +99,9 @@ class PhoneChannel(_ChannelBase):
 class RadioChannel(_ChannelBase):
     """Two-way radio: no dialling, answered when the receiver has the set on (on duty)."""
 
+    holds_lines = True
+    rings = True
+
     kind: Literal["radio"]
     """Written ``kind: radio``."""
     answer_probability: DayNightProbability = as_written(0.95)
@@ -101,6 +122,8 @@ class RadioChannel(_ChannelBase):
 class InPersonChannel(_ChannelBase):
     """Face to face, for people sitting together (the joint duty room)."""
 
+    holds_lines = True
+
     kind: Literal["in_person"]
     """Written ``kind: in_person``."""
     talk_time: DurationDistribution = as_written("1m")
@@ -109,6 +132,9 @@ class InPersonChannel(_ChannelBase):
 
 class GroupMessageChannel(_ChannelBase):
     """A WeChat-style group: one post, read by each member after a delay, never by some."""
+
+    read_receipts = True
+    reaches_households = True
 
     kind: Literal["group_message"]
     """Written ``kind: group_message``."""
@@ -130,6 +156,9 @@ class GroupMessageChannel(_ChannelBase):
 class SmsChannel(_ChannelBase):
     """Text message: delivered within seconds, read after a delay."""
 
+    read_receipts = True
+    reaches_households = True
+
     kind: Literal["sms"]
     """Written ``kind: sms``."""
     post_time: DurationDistribution = as_written("30s")
@@ -145,6 +174,9 @@ class SmsChannel(_ChannelBase):
 class PlatformChannel(_ChannelBase):
     """A unified platform push the recipient acknowledges in the app (closed-loop handling, as
     in the Hangzhou Yuhang grassroots-governance case study)."""
+
+    read_receipts = True
+    reaches_households = True
 
     kind: Literal["platform"]
     """Written ``kind: platform``."""
@@ -172,5 +204,25 @@ Channel = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: Every channel model, in the order the schema lists them.
+CHANNEL_MODELS: tuple[type[_ChannelBase], ...] = get_args(get_args(Channel)[0])
 
-SYNCHRONOUS_KINDS = ("phone", "radio", "in_person")
+
+def _kind(model: type[_ChannelBase]) -> str:
+    """The ``kind:`` a channel model is written with."""
+    (kind,) = get_args(model.model_fields["kind"].annotation)
+    return str(kind)
+
+
+#: Kinds that hold both parties' lines while they talk.
+SYNCHRONOUS_KINDS = tuple(_kind(m) for m in CHANNEL_MODELS if m.holds_lines)
+#: Kinds a warning can reach households on.
+HOUSEHOLD_KINDS = tuple(_kind(m) for m in CHANNEL_MODELS if m.reaches_households)
+
+#: The models whose ``reaches_households`` is set, as one type (a test keeps them equal).
+HouseholdChannel = GroupMessageChannel | SmsChannel | PlatformChannel
+
+
+def reaches_households(channel: object) -> TypeGuard[HouseholdChannel]:
+    """Whether a warning can be posted to households on ``channel`` (its model says so)."""
+    return isinstance(channel, _ChannelBase) and channel.reaches_households

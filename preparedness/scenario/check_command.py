@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from .command import MODE_RULES
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Plan, Scenario
 
@@ -152,14 +153,14 @@ def _orders_routable(s, i, plan, holders, graph, roles) -> Iterator[Problem]:
         dept = departments.get(rule.department)
         if dept is None or dept.answers_to not in roles:
             continue
-        if s.command.mode == "siloed_relay" and dept.answers_to != activator:
+        if MODE_RULES[s.command.mode].orders_climb and dept.answers_to != activator:
             if not nx.has_path(graph, activator, dept.answers_to):
                 yield (
                     ("plans", s.plans.index(plan), "departments", j, "department"),
                     (
-                        f"under siloed relay the order for '{dept.id}' must go from "
-                        f"'{activator}' up "
-                        f"to '{dept.answers_to}', but no chain of links leads there"
+                        f"under {s.command.mode.replace('_', ' ')} the order for '{dept.id}' "
+                        f"must go from '{activator}' up to '{dept.answers_to}', "
+                        "but no chain of links leads there"
                     ),
                 )
 

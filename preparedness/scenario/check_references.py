@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .channels import HOUSEHOLD_KINDS
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Scenario
 
@@ -106,18 +107,20 @@ def check_references(s: Scenario) -> Iterator[Problem]:
                     "community",
                     ("channels", i, "outages", j, "communities", k),
                 )
-    kinds = {c.id: c.kind for c in s.channels}
+    by_id = {c.id: c for c in s.channels}
+    household_kinds = f"{', '.join(HOUSEHOLD_KINDS[:-1])} or {HOUSEHOLD_KINDS[-1]}"
     for i, role in enumerate(s.roles):
         warns = role.warns_households
         if warns is not None and warns.group_message is not None:
             loc = ("roles", i, "warns_households", "group_message")
             yield from _need(warns.group_message, channels, "channel", loc)
-            if kinds.get(warns.group_message) in ("phone", "radio", "in_person"):
+            used = by_id.get(warns.group_message)
+            if used is not None and not used.reaches_households:
                 yield (
                     loc,
                     (
-                        f"'{warns.group_message}' is a {kinds[warns.group_message]} channel; "
-                        "households are warned by a group_message, sms or platform channel"
+                        f"'{warns.group_message}' is a {used.kind} channel; "
+                        f"households are warned by a {household_kinds} channel"
                     ),
                 )
         for j, ch in enumerate(role.fallback):

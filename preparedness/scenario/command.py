@@ -3,6 +3,7 @@ whistle and the joint command centre, under one command mode."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -13,6 +14,8 @@ from .distributions import DayNightDistribution, DurationDistribution
 __all__ = [
     "Command",
     "CommandModeName",
+    "MODE_RULES",
+    "ModeRules",
     "Department",
     "JointCentre",
     "Link",
@@ -77,6 +80,26 @@ class JointCentre(Model):
 CommandModeName = Literal["siloed_relay", "whistle_and_report", "joint_command_centre"]
 
 
+@dataclass(frozen=True)
+class ModeRules:
+    """What the loader checks for one command mode; how the engine routes orders under it
+    is the mode's strategy (``engine/command_modes.py``, tied to these names by a test)."""
+
+    needs: str | None = None
+    """The ``command`` block the mode cannot run without (``whistle``, ``joint_centre``)."""
+    orders_climb: bool = False
+    """Whether orders climb the links from the activator to the role a department answers to
+    (so a plan's activator must have a chain of links to it)."""
+
+
+#: The rules of every mode the schema names, in the schema's order.
+MODE_RULES: dict[str, ModeRules] = {
+    "siloed_relay": ModeRules(orders_climb=True),
+    "whistle_and_report": ModeRules(needs="whistle"),
+    "joint_command_centre": ModeRules(needs="joint_centre"),
+}
+
+
 class Command(Model):
     """Who reports to whom, and how department orders are routed."""
 
@@ -94,8 +117,7 @@ class Command(Model):
 
     @model_validator(mode="after")
     def _mode_settings_present(self) -> Command:
-        if self.mode == "whistle_and_report" and self.whistle is None:
-            raise ValueError("command mode 'whistle_and_report' needs a 'whistle:' block")
-        if self.mode == "joint_command_centre" and self.joint_centre is None:
-            raise ValueError("command mode 'joint_command_centre' needs a 'joint_centre:' block")
+        needs = MODE_RULES[self.mode].needs
+        if needs is not None and getattr(self, needs) is None:
+            raise ValueError(f"command mode '{self.mode}' needs a '{needs}:' block")
         return self

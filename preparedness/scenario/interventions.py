@@ -26,6 +26,7 @@ import yaml
 from pydantic import Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from .command import MODE_RULES
 from .crosscheck import cross_check
 from .diagnostics import (
     Diagnostic,
@@ -350,7 +351,7 @@ def _at_source(source: InterventionSource, loc: Loc, message: str) -> Diagnostic
 
 def _command_mode(draft: _Draft, change, raw: dict, at: Loc) -> None:
     draft.put(("command", "mode"), raw["mode"], (*at, "mode"), at)
-    for block in ("whistle", "joint_centre"):
+    for block in dict.fromkeys(rules.needs for rules in MODE_RULES.values() if rules.needs):
         if block in raw:
             draft.put(("command", block), raw[block], (*at, block), at)
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ...engine.command import liaison_role
+from ...engine.command_modes import mode_named
 from ...engine.streams import Streams
 from ...engine.trace import PostInfo
 from ...engine.world import Places, World, post_level_unit
@@ -152,7 +153,7 @@ def scenario_posts(scenario: Scenario) -> dict[str, PostInfo]:
             info = world.post(role.id, unit_id).info
             posts[info.id] = info
     centre = scenario.command.joint_centre
-    if scenario.command.mode == "joint_command_centre" and centre is not None:
+    if mode_named(scenario.command.mode).convenes_centre and centre is not None:
         commander = next(p for p in posts.values() if p.role == centre.commanded_by)
         for department in scenario.departments:
             role = liaison_role(world, department)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ...engine.trace import Event, EventKind, PostInfo, Trace
+from ...engine.trace import Event, EventKind, PostInfo, Trace, attempt_info, order_info
 from ...scenario.models import Scenario
 from .log import DrillLog, LogRow, scenario_posts
 
@@ -113,7 +113,7 @@ class _Builder:
         role_from = self.posts[source].role if source in self.posts else ""
         role_to = self.posts[target].role if target in self.posts else ""
         if role_to in self.chains:
-            return f"order:{self.chains[role_to]}"
+            return order_info(self.chains[role_to])
         if (role_from, role_to) in self.links:
             return "report"
         return self.purpose.get((incident, source), "warning")
@@ -153,7 +153,7 @@ class _Builder:
                     row.channel,
                     about,
                 )
-            info = f"{about};attempt=1" if row.event == "call" else about
+            info = attempt_info(about, 1) if row.event == "call" else about
             event_id = self.emit(time, kind, incident, source, target, cause, row.channel, info)
             self.link[(incident, source, target)] = event_id
         elif row.event in ("answered", "no_answer", "busy", "delivered", "read"):
@@ -199,7 +199,7 @@ class _Builder:
 
     def order_cause(self, incident: str, department: str) -> int:
         """The latest step of the order on its way to the department's unit."""
-        wanted = f"order:{department}"
+        wanted = order_info(department)
         for event in reversed(self.trace.events):
             if event.incident == incident and event.info == wanted:
                 return event.id
