@@ -22,6 +22,7 @@ from ..experiment.story import RULES as STORY_RULES
 from .escape import html_text, svg_document
 from .figures import Figure, ReportFigures
 from .i18n import Catalogue, catalogue, milestone_label
+from .post_names import localise_posts
 
 __all__ = [
     "HTML_LANG",
@@ -208,6 +209,7 @@ def render_run_report(
     ``generated`` (left out when neither is given).
     """
     cat = catalogue(lang)
+    results = localise_posts(results, cat)
     number = 1
     incidents = []
     for incident in results["incidents"]:

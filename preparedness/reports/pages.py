@@ -27,6 +27,7 @@ from .figures import (
 )
 from .html import render_run_report, render_sizing_report, story_sentence
 from .i18n import catalogue
+from .post_names import localise_posts
 
 __all__ = ["PLOTS", "ReportPages", "pdf_note", "run_pages", "sizing_pages"]
 
@@ -103,6 +104,7 @@ def run_pages(
 ) -> ReportPages:
     """The run report's page and figures: ``replications`` give the ECDFs' per-run minutes,
     ``trace`` is the replication results.json ``story`` names (the swimlane)."""
+    results = localise_posts(results, catalogue(lang))
     figures = run_figures(
         results,
         lang,
