@@ -270,7 +270,9 @@ def make_inject(
         post_name(scenario, trace, event.subject),
     )
     controller = "exercise.post.controller"
-    kind, delivery, sender, receiver = "information", "verbal", controller, actor
+    kind, delivery = "information", "verbal"
+    sender: str | Words = controller
+    receiver: str | Words = actor
     figure: Words | None = None
     warning = False
     if cause is not None:
