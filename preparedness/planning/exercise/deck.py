@@ -111,8 +111,8 @@ def post_name(scenario: Scenario, trace: Trace, post: str | None) -> str | Words
     if post is None:
         return ""
     info = trace.posts.get(post)
-    if info is None:
-        return post.split(":", 1)[-1]
+    if info is None:  # not a person's post: a place (the joint centre of a township) or an id
+        return post_place(scenario, post.split(":", 1)[-1])
     community = info.unit.split("/", 1)
     places = {c.id: c.name for t in scenario.places.townships for c in t.communities}
     places.update({t.id: t.name for t in scenario.places.townships})
