@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from rich.console import Console
 
-from preparedness import api
+from preparedness import api, cli
 from preparedness.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, main
 from preparedness.cli.console import executor_words
 from preparedness.cli.validate import refuse_warnings
@@ -113,3 +115,30 @@ def test_exercise_and_drill_lines_are_chinese(tmp_path, capsys, monkeypatch) -> 
     log.write_text("", encoding="utf-8")
     assert main(["drill", "replay", scenario, str(log), "--lang", "zh"]) == EXIT_OK
     assert f"报告已写入 {folder / 'report.html'}" in capsys.readouterr().out.splitlines()
+
+
+#: Two words of letters, or any CJK character (as tests/reports/test_no_loose_words.py).
+WORDS = re.compile(r"[A-Za-z]{2,}[,.;:!?]?\s+[A-Za-z]{2,}|[\u3400-\u9fff]")
+#: Commands that write no report, so have no language: their lines stay English.
+NO_LANGUAGE = {"generate.py", "schema.py"}
+
+
+def test_the_cli_prints_no_sentence_of_its_own() -> None:
+    """Every line a report-writing command prints comes from the catalogue: no ``print``
+    call is given a literal sentence (argparse help texts are not printed lines)."""
+    folder = Path(cli.__file__).parent
+    modules = [path for path in sorted(folder.glob("*.py")) if path.name not in NO_LANGUAGE]
+    assert len(modules) > 5
+    loose = []
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "print"):
+                continue
+            for arg in node.args[:1]:
+                texts = [
+                    n.value
+                    for n in ast.walk(arg)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                ]
+                loose += [f"{module.name}:{node.lineno}: {t!r}" for t in texts if WORDS.search(t)]
+    assert loose == []
