@@ -113,13 +113,7 @@ def post_name(scenario: Scenario, trace: Trace, post: str | None) -> str | Words
     info = trace.posts.get(post)
     if info is None:  # not a person's post: a place (the joint centre of a township) or an id
         return post_place(scenario, post.split(":", 1)[-1])
-    community = info.unit.split("/", 1)
-    places = {c.id: c.name for t in scenario.places.townships for c in t.communities}
-    places.update({t.id: t.name for t in scenario.places.townships})
-    places[scenario.places.district.id] = scenario.places.district.name
-    unit = places.get(community[0], community[0])
-    if len(community) == 2:
-        unit = f"{unit} {community[1]}"
+    unit = post_place(scenario, info.unit)
     department = liaison_department(scenario, info.role)
     if department is not None:
         return Words.of("post.liaison", department=department.name, place=unit)
