@@ -8,9 +8,10 @@ import copy
 
 import pytest
 
-from preparedness import api
+from preparedness import api, simulate_replication
 from preparedness.analysis.aggregate import post_label
 from preparedness.planning.exercise.deck import named_post
+from preparedness.planning.exercise.deck import post_name as post_name_in_deck
 from preparedness.planning.exercise.words import Words, post_words
 from preparedness.reports.exercise.text import say
 from preparedness.reports.i18n import catalogue
@@ -85,3 +86,12 @@ def test_the_exercise_package_words_a_liaison_in_its_language(run) -> None:
         assert say(catalogue("zh"), words) == "公安联络员 (Township 1)"
         assert say(catalogue("en"), words) == english_name
     assert post_words(results, "township_head@t1", "head") == "head"
+
+
+def test_the_exercise_deck_names_a_liaison_and_a_place(run) -> None:
+    scenario, _ = run
+    trace = simulate_replication(scenario, 0)
+    assert say(catalogue("zh"), post_name_in_deck(scenario, trace, LIAISON)) == (
+        "公安联络员 (Township 1)"
+    )
+    assert post_name_in_deck(scenario, trace, "t1") == "Township 1"  # the centre's township

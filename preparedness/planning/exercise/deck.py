@@ -315,7 +315,8 @@ def make_inject(
         kind = "event"
         named = event.kind.value if event.kind in _NAMED_KINDS else "event"
         what = f"exercise.inject.kind.{named}"
-        text = Words.of("exercise.inject.other", what=what, post=actor or event.info)
+        where = post_place(scenario, event.info)  # the joint centre's township, by name
+        text = Words.of("exercise.inject.other", what=what, post=actor or where)
         expected = Words.of("exercise.expected.other")
     return Inject(
         number=number,
