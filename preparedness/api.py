@@ -148,10 +148,10 @@ def _executor(workers: int | None, cluster: str | None) -> Iterator[Executor]:
     """The executor asked for, started, and closed whatever happens."""
     address, note = dask_address(cluster)
     if note:
-        log.warning(note)
+        log.warning(note, extra={"dask_from_env": address})  # for the console's words
     executor, _ = make_executor(workers, address)
     with executor:
-        log.info("running on %s", executor.description)
+        log.info("running on %s", executor.description, extra={"executor": executor})
         executor.start()  # before a progress bar's thread exists (``Executor.start``)
         yield executor
 

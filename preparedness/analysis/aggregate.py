@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..scenario.models import Scenario
+from ..scenario.models import Department, Scenario
 from .coverage import coverage_grid
 from .critical_path import CAUSES
 from .milestones import milestone_definitions
@@ -221,7 +221,7 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
                 "milestones": milestones,
             }
         )
-    return {
+    body = {
         "format": FORMAT,
         "seed": seed,
         "replications": n,
@@ -234,6 +234,8 @@ def aggregate(scenario: Scenario, results, seed: int) -> dict:
         "events_per_replication": sum(r.events for r in results) / n if n else 0,
         "stock": stock_summary(scenario, results),
     }
+    body["liaisons"] = liaison_posts(scenario, body)
+    return body
 
 
 def not_reached_summary(
@@ -302,7 +304,13 @@ def _community_name(scenario: Scenario, community_id: str) -> str:
 
 
 def post_label(scenario: Scenario, post_id: str) -> str:
-    """'township_head@linjiang' -> '分管副镇长 (临江镇)': the words a planner uses."""
+    """'township_head@linjiang' -> '分管副镇长 (临江镇)': the words a planner uses.
+
+    A department liaison (a role the engine adds in a joint command centre) is named in
+    English, '公安 liaison (临江镇)', as ``post.liaison`` of ``reports/lang/en.yaml`` words it;
+    results.json lists those posts under ``liaisons`` so a report can word them in its own
+    language (:func:`liaison_posts`).
+    """
     kind, _, ident = post_id.partition(":")
     if kind == "team" and "@" not in post_id:
         return scenario.team(ident).name
@@ -310,16 +318,59 @@ def post_label(scenario: Scenario, post_id: str) -> str:
         return scenario.depot(ident).name
     role_id, _, unit = post_id.partition("@")
     roles = {role.id: role.name for role in scenario.roles}
+    department = liaison_department(scenario, role_id)
+    if department is not None:
+        return f"{department.name} liaison ({post_place(scenario, unit)})"
+    return f"{roles.get(role_id, role_id)} ({post_place(scenario, unit)})"
+
+
+def liaison_department(scenario: Scenario, role_id: str) -> Department | None:
+    """The department whose joint-duty liaison ``role_id`` is (``liaison_<department>``, the
+    role the engine adds in a joint command centre); None for any other role, and for a
+    role of that id the scenario declares itself (the scenario's own name wins)."""
+    if any(role.id == role_id for role in scenario.roles):
+        return None
+    return next((d for d in scenario.departments if role_id == f"liaison_{d.id}"), None)
+
+
+def post_place(scenario: Scenario, unit: str) -> str:
+    """'linjiang' -> '临江镇', 'xiajiancao/g3' -> '下涧槽社区 g3': where a post sits, by name."""
     names = {scenario.places.district.id: scenario.places.district.name}
     for township in scenario.places.townships:
         names[township.id] = township.name
         for community in township.communities:
             names[community.id] = community.name
-    departments = {f"liaison_{d.id}": f"{d.name} liaison" for d in scenario.departments}
-    role_name = roles.get(role_id) or departments.get(role_id, role_id)
     where, _, cell = unit.partition("/")
-    place = names.get(where, where) + (f" {cell}" if cell else "")
-    return f"{role_name} ({place})"
+    return names.get(where, where) + (f" {cell}" if cell else "")
+
+
+def liaison_posts(scenario: Scenario, body: object) -> dict[str, dict[str, str]]:
+    """The department liaisons among the posts ``body`` names (any ``post``, ``from`` or
+    ``to`` value, however deep), by post id: ``{department, department_name, place_name}``.
+
+    A liaison's ``name`` elsewhere in results.json is English; these parts let a report word
+    it in its own language ("公安联络员 (临江镇)") without the scenario.
+    """
+    found: dict[str, dict[str, str]] = {}
+    stack = [body]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("post", "from", "to") and isinstance(value, str) and "@" in value:
+                    role_id, _, unit = value.partition("@")
+                    department = liaison_department(scenario, role_id)
+                    if department is not None:
+                        found[value] = {
+                            "department": department.id,
+                            "department_name": department.name,
+                            "place_name": post_place(scenario, unit),
+                        }
+                else:
+                    stack.append(value)
+    return dict(sorted(found.items()))
 
 
 def _people(scenario: Scenario, results) -> list[dict]:

@@ -19,6 +19,7 @@ import sys
 from rich.console import Console
 
 from ..reports.escape import terminal_text
+from ..reports.i18n import catalogue
 from ..scenario.diagnostics import ScenarioError, did_you_mean
 from . import drill, exercise, generate, run, schema, size_stockpiles, validate
 from .console import (
@@ -27,6 +28,7 @@ from .console import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     UsageError,
+    command_language,
     print_problems,
     terminal_console,
 )
@@ -130,25 +132,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args, out, err)
     except ScenarioError as error:
-        return print_problems(err, error.diagnostics)
+        return print_problems(err, error.diagnostics, command_language(args))
     except UsageError as error:
         err.print(f"{parser.prog}: error: {terminal_text(str(error))}", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        cat = catalogue(command_language(args))
         written = getattr(args, "report_written", None)
         report = getattr(args, "report_file", "report.md")
         err.print(
-            terminal_text(f"interrupted; the report was already written to {written / report}")
+            terminal_text(cat("cli.interrupted_written", path=terminal_text(written / report)))
             if written
-            else "interrupted; no report was written",
+            else cat("cli.interrupted_nothing"),
             markup=False,
         )
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - last resort: a message, not a traceback
         if args.debug:
             raise
-        err.print(terminal_text(f"internal error: {type(error).__name__}: {error}"), markup=False)
-        err.print("rerun with --debug to see the traceback, and report it", markup=False)
+        cat = catalogue(command_language(args))
+        said = cat(
+            "cli.internal_error",
+            kind=type(error).__name__,
+            error=terminal_text(error),
+        )
+        err.print(terminal_text(said), markup=False)
+        err.print(cat("cli.rerun_debug"), markup=False)
         return EXIT_FAILURE
     finally:
         if from_command_line:

@@ -1,6 +1,6 @@
 """What every sub-command shares: the consoles, exit codes, the usage error, located
 problems, the progress bar, the API's notes on stderr, and Ctrl-C held while a report is
-written."""
+written. Its own lines are in the report's language (the catalogue, ``reports/lang``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from rich.progress import (
 )
 
 from ..errors import UsageError
+from ..experiment.executor import DASK_ENV, Executor, PoolExecutor, SerialExecutor
 from ..reports.escape import terminal_text
+from ..reports.i18n import Catalogue, catalogue
 from ..reports.stages import pause_at
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "EXIT_OK",
     "ProgressBar",
     "UsageError",
+    "command_language",
+    "executor_words",
     "interrupts_held",
     "notes_to",
     "print_problems",
@@ -50,11 +54,19 @@ def terminal_console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
-def print_problems(err: Console, diagnostics) -> int:
+def command_language(args) -> str:
+    """The language of a command's own lines: the report's, once the command knows it
+    (``report_lang``: ``--lang``, else the scenario's ``language:``), else ``--lang``, else
+    English (``validate``, ``schema`` and ``generate`` write no report and have no language)."""
+    return getattr(args, "report_lang", None) or getattr(args, "lang", None) or "en"
+
+
+def print_problems(err: Console, diagnostics, lang: str = "en") -> int:
     for diagnostic in diagnostics:
         err.print(_one_line_each(str(diagnostic)), markup=False)
     count = len(diagnostics)
-    err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was run.", markup=False)
+    key = "cli.problems_one" if count == 1 else "cli.problems"
+    err.print(catalogue(lang)(key, count=str(count)), markup=False)
     return EXIT_BAD_INPUT
 
 
@@ -63,21 +75,46 @@ def _one_line_each(text: str) -> str:
     return "\n".join(terminal_text(line) for line in text.split("\n"))
 
 
+def executor_words(executor: Executor, cat: Catalogue) -> str:
+    """Where the replications run, in ``cat``'s language ("process pool, 2 workers"); a Dask
+    executor keeps the words it gives itself (its scheduler's address)."""
+    if isinstance(executor, SerialExecutor):
+        return cat("cli.executor_serial")
+    if isinstance(executor, PoolExecutor):
+        if executor.workers == 1:
+            return cat("cli.executor_pool_one")
+        return cat("cli.executor_pool", workers=str(executor.workers))
+    return executor.description
+
+
+def _note(record: logging.LogRecord, cat: Catalogue) -> str:
+    """An API note in words: the API logs its notes in English, with what they are about
+    (``executor``, ``dask_from_env``) attached, so the console can say them in ``cat``'s."""
+    executor = getattr(record, "executor", None)
+    if isinstance(executor, Executor):
+        return cat("cli.running_on", executor=terminal_text(executor_words(executor, cat)))
+    address = getattr(record, "dask_from_env", None)
+    if isinstance(address, str):
+        return cat("cli.dask_from_env", address=terminal_text(address), variable=DASK_ENV)
+    return record.getMessage()
+
+
 class _ConsoleHandler(logging.Handler):
-    def __init__(self, console: Console, level: int) -> None:
+    def __init__(self, console: Console, level: int, lang: str) -> None:
         super().__init__(level)
         self.console = console
+        self.cat = catalogue(lang)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.console.print(terminal_text(record.getMessage()), markup=False)
+        self.console.print(terminal_text(_note(record, self.cat)), markup=False)
 
 
 @contextmanager
-def notes_to(err: Console, quiet: bool) -> Iterator[None]:
-    """Print the API's notes on stderr: warnings always (a Dask scheduler taken from the
-    environment), the executor used unless ``quiet``."""
+def notes_to(err: Console, quiet: bool, lang: str = "en") -> Iterator[None]:
+    """Print the API's notes on stderr in ``lang``: warnings always (a Dask scheduler taken
+    from the environment), the executor used unless ``quiet``."""
     logger = logging.getLogger("preparedness")
-    handler = _ConsoleHandler(err, logging.WARNING if quiet else logging.INFO)
+    handler = _ConsoleHandler(err, logging.WARNING if quiet else logging.INFO, lang)
     level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

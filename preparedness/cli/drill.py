@@ -13,6 +13,7 @@ from rich.console import Console
 
 from ..planning.drill.log import DrillLogError
 from ..reports.escape import terminal_text
+from ..reports.i18n import catalogue
 from . import arguments
 from .console import EXIT_BAD_INPUT, EXIT_OK, UsageError, interrupts_held, notes_to
 
@@ -91,7 +92,7 @@ def drill(args, out: Console, err: Console) -> int:
     try:
         if args.drill_command == "summary":
             return _summary(args, out)
-        with notes_to(err, True):
+        with notes_to(err, True, args.lang):
             if args.drill_command == "replay":
                 result = api.replay_drill(
                     args.scenario, args.log, args.replications, args.seed, workers=args.workers
@@ -122,7 +123,8 @@ def drill(args, out: Console, err: Console) -> int:
     args.report_written = folder
     if held:
         raise KeyboardInterrupt
-    out.print(f"Report written to {terminal_text(folder / 'report.html')}", markup=False)
+    said = catalogue(args.lang)("cli.report_written", path=terminal_text(folder / "report.html"))
+    out.print(said, markup=False)
     return EXIT_OK
 
 

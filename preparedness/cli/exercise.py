@@ -8,6 +8,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..reports.escape import terminal_text
+from ..reports.i18n import catalogue
 from . import arguments
 from .console import EXIT_OK, ProgressBar, interrupts_held, notes_to
 
@@ -63,7 +65,7 @@ def exercise(args, out: Console, err: Console) -> int:
     """Run the scenario and its interventions, plan the exercise, write its folder."""
     from .. import api
 
-    with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
+    with notes_to(err, args.quiet, args.lang), ProgressBar(err, args.quiet) as bar:
         package = api.prepare_exercise(
             args.scenario,
             incident=args.incident,
@@ -80,8 +82,9 @@ def exercise(args, out: Console, err: Console) -> int:
     args.report_written, args.report_file = folder, "index.html"
     if held:
         raise KeyboardInterrupt
-    out.print(f"Exercise package written to {folder / 'index.html'}", markup=False, soft_wrap=True)
     from ..reports.pages import pdf_note  # not at import: it loads matplotlib
 
+    said = catalogue(args.lang)("cli.exercise_written", path=terminal_text(folder / "index.html"))
+    out.print(said, markup=False, soft_wrap=True)
     out.print(pdf_note(args.lang, folder, "situation-manual.pdf"), markup=False, soft_wrap=True)
     return EXIT_OK

@@ -135,6 +135,7 @@ def run(args, out: Console, err: Console) -> int:
     """Check the command line in its own words, run through the API, report."""
     from .. import api
     from ..experiment.executor import ExecutorError
+    from ..results import report_language
 
     variants = api.load_variants(
         args.scenario or default_scenario_path(), interventions=args.interventions
@@ -142,9 +143,10 @@ def run(args, out: Console, err: Console) -> int:
     names = _variant_names(args, variants)
     for name in names:
         variants.scenario(name)  # scenario problems before usage problems; kept for the run
+    args.report_lang = report_language(variants.scenario(names[0]), args.lang)
     warnings = print_warnings(err, variants)
     if warnings and getattr(args, "strict", False):
-        return refuse_warnings(err, len(warnings))
+        return refuse_warnings(err, len(warnings), args.report_lang)
     if args.precision:
         first = args.replications or PILOT_REPLICATIONS
         if first > args.max_replications:
@@ -152,7 +154,7 @@ def run(args, out: Console, err: Console) -> int:
         if first < 2:
             raise UsageError("--precision needs a first round of at least 2 replications")
     try:
-        with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
+        with notes_to(err, args.quiet, args.report_lang), ProgressBar(err, args.quiet) as bar:
             experiment = api.run_experiment(
                 variants,
                 args.replications,
@@ -174,6 +176,7 @@ def _report(args, out: Console, experiment) -> int:
     from .. import api
     from ..reports.comparison import precision_sentence, print_comparison
     from ..reports.console import print_summary
+    from ..reports.i18n import catalogue
     from ..results import report_language
 
     with interrupts_held(until_exit=getattr(args, "from_command_line", False)) as held:
@@ -197,6 +200,7 @@ def _report(args, out: Console, experiment) -> int:
             print_comparison(out, results, lang)
     if "precision" in results:
         out.print(precision_sentence(results["precision"], lang), markup=False)
-    out.print(terminal_text(f"Report written to {folder / 'report.md'}"), markup=False)
+    said = catalogue(lang)("cli.report_written", path=terminal_text(folder / "report.md"))
+    out.print(terminal_text(said), markup=False)
     print_pages(out, args, folder, experiment.scenario)
     return EXIT_OK

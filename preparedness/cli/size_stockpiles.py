@@ -99,12 +99,14 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     """Load, size, re-simulate (through the API), report."""
     from .. import api
     from ..experiment.executor import ExecutorError
+    from ..reports.i18n import catalogue
     from ..reports.sizing_render import print_sizing
     from ..results import report_language
 
     variants = [api.load_variants(path) for path in args.scenario]
+    args.report_lang = report_language(variants[0].base, args.lang)
     try:
-        with notes_to(err, args.quiet), ProgressBar(err, args.quiet) as bar:
+        with notes_to(err, args.quiet, args.report_lang), ProgressBar(err, args.quiet) as bar:
             plan = api.size_stockpiles(
                 variants if len(variants) > 1 else variants[0],
                 args.service_level,
@@ -132,8 +134,10 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     args.report_written, args.report_file = folder, "sizing.md"
     if held:
         raise KeyboardInterrupt
+    lang = report_language(plan.scenario, args.lang)
     if not args.quiet:
-        print_sizing(out, plan.summary(), report_language(plan.scenario, args.lang))
-    out.print(terminal_text(f"Report written to {folder / 'sizing.md'}"), markup=False)
+        print_sizing(out, plan.summary(), lang)
+    said = catalogue(lang)("cli.report_written", path=terminal_text(folder / "sizing.md"))
+    out.print(terminal_text(said), markup=False)
     print_pages(out, args, folder, plan.scenario)
     return EXIT_OK

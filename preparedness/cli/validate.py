@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..reports.escape import terminal_text
+from ..reports.i18n import catalogue
 from ..scenario.diagnostics import Diagnostic, ScenarioError
 from .console import EXIT_BAD_INPUT, EXIT_OK, print_problems
 
@@ -33,13 +34,10 @@ def print_warnings(err: Console, variants) -> list[Diagnostic]:
     return warnings
 
 
-def refuse_warnings(err: Console, count: int) -> int:
+def refuse_warnings(err: Console, count: int, lang: str = "en") -> int:
     """``--strict``: say that the warnings stopped the command, and exit with bad input."""
-    plural = "s" if count != 1 else ""
-    err.print(
-        f"{count} warning{plural} treated as error{plural} (--strict); nothing was run.",
-        markup=False,
-    )
+    key = "cli.strict_one" if count == 1 else "cli.strict"
+    err.print(catalogue(lang)(key, count=str(count)), markup=False)
     return EXIT_BAD_INPUT
 
 

@@ -354,9 +354,7 @@ def take_line(lines: simpy.Resource) -> HeldLine | simpy.resources.resource.Requ
     return lines.request()
 
 
-def free_line(
-    lines: simpy.Resource, request: HeldLine | simpy.resources.resource.Request
-) -> None:
+def free_line(lines: simpy.Resource, request: HeldLine | simpy.resources.resource.Request) -> None:
     """Give a line back without a kernel event when nobody is queued for one.
 
     SimPy's ``release`` schedules an event whose only effect, when processed, is to serve

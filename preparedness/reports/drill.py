@@ -26,6 +26,7 @@ from .figures.swimlane import swimlane_figure
 from .folder import scenario_folder_name
 from .html import _ENV, HTML_LANG, report_date
 from .i18n import Catalogue, catalogue, milestone_label
+from .post_names import localise_posts
 
 __all__ = ["calibrated_yaml", "render_drill_pages", "staged_calibration", "write_drill_report"]
 
@@ -145,7 +146,7 @@ def _aar(drill, cat: Catalogue) -> Section:
 
 def _swimlanes(drill, cat: Catalogue, number: int) -> Section:
     section = Section(cat("drill.section.swimlanes"))
-    results = drill.experiment.summary()
+    results = localise_posts(drill.experiment.summary(), cat)
     incident_id = drill.log.incidents()[0]
     incident = next(i for i in results["incidents"] if i["id"] == incident_id)
     known = {row["post"] for row in results["people"]}

@@ -22,6 +22,7 @@ from ..experiment.story import RULES as STORY_RULES
 from .drawn import Figure, ReportFigures
 from .escape import html_text, svg_document
 from .i18n import Catalogue, catalogue, milestone_label
+from .post_names import localise_posts
 
 __all__ = [
     "HTML_LANG",
@@ -211,6 +212,7 @@ def render_run_report(
     cat = catalogue(lang)
     left_out = figures is None
     figures = figures or ReportFigures()
+    results = localise_posts(results, cat)
     number = 1
     incidents = []
     for incident in results["incidents"]:

@@ -6,12 +6,14 @@ from .comparison import comparison_markdown, precision_markdown
 from .escape import md_cell
 from .i18n import Catalogue, catalogue, translate
 from .missed_words import attempts_words, cohort_how_words, message_words, post_state_words
+from .post_names import localise_posts
 from .text import interval, milestone_sentence, milestone_words, minutes, share, share_interval
 
 
 def render_markdown(results: dict, manifest: dict, lang: str = "en") -> str:
     """report.md in ``lang``: every word from the catalogue, names as the scenario writes them."""
     cat = catalogue(lang)
+    results = localise_posts(results, cat)
     scenario = results["scenario"]
     lines = [
         f"# {md_cell(scenario['name'])}",

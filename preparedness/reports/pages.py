@@ -21,6 +21,7 @@ from .drawn import ReportFigures
 from .escape import md_cell
 from .html import render_run_report, render_sizing_report, story_sentence
 from .i18n import catalogue
+from .post_names import localise_posts
 
 __all__ = ["PLOTS", "ReportPages", "pdf_note", "run_pages", "sizing_pages"]
 
@@ -104,6 +105,7 @@ def run_pages(
     """The run report's page and figures: ``replications`` give the ECDFs' per-run minutes,
     ``trace`` is the replication results.json ``story`` names (the swimlane). Without
     ``figures`` the page says they were left out."""
+    results = localise_posts(results, catalogue(lang))
     drawn = None
     if figures:
         from .figures import SwimlaneInput, experiment_minutes, run_figures  # imports matplotlib

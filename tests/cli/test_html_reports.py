@@ -24,7 +24,8 @@ from preparedness.scenario.load import load_scenario
 REPO = Path(__file__).resolve().parents[2]
 RELAY = "scenarios/ningbo_relay.yaml"
 SUPPLIES = "scenarios/ningbo_flood_supplies.yaml"
-WRITTEN = re.compile(r"^Report written to (.+)$", re.MULTILINE)
+#: The run's line naming report.md, in English or (``--lang zh``) in Chinese.
+WRITTEN = re.compile(r"^(?:Report written to|报告已写入) (.+)$", re.MULTILINE)
 EPOCH = "1784000000"  # 2026-07-14 03:33:20 UTC
 #: Figures each run report of ningbo_relay.yaml draws: per incident ECDF, delay split and
 #: swimlane, then the command graph.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rating import Rating, Rubric, rate
-from .words import Minutes, Points, Range, Share, Words
+from .words import Minutes, Points, Range, Share, Words, post_words
 
 __all__ = ["AarDraft", "ImprovementRow", "RatedObjective", "draft_aar", "improvement_rows"]
 
@@ -86,7 +86,7 @@ class ImprovementRow:
     issue: Words
     action: Words
     element: Words
-    responsible: str
+    responsible: str | Words
     change: Words | None
     #: results.json paths and values this row quotes
     quotes: tuple[tuple[tuple[str | int, ...], object], ...]
@@ -124,7 +124,7 @@ def improvement_rows(
             cause = "decision"
             issue = Words.of("exercise.ip.issue_never")
         people = m["critical_people"]
-        responsible = people[0]["name"] if people else ""
+        responsible = post_words(results, people[0]["post"], people[0]["name"]) if people else ""
         change = None
         for j, entry in enumerate(ranking):
             if entry["incident"] == incident and entry["milestone"] == area.milestone:

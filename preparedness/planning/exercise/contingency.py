@@ -15,7 +15,7 @@ from typing import Any
 from ...engine.trace import EventKind, Trace
 from ...experiment.replicate import ReplicationResult
 from ...scenario.models import Scenario
-from .deck import Inject, Module, exercise_time, module_of, post_name
+from .deck import Inject, Module, exercise_time, module_of, named_post, post_name
 from .words import Share, Words
 
 __all__ = ["contingency_injects"]
@@ -93,6 +93,8 @@ def contingency_injects(
                 continue
             given_up.add(where)
             module = module_of(modules, when)
+            caller = named_post(scenario, link["from"], link["from_name"])
+            callee = named_post(scenario, link["to"], link["to_name"])
             injects.append(
                 Inject(
                     number=0,
@@ -102,16 +104,14 @@ def contingency_injects(
                     kind="contingency",
                     delivery="verbal",
                     sender="exercise.post.controller",
-                    receiver=link["from_name"],
+                    receiver=caller,
                     text=Words.of(
                         "exercise.inject.contingency_given_up",
-                        caller=link["from_name"],
-                        callee=link["to_name"],
+                        caller=caller,
+                        callee=callee,
                         share=Share(miss["share"]),
                     ),
-                    expected=Words.of(
-                        "exercise.expected.contingency_given_up", callee=link["to_name"]
-                    ),
+                    expected=Words.of("exercise.expected.contingency_given_up", callee=callee),
                     objective=None,
                     capability="exercise.capability.communications",
                     event=None,

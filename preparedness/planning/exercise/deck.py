@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...analysis.aggregate import liaison_department, post_place
 from ...analysis.critical_path import critical_path
 from ...analysis.milestones import milestone_times
 from ...engine.trace import Event, EventKind, Trace
@@ -87,8 +88,8 @@ class Inject:
     exercise_minutes: float
     kind: str  # event | information | contingency
     delivery: str  # phone | message | verbal
-    sender: str
-    receiver: str
+    sender: str | Words  # a post's name, or ``exercise.post.controller``
+    receiver: str | Words
     text: Words
     expected: Words
     objective: str | None
@@ -104,21 +105,29 @@ class Inject:
         return self.event is None
 
 
-def post_name(scenario: Scenario, trace: Trace, post: str | None) -> str:
-    """A post as the scenario names it: its role and its unit ("社区书记 (下涧槽社区)")."""
+def post_name(scenario: Scenario, trace: Trace, post: str | None) -> str | Words:
+    """A post as the scenario names it: its role and its unit ("社区书记 (下涧槽社区)"); a
+    department liaison, a role the engine adds, in the package's words (``post.liaison``)."""
     if post is None:
         return ""
     info = trace.posts.get(post)
-    if info is None:
-        return post.split(":", 1)[-1]
-    community = info.unit.split("/", 1)
-    places = {c.id: c.name for t in scenario.places.townships for c in t.communities}
-    places.update({t.id: t.name for t in scenario.places.townships})
-    places[scenario.places.district.id] = scenario.places.district.name
-    unit = places.get(community[0], community[0])
-    if len(community) == 2:
-        unit = f"{unit} {community[1]}"
+    if info is None:  # not a person's post: a place (the joint centre of a township) or an id
+        return post_place(scenario, post.split(":", 1)[-1])
+    unit = post_place(scenario, info.unit)
+    department = liaison_department(scenario, info.role)
+    if department is not None:
+        return Words.of("post.liaison", department=department.name, place=unit)
     return f"{info.role_name} ({unit})"
+
+
+def named_post(scenario: Scenario, post_id: str, name: str) -> str | Words:
+    """A post results.json names ``name`` (in English for a department liaison), in the
+    package's words: a liaison through ``post.liaison``, any other post as named."""
+    role_id, at, unit = post_id.partition("@")
+    department = liaison_department(scenario, role_id) if at else None
+    if department is None:
+        return name
+    return Words.of("post.liaison", department=department.name, place=post_place(scenario, unit))
 
 
 def _milestone_events(trace: Trace, incident: str) -> dict[int, str]:
@@ -253,7 +262,9 @@ def make_inject(
         post_name(scenario, trace, event.subject),
     )
     controller = "exercise.post.controller"
-    kind, delivery, sender, receiver = "information", "verbal", controller, actor
+    kind, delivery = "information", "verbal"
+    sender: str | Words = controller
+    receiver: str | Words = actor
     figure: Words | None = None
     warning = False
     if cause is not None:
@@ -302,7 +313,8 @@ def make_inject(
         kind = "event"
         named = event.kind.value if event.kind in _NAMED_KINDS else "event"
         what = f"exercise.inject.kind.{named}"
-        text = Words.of("exercise.inject.other", what=what, post=actor or event.info)
+        where = post_place(scenario, event.info)  # the joint centre's township, by name
+        text = Words.of("exercise.inject.other", what=what, post=actor or where)
         expected = Words.of("exercise.expected.other")
     return Inject(
         number=number,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .words import Milestone, Minutes, Range, Share, Words
+from .words import Milestone, Minutes, Range, Share, Words, post_words
 
 __all__ = ["MAX_PER_MODULE", "MIN_PER_MODULE", "Question", "questions_for"]
 
@@ -32,9 +32,10 @@ class Question:
 
 
 def _candidates(
-    module: str, incident_at: int, index: int, m: Mapping[str, Any]
+    results: Mapping[str, Any], module: str, incident_at: int, index: int, m: Mapping[str, Any]
 ) -> list[tuple[float, Question]]:
-    """Questions about one milestone, each with a weight (minutes at stake) for ranking."""
+    """Questions about one milestone, each with a weight (minutes at stake) for ranking
+    (``results`` names the posts)."""
     base: Path = ("incidents", incident_at, "milestones", index)
     label = Milestone(m["id"], m["label"])
     found: list[tuple[float, Question]] = []
@@ -62,9 +63,12 @@ def _candidates(
             if entry["ci95_mean"] is None:
                 continue
             names = (
-                {"who": entry["name"]}
+                {"who": post_words(results, entry["post"], entry["name"])}
                 if key == "person"
-                else {"who": entry["to_name"], "caller": entry["from_name"]}
+                else {
+                    "who": post_words(results, entry["to"], entry["to_name"]),
+                    "caller": post_words(results, entry["from"], entry["from_name"]),
+                }
             )
             text = Words.of(
                 f"exercise.question.{key}",
@@ -129,7 +133,7 @@ def questions_for(
         module = modules_of.get(m["id"])
         if module is None or m["n_reached"] == 0:
             continue
-        for weight, question in _candidates(module, at, index, m):
+        for weight, question in _candidates(results, module, at, index, m):
             per_module.setdefault(module, []).append((weight, index, question))
     chosen: list[Question] = []
     for module in dict.fromkeys(modules_of.values()):

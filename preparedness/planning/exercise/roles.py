@@ -10,6 +10,7 @@ from ...engine.trace import EventKind, Trace
 from ...scenario.models import Scenario
 from .deck import post_name
 from .eeg import Objective
+from .words import Words
 
 __all__ = ["RoleCard", "role_cards"]
 
@@ -19,10 +20,10 @@ class RoleCard:
     """A participating post: its name, level, calls out and in, and its objectives."""
 
     post: str
-    name: str
+    name: str | Words
     level: str
-    calls: tuple[str, ...]
-    called_by: tuple[str, ...]
+    calls: tuple[str | Words, ...]
+    called_by: tuple[str | Words, ...]
     objectives: tuple[Objective, ...]
     on_critical_path: bool
 

@@ -8,9 +8,11 @@ quoted figure with results.json.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Milestone", "Minutes", "Points", "Range", "Share", "Words"]
+__all__ = ["Milestone", "Minutes", "Points", "Range", "Share", "Words", "post_words"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,14 @@ class Words:
     @staticmethod
     def of(key: str, **params: object) -> Words:
         return Words(key, tuple(sorted(params.items())))
+
+
+def post_words(results: Mapping[str, Any], post_id: str, name: str) -> str | Words:
+    """A post results.json names ``name``: a department liaison (listed under ``liaisons``,
+    named in English there) in the package's words (``post.liaison``), any other as named."""
+    liaison = results.get("liaisons", {}).get(post_id)
+    if liaison is None:
+        return name
+    return Words.of(
+        "post.liaison", department=liaison["department_name"], place=liaison["place_name"]
+    )

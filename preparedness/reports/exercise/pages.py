@@ -89,11 +89,11 @@ def _roles(package: ExercisePackage, cat: Catalogue) -> list[dict[str, Any]]:
     sep = cat("list.separator")
     return [
         {
-            "name": card.name,
+            "name": say(cat, card.name),
             "level": cat(f"exercise.level.{card.level}"),
             "critical": card.on_critical_path,
-            "calls": sep.join(card.calls) or none,
-            "called_by": sep.join(card.called_by) or none,
+            "calls": sep.join(say(cat, post) for post in card.calls) or none,
+            "called_by": sep.join(say(cat, post) for post in card.called_by) or none,
             "objectives": [objective_text(package, cat, o.id) for o in card.objectives],
         }
         for card in package.roles

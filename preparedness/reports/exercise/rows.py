@@ -162,7 +162,7 @@ def improvement_rows(package: ExercisePackage, cat: Catalogue) -> list[dict[str,
             "issue": say(cat, row.issue),
             "action": say(cat, row.action),
             "element": say(cat, row.element),
-            "responsible": row.responsible or cat("value.none"),
+            "responsible": say(cat, row.responsible) if row.responsible else cat("value.none"),
             "change": say(cat, row.change) if row.change else cat("exercise.ip.change_none"),
         }
         for row in package.improvements
