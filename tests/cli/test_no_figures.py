@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 RELAY = "scenarios/ningbo_relay.yaml"
 SUPPLIES = "scenarios/ningbo_flood_supplies.yaml"
-WRITTEN = re.compile(r"^Report written to (.+)$", re.MULTILINE)
+WRITTEN = re.compile(r"^(?:Report written to|报告已写入) (.+)$", re.MULTILINE)
 #: Stops the run if matplotlib is imported: the option must not pay for it.
 NO_MATPLOTLIB = (
     "import sys, runpy\n"
