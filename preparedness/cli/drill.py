@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..planning.drill.log import DrillLogError
 from ..reports.escape import terminal_text
 from ..reports.i18n import catalogue
 from . import arguments
@@ -87,6 +86,7 @@ def add_parser(sub) -> None:
 def drill(args, out: Console, err: Console) -> int:
     """Check the log(s), run through the API, write the report."""
     from .. import api
+    from ..planning.drill.log import DrillLogError  # here: the engine is not needed to start
 
     result: object
     try:

@@ -71,6 +71,24 @@ def test_import_preparedness_loads_neither_the_engine_nor_scipy():
     assert done.stdout.strip() == "[]"
 
 
+def test_the_command_line_starts_without_the_engine_models_or_plots():
+    """Usage errors and --help answer at once; each sub-command imports what it runs."""
+    heavy = (
+        "scipy",
+        "simpy",
+        "numpy",
+        "networkx",
+        "matplotlib",
+        "preparedness.engine",
+        "preparedness.scenario.models",
+    )
+    code = f"import sys, preparedness.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_cli_help_states_the_api_defaults():
     assert cli_run.PILOT_REPLICATIONS == api.PILOT_REPLICATIONS
     assert cli_run.DEFAULT_MAX_REPLICATIONS == api.DEFAULT_MAX_REPLICATIONS
