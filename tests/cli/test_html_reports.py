@@ -229,7 +229,8 @@ def test_an_unreadable_folder_is_left_out_of_the_index(tmp_path):
     broken = tmp_path / "somewhere" / "20260101-000000"
     broken.mkdir(parents=True)
     (broken / "results.json").write_text("{not json", encoding="utf-8")
-    folder = folder_of(cli("run", RELAY, "-n", 2, "--workers", 0, "--out", tmp_path, "-q"))
+    plain = ["--workers", 0, "--out", tmp_path, "-q", "--no-figures"]  # the index is the subject
+    folder = folder_of(cli("run", RELAY, "-n", 2, *plain))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "somewhere" not in index
     assert (folder / "report.html").relative_to(tmp_path).as_posix() in index
@@ -237,7 +238,7 @@ def test_an_unreadable_folder_is_left_out_of_the_index(tmp_path):
 
 def test_pdf_without_chromium_says_so_and_exits_0(tmp_path):
     done = cli(
-        "run", RELAY, "-n", 2, "--workers", 0, "--out", tmp_path, "--pdf", "-q",
+        "run", RELAY, "-n", 2, "--workers", 0, "--out", tmp_path, "--pdf", "-q", "--no-figures",
         PREPAREDNESS_CHROMIUM="/nonexistent/chromium",
     )  # fmt: skip
     folder = folder_of(done)
