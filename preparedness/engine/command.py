@@ -1,16 +1,6 @@
-"""Command modes: how a department gets its order, as strategies chosen by name.
-
-- ``siloed_relay``: a department obeys only its own chain, so the order climbs the
-  government chain to the role the department answers to and comes back down the
-  department's chain (条块分割, 各自为战: the fragmentation described by the Chengdu
-  grassroots-governance case study and a 2020 People's Daily article on urban governance).
-- ``whistle_and_report``: the community blows the whistle and summons each department's
-  local unit directly, which must report in (基层吹哨、部门报到, as proposed for Shenzhen's
-  Longgang district).
-- ``joint_command_centre``: once the centre is up, department liaisons on joint duty receive
-  the order at once and instruct their own units (联合值班值守, 一个中心统一指挥, as in the
-  Hangzhou Yuhang grassroots-governance case study).
-"""
+"""Routes through the command graph: which posts a message passes on its way to a department's
+unit or up a chain, and over which channels. The modes that choose among these routes are in
+``command_modes.py``."""
 
 from __future__ import annotations
 

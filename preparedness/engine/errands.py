@@ -10,8 +10,7 @@ not need to know about depots or teams.
 
 from __future__ import annotations
 
-from .channels import channel_order, send
-from .reception import Message, MessageKind, deliver, reception
+from .reception import Message, MessageKind, forward, reception
 from .world import Post, World
 
 
@@ -25,19 +24,8 @@ def send_errand(world: World, state, sender: Post, route: tuple, purpose: str, c
         message = Message(MessageKind.ERRAND, route=(), purpose=purpose)
         yield from act(world, state, sender, message, cause)
         return True
-    (first_id, channel), rest = route[0], route[1:]
-    receiver = world.posts[first_id]
-    message = Message(MessageKind.ERRAND, route=rest, purpose=purpose)
-    delivered = yield from send(
-        world,
-        sender,
-        receiver,
-        channel_order(world, sender, channel),
-        state.incident.id,
-        cause,
-        deliver(world, state, receiver, message),
-        purpose,
-    )
+    message = Message(MessageKind.ERRAND, route=route, purpose=purpose)
+    delivered = yield from forward(world, state, sender, message, cause)
     return delivered
 
 

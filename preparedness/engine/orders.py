@@ -8,9 +8,8 @@ the last on the route, is ordered and mobilises.
 from __future__ import annotations
 
 from ..scenario.models import Department
-from .channels import channel_order, send
 from .command import Hop
-from .reception import Message, MessageKind, deliver
+from .reception import Message, MessageKind, forward
 from .trace import EventKind
 from .world import Post, World
 
@@ -55,19 +54,7 @@ def act_on_order(world: World, state, post: Post, message: Message, cause: int):
             info=department.id,
         )
         return
-    (next_id, channel), rest = message.route[0], message.route[1:]
-    receiver = world.posts[next_id]
-    forwarded = Message(MessageKind.ORDER, message.department, rest)
-    yield from send(
-        world,
-        post,
-        receiver,
-        channel_order(world, post, channel),
-        state.incident.id,
-        cause,
-        deliver(world, state, receiver, forwarded),
-        forwarded.info,
-    )
+    yield from forward(world, state, post, message, cause)
 
 
 def pass_on(world: World, state, sender: Post, department: str, route: tuple[Hop, ...], cause: int):
@@ -76,16 +63,4 @@ def pass_on(world: World, state, sender: Post, department: str, route: tuple[Hop
         message = Message(MessageKind.ORDER, department, ())
         yield from act_on_order(world, state, sender, message, cause)
         return
-    (first_id, channel), rest = route[0], route[1:]
-    receiver = world.posts[first_id]
-    message = Message(MessageKind.ORDER, department, rest)
-    yield from send(
-        world,
-        sender,
-        receiver,
-        channel_order(world, sender, channel),
-        state.incident.id,
-        cause,
-        deliver(world, state, receiver, message),
-        message.info,
-    )
+    yield from forward(world, state, sender, Message(MessageKind.ORDER, department, route), cause)

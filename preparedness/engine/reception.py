@@ -11,12 +11,13 @@ feature imports another to pass a message on, and a kind without an action is an
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
 import simpy
 
+from .channels import channel_order, send
 from .command import Hop
 from .trace import EventKind, order_info, purpose_verb
 from .world import Post, World
@@ -146,3 +147,26 @@ def handle(world: World, state: Any, post: Post, message: Message, cause: int):
     )
     world.release(post, line, incident, decided)
     yield from act(world, state, post, message, decided)
+
+
+def forward(world: World, state: Any, sender: Post, message: Message, cause: int):
+    """Call the first post of ``message``'s route and hand it the message with the rest of
+    the route: the one step every hop of an order or an errand takes.
+
+    A process generator: the sender stays busy while making the call. Returns whether the
+    message got through.
+    """
+    (next_id, channel), rest = message.route[0], message.route[1:]
+    receiver = world.posts[next_id]
+    onward = replace(message, route=rest)
+    delivered = yield from send(
+        world,
+        sender,
+        receiver,
+        channel_order(world, sender, channel),
+        state.incident.id,
+        cause,
+        deliver(world, state, receiver, onward),
+        onward.info,
+    )
+    return delivered
