@@ -78,6 +78,21 @@ DEFAULT_MAX_REPLICATIONS = 2000
 #: replications done so far, and the total planned (None while nothing is counted).
 Progress = Callable[[str, int, int | None], None]
 
+
+class Stage(str):
+    """A stage told to ``progress``: its English words (what a caller prints) and the key and
+    values under which a console finds the words in another language (``progress.<key>``
+    in the report catalogue)."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, words: str, key: str, **values: str) -> Stage:
+        stage = super().__new__(cls, words)
+        stage.key, stage.values = key, values
+        return stage
+
+
 log = logging.getLogger("preparedness")
 
 #: Where each Scenario returned by ``load_scenario`` came from, by object id, so a run of it
@@ -263,7 +278,11 @@ def _simulate(
     progress: Progress | None,
 ) -> tuple[dict[str, VariantRun], PrecisionResult | None]:
     count = len(scenarios)
-    label = "replications" if count == 1 else f"replications of {count} variants"
+    label = (
+        Stage("replications", "replications")
+        if count == 1
+        else Stage(f"replications of {count} variants", "variant_replications", count=str(count))
+    )
     bar = _Counter(progress, label, replications * count)
 
     def advance(k: int) -> None:
@@ -405,7 +424,8 @@ def size_stockpiles(
         for variants, own, frames, checked, used_seed in runs:
             if len(sources) > 1 and check:
                 if progress:
-                    progress(f"{variants.base.name}: checking the plan", 0, None)
+                    words = f"{variants.base.name}: checking the plan"
+                    progress(Stage(words, "checking_plan", hazard=variants.base.name), 0, None)
                 checked = resimulate_plan(
                     variants.base, own, plan_sizing, seed=used_seed, executor=executor
                 )
@@ -527,19 +547,21 @@ def _size_one(
     # In steps for the progress bar: each replication's draws depend only on the seed
     # and its index, so steps change nothing.
     step = max(math.ceil(count / 10), 8 * max(1, executor.workers))
+    hazard = {"hazard": base.name} if label else {}  # several scenarios: say which
     frames: list[SupplyFrame] = []
     for first in range(0, count, step):
         if progress:
-            progress(f"{label}replications", first, count)
+            progress(Stage(f"{label}replications", "replications", **hazard), first, count)
         frames += collect_frames(base, min(step, count - first), seed, executor, start=first)
     if progress:
-        progress(f"{label}sizing", count, None)
+        progress(Stage(f"{label}sizing", "sizing", **hazard), count, None)
     sizing = size(base, frames, service_level, as_of)
     _refuse_quantities_beyond_the_limit(variants, sizing)
     checked: list[ResimulatedRow] | None = None
     if check:
         if progress:
-            progress(f"{label}checking on {count} new replications", count, None)
+            words = f"{label}checking on {count} new replications"
+            progress(Stage(words, "checking", count=str(count), **hazard), count, None)
         checked = resimulate(base, sizing, count, seed, executor)
     return variants, sizing, frames, checked, seed
 

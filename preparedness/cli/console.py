@@ -134,7 +134,8 @@ class ProgressBar:
     worker forked while the bar's refresh thread holds a lock would inherit the lock held.
     """
 
-    def __init__(self, err: Console, quiet: bool) -> None:
+    def __init__(self, err: Console, quiet: bool, lang: str = "en") -> None:
+        self._cat = catalogue(lang)
         self._bar = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -147,11 +148,21 @@ class ProgressBar:
         self._task: TaskID | None = None
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
+        words = terminal_text(self._words(stage))
         if self._task is None:
             pause_at("replicating")  # workers started, nothing done: a test may kill here
             self._bar.start()
-            self._task = self._bar.add_task(stage, total=total)
-        self._bar.update(self._task, description=stage, completed=done, total=total)
+            self._task = self._bar.add_task(words, total=total)
+        self._bar.update(self._task, description=words, completed=done, total=total)
+
+    def _words(self, stage: str) -> str:
+        """The stage in the report's language when the API says which it is, else as told."""
+        key, values = getattr(stage, "key", None), getattr(stage, "values", {})
+        if key is None:
+            return stage
+        if "hazard" in values:
+            key += "_of_hazard"
+        return self._cat(f"progress.{key}", **values)
 
     def __enter__(self) -> ProgressBar:
         return self

@@ -65,7 +65,7 @@ def exercise(args, out: Console, err: Console) -> int:
     """Run the scenario and its interventions, plan the exercise, write its folder."""
     from .. import api
 
-    with notes_to(err, args.quiet, args.lang), ProgressBar(err, args.quiet) as bar:
+    with notes_to(err, args.quiet, args.lang), ProgressBar(err, args.quiet, args.lang) as bar:
         package = api.prepare_exercise(
             args.scenario,
             incident=args.incident,

@@ -154,7 +154,8 @@ def run(args, out: Console, err: Console) -> int:
         if first < 2:
             raise UsageError("--precision needs a first round of at least 2 replications")
     try:
-        with notes_to(err, args.quiet, args.report_lang), ProgressBar(err, args.quiet) as bar:
+        lang, quiet = args.report_lang, args.quiet
+        with notes_to(err, quiet, lang), ProgressBar(err, quiet, lang) as bar:
             experiment = api.run_experiment(
                 variants,
                 args.replications,

@@ -106,7 +106,8 @@ def size_stockpiles(args, out: Console, err: Console) -> int:
     variants = [api.load_variants(path) for path in args.scenario]
     args.report_lang = report_language(variants[0].base, args.lang)
     try:
-        with notes_to(err, args.quiet, args.report_lang), ProgressBar(err, args.quiet) as bar:
+        lang, quiet = args.report_lang, args.quiet
+        with notes_to(err, quiet, lang), ProgressBar(err, quiet, lang) as bar:
             plan = api.size_stockpiles(
                 variants if len(variants) > 1 else variants[0],
                 args.service_level,

@@ -142,3 +142,21 @@ def test_the_cli_prints_no_sentence_of_its_own() -> None:
                 ]
                 loose += [f"{module.name}:{node.lineno}: {t!r}" for t in texts if WORDS.search(t)]
     assert loose == []
+
+
+def test_the_progress_bar_says_each_stage_in_the_report_language() -> None:
+    import io
+
+    from rich.console import Console
+
+    from preparedness.api import Stage
+    from preparedness.cli.console import ProgressBar
+
+    def words(lang: str, stage: str) -> str:
+        return ProgressBar(Console(file=io.StringIO()), True, lang)._words(stage)
+
+    replications = Stage("replications", "replications")
+    sizing = Stage("东湖区: sizing", "sizing", hazard="东湖区")
+    assert words("zh", replications) == "模拟运行" and words("en", replications) == "replications"
+    assert words("zh", sizing) == "东湖区：测算储备" and words("en", sizing) == str(sizing)
+    assert words("zh", "a caller's own words") == "a caller's own words"
