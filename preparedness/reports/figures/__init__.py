@@ -113,6 +113,15 @@ def run_figures(
     return ReportFigures(incidents, overall)
 
 
+#: Which figures take longest to draw (panels and texts), longest first.
+_COST_RANK: dict[Callable[..., Figure], int] = {
+    ecdf_figure: -4,
+    delay_figure: -3,
+    swimlane_figure: -2,
+    coverage_figure: -1,
+}
+
+
 def _call(job: _Job) -> Figure:
     _, draw, args = job
     return draw(*args)
@@ -127,8 +136,13 @@ def _draw(jobs: list[_Job], workers: int | None) -> list[Figure]:
     count = min(len(jobs), (os.cpu_count() or 1) if workers is None else workers)
     if count <= 1 or "fork" not in mp.get_all_start_methods():
         return [_call(job) for job in jobs]
+    # The costliest figures first, so no worker is left drawing a long one alone at the end.
+    order = sorted(range(len(jobs)), key=lambda index: _COST_RANK.get(jobs[index][1], 0))
+    drawn: list[Figure | None] = [None] * len(jobs)
     with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
-        return list(pool.map(_call, jobs))
+        for index, figure in zip(order, pool.map(_call, [jobs[i] for i in order]), strict=True):
+            drawn[index] = figure
+    return [figure for figure in drawn if figure is not None]
 
 
 def sizing_figures(sizing: Mapping[str, Any], curves: ServiceCurves, lang: str) -> ReportFigures:
