@@ -26,6 +26,8 @@ import yaml
 from yaml.constructor import ConstructorError
 
 from .diagnostics import Diagnostic, ScenarioError, format_field_path, yaml_error_message
+from .gc_pause import paused_gc
+from .yaml_fast import compose_plain
 
 __all__ = ["ScenarioLoader", "YamlDocument", "parse_yaml_text", "read_yaml"]
 
@@ -150,7 +152,8 @@ def parse_yaml_text(
         _check_size(len(raw), max_bytes, file)
         text = _decode(raw, file)
     try:
-        return _parse(text, raw, file, max_depth, max_nodes)
+        with paused_gc():
+            return _parse(text, raw, file, max_depth, max_nodes)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -171,6 +174,12 @@ def parse_yaml_text(
 
 
 def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> YamlDocument:
+    # A plain file (no tags, anchors or repeated keys; most are) in one libyaml pass; the
+    # rest, and every broken file, through the checked pipeline below and its messages.
+    plain = compose_plain(text, ScenarioLoader, max_depth, max_nodes) if "\t" not in text else None
+    if plain is not None:
+        root, data = plain
+        return YamlDocument(file, data, root, text, hashlib.sha256(raw).hexdigest())
     events = _checked_events(text, file, max_depth, max_nodes)
     loader = _ReplayLoader(events)
     try:
