@@ -178,8 +178,7 @@ def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> 
     # rest, and every broken file, through the checked pipeline below and its messages.
     plain = compose_plain(text, ScenarioLoader, max_depth, max_nodes) if "\t" not in text else None
     if plain is not None:
-        root, data = plain
-        return YamlDocument(file, data, root, text, hashlib.sha256(raw).hexdigest())
+        return YamlDocument(file, plain[1], plain[0], text, hashlib.sha256(raw).hexdigest())
     events = _checked_events(text, file, max_depth, max_nodes)
     loader = _ReplayLoader(events)
     try:
