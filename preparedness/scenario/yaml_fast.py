@@ -71,7 +71,9 @@ def _compose(
                 raise _GiveUp
             value = event.value
             tag = scalar_tag(value) if event.implicit[0] else _STR_TAG
-            node: yaml.Node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            node: yaml.Node = yaml.ScalarNode(
+                tag, value, event.start_mark, event.end_mark, event.style
+            )
             if tag == _STR_TAG:
                 data: Any = value
             elif tag == _MERGE_TAG:
