@@ -20,10 +20,10 @@ class RoleGraph:
     """Roles as nodes and links as edges from the role that reports to the one it reports to."""
 
     def __init__(self, roles: Iterable[str], links: Iterable[tuple[str, str]]) -> None:
-        self._nodes: list[str] = list(dict.fromkeys(roles))
-        self._links: list[tuple[str, str]] = list(links)
-        self._next: dict[str, list[str]] = {node: [] for node in self._nodes}
-        for source, target in self._links:
+        self._next: dict[str, list[str]] = {role: [] for role in roles}
+        self._links: list[tuple[str, str]] = []
+        for source, target in links:
+            self._links.append((source, target))
             self._next.setdefault(source, []).append(target)
             self._next.setdefault(target, [])
         self._reached: dict[str, frozenset[str]] = {}
@@ -48,31 +48,31 @@ class RoleGraph:
     def find_cycle(self) -> list[tuple[str, str]] | None:
         """The circle ``networkx.find_cycle`` names, ignoring links from a role to itself,
         or None. The common case, no circle, is settled by a linear topological sort."""
-        links = [(u, v) for u, v in self._links if u != v]
-        if not _has_cycle(self._next.keys(), links):
+        if not _has_cycle(self._next):
             return None
         graph: nx.DiGraph[str] = nx.DiGraph()
-        graph.add_nodes_from(self._nodes)
-        graph.add_edges_from(links)
+        graph.add_nodes_from(self._next)  # roles first, in order, as the checks always had
+        graph.add_edges_from((u, v) for u, v in self._links if u != v)
         return list(nx.find_cycle(graph))
 
 
-def _has_cycle(nodes: Iterable[str], links: list[tuple[str, str]]) -> bool:
+def _has_cycle(following: dict[str, list[str]]) -> bool:
     """Kahn's algorithm: a directed graph has a circle exactly when repeatedly removing the
-    nodes nothing points to leaves some behind. Repeated links count once, as in a DiGraph."""
-    unique = set(links)
-    waiting = dict.fromkeys(nodes, 0)
-    following: dict[str, list[str]] = {node: [] for node in waiting}
-    for source, target in unique:
-        waiting[target] += 1
-        following[source].append(target)
+    nodes nothing points to leaves some behind. Links from a node to itself are left out;
+    a repeated link is counted, and removed, as often as it is given."""
+    waiting = dict.fromkeys(following, 0)
+    for source, targets in following.items():
+        for target in targets:
+            if target != source:
+                waiting[target] += 1
     free = [node for node, count in waiting.items() if count == 0]
     removed = 0
     while free:
         node = free.pop()
         removed += 1
-        for nxt in following[node]:
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
-                free.append(nxt)
+        for target in following[node]:
+            if target != node:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    free.append(target)
     return removed < len(waiting)
