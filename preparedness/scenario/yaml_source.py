@@ -5,7 +5,9 @@ bytes with a size limit → decode UTF-8 (a BOM is fine) → one non-recursive e
 checks nesting depth, alias expansion and the single-document rule → compose → duplicate-key
 check → construct the data from the *same* node tree, so `diagnostics.locate` can later map
 a pydantic error back to a line and column. Every failure is a `ScenarioError` with a
-position; no other exception escapes.
+position; no other exception escapes. A plain file (no tags, anchors, merge keys or
+repeated keys) takes a shortcut to the same node tree and data: one libyaml pass
+(``yaml_fast``); anything else, and every broken file, goes through the steps above.
 
 The dialect is YAML 1.1 with its surprises removed (notes 1.2.6): only `true`/`false` are
 booleans, and dates, `12:30`, `yes`/`no`/`on`/`off` and leading-zero numbers such as the
