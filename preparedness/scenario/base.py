@@ -58,7 +58,11 @@ class Model(BaseModel):
         if not isinstance(data, dict):
             return data
         numbers = _number_fields(cls)
-        if not any(isinstance(value, bool) and key in numbers for key, value in data.items()):
+        # Runs for every block of a file (twice per role of a 37,000-role tree), so only the
+        # number fields actually given are looked at.
+        if numbers.isdisjoint(data) or not any(
+            isinstance(data.get(key), bool) for key in numbers.intersection(data)
+        ):
             return data
         return {
             key: str(value).lower() if isinstance(value, bool) and key in numbers else value

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from .command import MODE_RULES
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Plan, Scenario
+from .role_graph import RoleGraph
 
 __all__ = ["check_chain_shape", "check_plans_reachable", "check_warning_areas"]
 
 
-def _role_graph(s: Scenario) -> nx.DiGraph:
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(r.id for r in s.roles)
-    for link in s.command.links:
-        graph.add_edge(link.source, link.target)
-    return graph
+def _role_graph(s: Scenario) -> RoleGraph:
+    return RoleGraph((r.id for r in s.roles), ((k.source, k.target) for k in s.command.links))
 
 
 def check_chain_shape(s: Scenario) -> Iterator[Problem]:
@@ -38,12 +33,7 @@ def check_chain_shape(s: Scenario) -> Iterator[Problem]:
             )
         if link.source == link.target:
             yield ("command", "links", i, "to"), f"'{link.source}' cannot report to itself"
-    graph = _role_graph(s)
-    graph.remove_edges_from(list(nx.selfloop_edges(graph)))
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        cycle = None
+    cycle = _role_graph(s).find_cycle()
     if cycle:
         names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
         index = next(
@@ -122,7 +112,7 @@ def check_plans_reachable(s: Scenario) -> Iterator[Problem]:
                     f"{', '.join(v.value for v in plan.levels)}, not this one"
                 ),
             )
-        reachable = nx.descendants(graph, detector.id) | {detector.id}
+        reachable = graph.reachable(detector.id)
         top = max((roles[r].level.rank for r in reachable if r in roles), default=-1)
         if top < plan.report_up_to.rank:
             yield (
@@ -154,7 +144,7 @@ def _orders_routable(s, i, plan, holders, graph, roles) -> Iterator[Problem]:
         if dept is None or dept.answers_to not in roles:
             continue
         if MODE_RULES[s.command.mode].orders_climb and dept.answers_to != activator:
-            if not nx.has_path(graph, activator, dept.answers_to):
+            if not graph.has_path(activator, dept.answers_to):
                 yield (
                     ("plans", s.plans.index(plan), "departments", j, "department"),
                     (

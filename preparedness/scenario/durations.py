@@ -110,6 +110,8 @@ def parse_duration(value: Any) -> float:
     are refused because the unit is ambiguous; anything else that does not match
     ``DURATION_PATTERN`` is quoted back with examples of what to write.
     """
+    if type(value) is str:  # the usual case first: a big scenario has 100,000 durations
+        return _duration_text(value)
     if isinstance(value, bool):
         raise ValueError(f"{_describe(value)} is not a duration; {_EXAMPLES}")
     if isinstance(value, timedelta):

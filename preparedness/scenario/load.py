@@ -20,6 +20,7 @@ from .diagnostics import (
     format_field_path,
     locate,
 )
+from .gc_pause import paused_gc
 from .models import Scenario
 from .road_graph import with_road_graph
 from .yaml_source import YamlDocument, read_yaml
@@ -47,6 +48,11 @@ def load_scenario(path: str | Path, *, display_name: str | None = None) -> Loade
 def validate_document(document: YamlDocument, *, base_dir: str | Path | None = None) -> Scenario:
     """Validate and cross-check a read document; ``base_dir`` is the folder files it names
     (``travel.road_graph``) are read from, by default the folder of ``document.file``."""
+    with paused_gc():  # a big scenario builds many models; see gc_pause
+        return _validate(document, base_dir)
+
+
+def _validate(document: YamlDocument, base_dir: str | Path | None) -> Scenario:
     data = document.data
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_PREFIX)}

@@ -72,8 +72,10 @@ class HouseholdWarning(Model):
 class Authority(Model):
     """What a person in this role may do on their own authority."""
 
-    activate_plans: list[Identifier] = []
+    activate_plans: tuple[Identifier, ...] = ()
     """Plans this role may activate."""
+    # A tuple, not a list: it keeps the block hashable, so the roles that leave it out share
+    # one default instead of each getting a deep copy (pydantic copies unhashable defaults).
 
 
 class Role(Model):

@@ -5,7 +5,9 @@ bytes with a size limit → decode UTF-8 (a BOM is fine) → one non-recursive e
 checks nesting depth, alias expansion and the single-document rule → compose → duplicate-key
 check → construct the data from the *same* node tree, so `diagnostics.locate` can later map
 a pydantic error back to a line and column. Every failure is a `ScenarioError` with a
-position; no other exception escapes.
+position; no other exception escapes. A plain file (no tags, anchors, merge keys or
+repeated keys) takes a shortcut to the same node tree and data: one libyaml pass
+(``yaml_fast``); anything else, and every broken file, goes through the steps above.
 
 The dialect is YAML 1.1 with its surprises removed (notes 1.2.6): only `true`/`false` are
 booleans, and dates, `12:30`, `yes`/`no`/`on`/`off` and leading-zero numbers such as the
@@ -26,6 +28,8 @@ import yaml
 from yaml.constructor import ConstructorError
 
 from .diagnostics import Diagnostic, ScenarioError, format_field_path, yaml_error_message
+from .gc_pause import paused_gc
+from .yaml_fast import compose_plain
 
 __all__ = ["ScenarioLoader", "YamlDocument", "parse_yaml_text", "read_yaml"]
 
@@ -150,7 +154,8 @@ def parse_yaml_text(
         _check_size(len(raw), max_bytes, file)
         text = _decode(raw, file)
     try:
-        return _parse(text, raw, file, max_depth, max_nodes)
+        with paused_gc():
+            return _parse(text, raw, file, max_depth, max_nodes)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -171,6 +176,11 @@ def parse_yaml_text(
 
 
 def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> YamlDocument:
+    # A plain file (no tags, anchors or repeated keys; most are) in one libyaml pass; the
+    # rest, and every broken file, through the checked pipeline below and its messages.
+    plain = compose_plain(text, ScenarioLoader, max_depth, max_nodes) if "\t" not in text else None
+    if plain is not None:
+        return YamlDocument(file, plain[1], plain[0], text, hashlib.sha256(raw).hexdigest())
     events = _checked_events(text, file, max_depth, max_nodes)
     loader = _ReplayLoader(events)
     try:
