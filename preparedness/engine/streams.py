@@ -5,36 +5,182 @@ name (NumPy, "Parallel random number generation": ``SeedSequence`` spawn keys). 
 component therefore never
 shifts another component's draws, an intervention that keeps a name reuses its stream
 (common random numbers), and results do not depend on worker count or execution order.
+
+Creating a ``SeedSequence`` and a ``PCG64`` costs about 20 µs, and a large replication
+creates thousands of streams. ``SeedSequence`` mixes its entropy words one after another
+(root seed, then replication, then the name's hash) and its hash constants never depend on
+the data, so :class:`Streams` mixes the root seed and the replication once and, per name,
+mixes only the name's one or two words and derives the generator's seed words in plain
+integers (the algorithm of NumPy's ``numpy/random/bit_generator.pyx``, after O'Neill's
+``seed_seq``). NumPy then seeds the ``PCG64`` from those words itself, so every stream is
+bit-identical to ``PCG64(SeedSequence(root_seed, spawn_key=(replication, hash)))``, which
+``tests/unit/test_engine_streams.py`` checks against NumPy.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
+
+_MASK32 = 0xFFFFFFFF
+_POOL_SIZE = 4
+_INIT_A = 0x43B0D7E5
+_MULT_A = 0x931E8875
+_INIT_B = 0x8B51F9DD
+_MULT_B = 0x58F38DED
+_MIX_MULT_L = 0xCA01F9DD
+_MIX_MULT_R = 0x4973F715
+_XSHIFT = 16
 
 
+@lru_cache(maxsize=1 << 16)
 def stable_hash(name: str) -> int:
     """A 64-bit hash of a name that is the same in every process (unlike ``hash``)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def _words(n: int) -> list[int]:
+    """An integer as 32-bit words, least significant first (NumPy's ``_int_to_uint32_array``)."""
+    if n < 0:
+        raise ValueError("seeds and spawn keys must be non-negative")
+    if n == 0:
+        return [0]
+    words = []
+    while n > 0:
+        words.append(n & _MASK32)
+        n >>= 32
+    return words
+
+
+def _hash_consts(first: int, multiplier: int, count: int) -> tuple[int, ...]:
+    """The hash constants of ``count`` steps: they never depend on the data, only on the step."""
+    consts = [first]
+    for _ in range(count):
+        consts.append((consts[-1] * multiplier) & _MASK32)
+    return tuple(consts)
+
+
+#: ``generate_state`` for PCG64 (four 64-bit words: eight 32-bit steps) from ``_INIT_B``.
+_STATE_CONSTS = _hash_consts(_INIT_B, _MULT_B, 8)
+
+
+def _hashmix(value: int, hash_const: int) -> tuple[int, int]:
+    value = (value ^ hash_const) & _MASK32
+    hash_const = (hash_const * _MULT_A) & _MASK32
+    value = (value * hash_const) & _MASK32
+    value ^= value >> _XSHIFT
+    return value, hash_const
+
+
+def _mix(x: int, y: int) -> int:
+    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _MASK32
+    return result ^ (result >> _XSHIFT)
+
+
+def _mixed_pool(entropy: list[int]) -> tuple[list[int], int]:
+    """The pool and hash constant after ``SeedSequence.mix_entropy`` of ``entropy``."""
+    hash_const = _INIT_A
+    pool = []
+    for i in range(_POOL_SIZE):
+        value = entropy[i] if i < len(entropy) else 0
+        value, hash_const = _hashmix(value, hash_const)
+        pool.append(value)
+    for i_src in range(_POOL_SIZE):
+        for i_dst in range(_POOL_SIZE):
+            if i_src != i_dst:
+                value, hash_const = _hashmix(pool[i_src], hash_const)
+                pool[i_dst] = _mix(pool[i_dst], value)
+    for word in entropy[_POOL_SIZE:]:
+        for i_dst in range(_POOL_SIZE):
+            value, hash_const = _hashmix(word, hash_const)
+            pool[i_dst] = _mix(pool[i_dst], value)
+    return pool, hash_const
+
+
+def _state_words(pool: tuple[int, ...] | list[int]) -> np.ndarray:
+    """``SeedSequence.generate_state(4, np.uint64)`` of a mixed pool, as PCG64 asks for it."""
+    c = _STATE_CONSTS
+    words = []
+    for i in range(8):
+        value = ((pool[i & 3] ^ c[i]) * c[i + 1]) & _MASK32
+        words.append(value ^ (value >> _XSHIFT))
+    return np.array(
+        [
+            words[0] | (words[1] << 32),
+            words[2] | (words[3] << 32),
+            words[4] | (words[5] << 32),
+            words[6] | (words[7] << 32),
+        ],
+        dtype=np.uint64,
+    )
+
+
+class _Seeded(ISeedSequence):
+    """The seed words of one stream, handed to ``PCG64`` in place of a ``SeedSequence``."""
+
+    __slots__ = ("_pool",)
+
+    def __init__(self, pool: tuple[int, ...]):
+        self._pool = pool
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> Any:
+        if n_words != 4 or np.dtype(dtype) != np.dtype(np.uint64):
+            raise TypeError("a named stream's seed is derived for PCG64 only (4 x uint64)")
+        return _state_words(self._pool)
+
+
 class Streams:
     """The generators of one replication, created on first use and keyed by name."""
 
-    __slots__ = ("root_seed", "replication", "_cache")
+    __slots__ = ("root_seed", "replication", "_cache", "_pool", "_consts")
 
     def __init__(self, root_seed: int, replication: int):
         self.root_seed = int(root_seed)
         self.replication = int(replication)
         self._cache: dict[str, np.random.Generator] = {}
+        run_entropy = _words(self.root_seed)
+        # SeedSequence pads the run entropy to the pool size when there is a spawn key.
+        run_entropy += [0] * max(0, _POOL_SIZE - len(run_entropy))
+        pool, hash_const = _mixed_pool(run_entropy + _words(self.replication))
+        self._pool = tuple(pool)
+        # A name's hash is one or two words: at most eight more mixing steps.
+        self._consts = _hash_consts(hash_const, _MULT_A, 8)
 
     def get(self, name: str) -> np.random.Generator:
         rng = self._cache.get(name)
         if rng is None:
-            seq = np.random.SeedSequence(
-                self.root_seed, spawn_key=(self.replication, stable_hash(name))
-            )
-            rng = np.random.Generator(np.random.PCG64(seq))
+            seeded = cast(np.random.SeedSequence, _Seeded(self._named_pool(name)))
+            rng = np.random.Generator(np.random.PCG64(seeded))
             self._cache[name] = rng
         return rng
+
+    def _named_pool(self, name: str) -> tuple[int, ...]:
+        """The replication's pool with the name's hash words mixed in (``mix_entropy``'s tail)."""
+        p0, p1, p2, p3 = self._pool
+        c = self._consts
+        key = stable_hash(name)
+        words = (key & _MASK32, key >> 32) if key >> 32 else (key,)
+        step = 0
+        for word in words:
+            v = ((word ^ c[step]) * c[step + 1]) & _MASK32
+            v ^= v >> _XSHIFT
+            m = (_MIX_MULT_L * p0 - _MIX_MULT_R * v) & _MASK32
+            p0 = m ^ (m >> _XSHIFT)
+            v = ((word ^ c[step + 1]) * c[step + 2]) & _MASK32
+            v ^= v >> _XSHIFT
+            m = (_MIX_MULT_L * p1 - _MIX_MULT_R * v) & _MASK32
+            p1 = m ^ (m >> _XSHIFT)
+            v = ((word ^ c[step + 2]) * c[step + 3]) & _MASK32
+            v ^= v >> _XSHIFT
+            m = (_MIX_MULT_L * p2 - _MIX_MULT_R * v) & _MASK32
+            p2 = m ^ (m >> _XSHIFT)
+            v = ((word ^ c[step + 3]) * c[step + 4]) & _MASK32
+            v ^= v >> _XSHIFT
+            m = (_MIX_MULT_L * p3 - _MIX_MULT_R * v) & _MASK32
+            p3 = m ^ (m >> _XSHIFT)
+            step += 4
+        return (p0, p1, p2, p3)
