@@ -20,6 +20,8 @@ bit-identical to ``PCG64(SeedSequence(root_seed, spawn_key=(replication, hash)))
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from functools import lru_cache
 from typing import Any, cast
 
@@ -122,21 +124,141 @@ def _state_words(pool: tuple[int, ...] | list[int]) -> np.ndarray:
 class _Seeded(ISeedSequence):
     """The seed words of one stream, handed to ``PCG64`` in place of a ``SeedSequence``."""
 
-    __slots__ = ("_pool",)
+    __slots__ = ("_state",)
 
-    def __init__(self, pool: tuple[int, ...]):
-        self._pool = pool
+    def __init__(self, state: np.ndarray):
+        self._state = state
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> Any:
         if n_words != 4 or np.dtype(dtype) != np.dtype(np.uint64):
             raise TypeError("a named stream's seed is derived for PCG64 only (4 x uint64)")
-        return _state_words(self._pool)
+        return self._state
+
+
+def _hashed_words(name: str, consts: tuple[int, ...]) -> tuple[int, ...]:
+    """``hashmix`` of each of the name's hash words, one value per pool word (4 or 8 values).
+
+    They depend only on the name and on ``consts`` (how many words the seed and the
+    replication took), never on their values, so they are the same in every replication.
+    """
+    key = stable_hash(name)
+    words = (key & _MASK32, key >> 32) if key >> 32 else (key,)
+    hashed = []
+    step = 0
+    for word in words:
+        for _ in range(_POOL_SIZE):
+            value = ((word ^ consts[step]) * consts[step + 1]) & _MASK32
+            hashed.append(value ^ (value >> _XSHIFT))
+            step += 1
+    return tuple(hashed)
+
+
+def _pool_with(pool: tuple[int, ...], hashed: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """``mix`` each pool word with the name's hashed words, as ``mix_entropy`` does."""
+    p0, p1, p2, p3 = pool
+    for k in range(0, len(hashed), _POOL_SIZE):
+        m = (_MIX_MULT_L * p0 - _MIX_MULT_R * hashed[k]) & _MASK32
+        p0 = m ^ (m >> _XSHIFT)
+        m = (_MIX_MULT_L * p1 - _MIX_MULT_R * hashed[k + 1]) & _MASK32
+        p1 = m ^ (m >> _XSHIFT)
+        m = (_MIX_MULT_L * p2 - _MIX_MULT_R * hashed[k + 2]) & _MASK32
+        p2 = m ^ (m >> _XSHIFT)
+        m = (_MIX_MULT_L * p3 - _MIX_MULT_R * hashed[k + 3]) & _MASK32
+        p3 = m ^ (m >> _XSHIFT)
+    return (p0, p1, p2, p3)
+
+
+_U32 = np.uint32
+_STATE_XOR = np.array(_STATE_CONSTS[:8], dtype=_U32)
+_STATE_MULT = np.array(_STATE_CONSTS[1:9], dtype=_U32)
+_CYCLE = np.array([0, 1, 2, 3, 0, 1, 2, 3])
+
+
+def _states_of(pool: tuple[int, ...], hashed: np.ndarray) -> np.ndarray:
+    """Seed words (rows of 4 x uint64) of many two-word names at once: ``_pool_with`` and
+    ``_state_words`` on uint32 arrays, whose arithmetic wraps modulo 2**32 as theirs does."""
+    left, right, shift = _U32(_MIX_MULT_L), _U32(_MIX_MULT_R), _U32(_XSHIFT)
+    # Any: NumPy's stubs widen uint32 scalar-times-array products to float64; they stay uint32.
+    mixed: Any = left * np.array(pool, dtype=_U32) - right * hashed[:, :_POOL_SIZE]
+    mixed ^= mixed >> shift
+    mixed = left * mixed - right * hashed[:, _POOL_SIZE:]
+    mixed ^= mixed >> shift
+    words: Any = (mixed[:, _CYCLE] ^ _STATE_XOR) * _STATE_MULT
+    words ^= words >> shift
+    wide = words.astype(np.uint64)
+    return np.ascontiguousarray(wide[:, 0::2] | (wide[:, 1::2] << np.uint64(32)))
+
+
+class _SeenNames:
+    """Names whose streams this process has derived before, with their hashed words.
+
+    A model asks for the same names in every replication, so after a replication's first
+    few streams the rest are derived for every name seen before in one vectorised pass.
+    Shared by threads (appends under a lock) and bounded, so memory stays small.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rows: dict[str, int] = {}
+        self._pending: list[tuple[int, ...]] = []
+        self._hashed = np.empty((0, 2 * _POOL_SIZE), dtype=_U32)
+
+    def add(self, name: str, hashed: tuple[int, ...]) -> None:
+        with self.lock:
+            if name not in self.rows and len(self.rows) < self.LIMIT:
+                self.rows[name] = len(self.rows)
+                self._pending.append(hashed)
+
+    def hashed(self) -> np.ndarray:
+        """The hashed words of every name added so far, row by row."""
+        with self.lock:
+            if self._pending:
+                added = np.array(self._pending, dtype=_U32)
+                self._hashed = np.concatenate([self._hashed, added])
+                self._pending = []
+            return self._hashed
+
+
+#: consts -> the names seen with them (the same for every seed below 2**128 and replication
+#: below 2**32, so in practice one entry)
+_SEEN: dict[tuple[int, ...], _SeenNames] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def _seen_for(consts: tuple[int, ...]) -> _SeenNames:
+    with _SEEN_LOCK:
+        return _SEEN.setdefault(consts, _SeenNames())
+
+
+def _after_fork() -> None:
+    # A lock held by another thread at fork time would never be released in the child.
+    global _SEEN_LOCK
+    _SEEN_LOCK = threading.Lock()
+    for seen in _SEEN.values():
+        seen.lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+#: Streams derived one by one in a replication before it derives every known name at once.
+_BATCH_AFTER = 64
 
 
 class Streams:
     """The generators of one replication, created on first use and keyed by name."""
 
-    __slots__ = ("root_seed", "replication", "_cache", "_pool", "_consts")
+    __slots__ = (
+        "root_seed",
+        "replication",
+        "_cache",
+        "_pool",
+        "_consts",
+        "_seen",
+        "_states",
+        "_misses",
+    )
 
     def __init__(self, root_seed: int, replication: int):
         self.root_seed = int(root_seed)
@@ -149,38 +271,34 @@ class Streams:
         self._pool = tuple(pool)
         # A name's hash is one or two words: at most eight more mixing steps.
         self._consts = _hash_consts(hash_const, _MULT_A, 8)
+        self._seen = _seen_for(self._consts)
+        self._states = np.empty((0, 4), dtype=np.uint64)  # row r: the seen name of row r
+        self._misses = 0
 
     def get(self, name: str) -> np.random.Generator:
         rng = self._cache.get(name)
         if rng is None:
-            seeded = cast(np.random.SeedSequence, _Seeded(self._named_pool(name)))
+            seeded = cast(np.random.SeedSequence, _Seeded(self._state(name)))
             rng = np.random.Generator(np.random.PCG64(seeded))
             self._cache[name] = rng
         return rng
 
-    def _named_pool(self, name: str) -> tuple[int, ...]:
-        """The replication's pool with the name's hash words mixed in (``mix_entropy``'s tail)."""
-        p0, p1, p2, p3 = self._pool
-        c = self._consts
-        key = stable_hash(name)
-        words = (key & _MASK32, key >> 32) if key >> 32 else (key,)
-        step = 0
-        for word in words:
-            v = ((word ^ c[step]) * c[step + 1]) & _MASK32
-            v ^= v >> _XSHIFT
-            m = (_MIX_MULT_L * p0 - _MIX_MULT_R * v) & _MASK32
-            p0 = m ^ (m >> _XSHIFT)
-            v = ((word ^ c[step + 1]) * c[step + 2]) & _MASK32
-            v ^= v >> _XSHIFT
-            m = (_MIX_MULT_L * p1 - _MIX_MULT_R * v) & _MASK32
-            p1 = m ^ (m >> _XSHIFT)
-            v = ((word ^ c[step + 2]) * c[step + 3]) & _MASK32
-            v ^= v >> _XSHIFT
-            m = (_MIX_MULT_L * p2 - _MIX_MULT_R * v) & _MASK32
-            p2 = m ^ (m >> _XSHIFT)
-            v = ((word ^ c[step + 3]) * c[step + 4]) & _MASK32
-            v ^= v >> _XSHIFT
-            m = (_MIX_MULT_L * p3 - _MIX_MULT_R * v) & _MASK32
-            p3 = m ^ (m >> _XSHIFT)
-            step += 4
-        return (p0, p1, p2, p3)
+    def _state(self, name: str) -> np.ndarray:
+        """The four 64-bit words ``SeedSequence(...).generate_state(4, np.uint64)`` gives."""
+        states = self._states
+        row = self._seen.rows.get(name)
+        if row is not None and row < len(states):
+            return states[row]
+        hashed = _hashed_words(name, self._consts)
+        if len(hashed) == 2 * _POOL_SIZE:  # a one-word hash (1 in 2**32) stays one by one
+            self._seen.add(name, hashed)
+        self._misses += 1
+        # Derive again once the misses outnumber the rows already derived (at least
+        # _BATCH_AFTER): a replication of n new names costs O(n) in all.
+        if self._misses >= max(_BATCH_AFTER, len(states)):
+            self._misses = 0
+            self._states = _states_of(self._pool, self._seen.hashed())
+            row = self._seen.rows.get(name)
+            if row is not None and row < len(self._states):
+                return self._states[row]
+        return _state_words(_pool_with(self._pool, hashed))

@@ -75,3 +75,35 @@ def test_a_name_whose_hash_fits_one_word_is_mixed_as_one_word(monkeypatch) -> No
         seq = np.random.SeedSequence(9, spawn_key=(3, small))
         expected = np.random.Generator(np.random.PCG64(seq)).random(4)
         assert np.array_equal(module.Streams(9, 3).get("any").random(4), expected), small
+
+
+def _names(count: int, tag: str) -> list[str]:
+    return [f"phone:grid_worker@c{k % 7}/grid{k % 11}>leader@b{k}:{tag}" for k in range(count)]
+
+
+def test_streams_derived_in_a_batch_match_numpy_in_later_replications_too() -> None:
+    # The first replication derives its names one by one, later ones after a few misses derive
+    # every name seen before at once: both ways must give NumPy's generators, in any order.
+    names = _names(700, "batch")
+    for seed, replication in [(11, 0), (11, 1), (2**70, 3), (0, 2**33)]:
+        streams = Streams(seed, replication)
+        order = names[::3] + names[1::3] + names[2::3]
+        for name in order:
+            expected = _numpy_stream(seed, replication, name).integers(0, 2**63, 2)
+            assert np.array_equal(streams.get(name).integers(0, 2**63, 2), expected), name
+
+
+def test_streams_derived_by_several_threads_at_once_match_numpy() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = _names(400, "threads")
+
+    def draws(replication: int) -> list[np.ndarray]:
+        streams = Streams(5, replication)
+        return [streams.get(name).random(2) for name in names]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(draws, range(4)))
+    for replication, got in enumerate(results):
+        for name, values in zip(names, got, strict=True):
+            assert np.array_equal(values, _numpy_stream(5, replication, name).random(2))
