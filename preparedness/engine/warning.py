@@ -299,8 +299,8 @@ def _knocker(
         community = world.places.communities[community_id]
         per_building = max(cohort_sizes(community)[cohort] / community.buildings, 1.0)
         building_of, buildings = _buildings_walked(count, per_building)
-        walks = np.cumsum(knocking.walk_between_buildings.sample(rng, size=buildings))
-        knocks = np.cumsum(knocking.time_per_household.sample(rng, size=count))
+        walks = _walks(knocking.walk_between_buildings, rng, buildings)
+        knocks = knocking.time_per_household.sample(rng, size=count).cumsum()
         finished = clock + walks[building_of] + knocks
         times = np.where(rng.random(count) < knocking.nobody_home, math.inf, finished)
         trace.warnings.append(
@@ -325,6 +325,23 @@ def _buildings_walked(count: int, per_building: float) -> tuple[np.ndarray, int]
     building_of = np.floor(np.arange(count) / per_building).astype(int)
     building_of.flags.writeable = False
     return building_of, int(building_of[-1]) + 1
+
+
+def _walks(walk, rng: np.random.Generator, buildings: int) -> np.ndarray:
+    """Minutes from the first building to the start of each building's doors, cumulated.
+
+    A constant walk draws nothing, so its sums are shared between knockers (read-only).
+    """
+    if isinstance(walk, ConstantSpec):
+        return _constant_walks(float(walk.constant), buildings)
+    return walk.sample(rng, size=buildings).cumsum()
+
+
+@lru_cache(maxsize=4096)
+def _constant_walks(minutes: float, buildings: int) -> np.ndarray:
+    walks = np.full(buildings, minutes).cumsum()
+    walks.flags.writeable = False
+    return walks
 
 
 def _duration(world: World, distribution, stream: str) -> float:
