@@ -12,8 +12,12 @@ creates thousands of streams. ``SeedSequence`` mixes its entropy words one after
 the data, so :class:`Streams` mixes the root seed and the replication once and, per name,
 mixes only the name's one or two words and derives the generator's seed words in plain
 integers (the algorithm of NumPy's ``numpy/random/bit_generator.pyx``, after O'Neill's
-``seed_seq``). NumPy then seeds the ``PCG64`` from those words itself, so every stream is
-bit-identical to ``PCG64(SeedSequence(root_seed, spawn_key=(replication, hash)))``, which
+``seed_seq``). A model asks for the same names in every replication, so once a
+replication has derived a few streams it derives the seed words of every name the process
+has seen before in one vectorised pass (the name's part of the mixing does not depend on
+the seed or the replication and is kept). NumPy then seeds the ``PCG64`` from those words
+itself, so every stream is bit-identical to
+``PCG64(SeedSequence(root_seed, spawn_key=(replication, hash)))``, which
 ``tests/unit/test_engine_streams.py`` checks against NumPy.
 """
 
@@ -22,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -39,7 +42,6 @@ _MIX_MULT_R = 0x4973F715
 _XSHIFT = 16
 
 
-@lru_cache(maxsize=1 << 16)
 def stable_hash(name: str) -> int:
     """A 64-bit hash of a name that is the same in every process (unlike ``hash``)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
