@@ -107,3 +107,17 @@ def test_streams_derived_by_several_threads_at_once_match_numpy() -> None:
     for replication, got in enumerate(results):
         for name, values in zip(names, got, strict=True):
             assert np.array_equal(values, _numpy_stream(5, replication, name).random(2))
+
+
+def test_the_table_of_seen_names_stays_bounded_and_streams_stay_exact(monkeypatch) -> None:
+    import preparedness.engine.streams as module
+
+    monkeypatch.setattr(module._SeenNames, "LIMIT", 50)
+    replication = 2**64 + 1  # three words: a table of its own, fresh for this test
+    names = _names(300, "bounded")
+    for _ in range(2):
+        streams = Streams(3, replication)
+        for name in names:
+            expected = _numpy_stream(3, replication, name).random(2)
+            assert np.array_equal(streams.get(name).random(2), expected), name
+    assert len(streams._seen.rows) == 50
