@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.trace import Trace
+from ..engine.trace import Trace, WarningBatch
 
 COHORT_LABELS = {
     "smartphone": "smartphone users",
@@ -53,22 +53,16 @@ def warning_coverage(
     if area is None:
         return None
     start = trace.incident_starts[incident]
+    batches = [b for b in trace.warnings if b.incident == incident]
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, batch in enumerate(batches):
+        by_key.setdefault((batch.community, batch.cohort), []).append(index)
     best: dict[tuple[str, str], np.ndarray] = {}
     source: dict[tuple[str, str], np.ndarray] = {}
-    batches = [b for b in trace.warnings if b.incident == incident]
     for community, sizes in area.items():
         for cohort, count in sizes.items():
-            best[(community, cohort)] = np.full(count, math.inf)
-            source[(community, cohort)] = np.full(count, -1, dtype=np.int64)
-    for index, batch in enumerate(batches):
-        key = (batch.community, batch.cohort)
-        if key not in best:
-            continue
-        times = np.asarray(batch.times, dtype=float)
-        segment = slice(batch.start, batch.start + len(times))
-        better = times < best[key][segment]
-        best[key][segment] = np.where(better, times, best[key][segment])
-        source[key][segment] = np.where(better, index, source[key][segment])
+            key = (community, cohort)
+            best[key], source[key] = _earliest(batches, by_key.get(key, []), count)
     for (community, cohort), ranges in _partial(trace, incident).items():
         # Only part of this community is in the area: keep just its households.
         keep = np.concatenate([np.arange(lo, hi) for lo, hi in ranges] or [np.arange(0)])
@@ -88,8 +82,7 @@ def warning_coverage(
         owners = np.concatenate([source[k] for k in keys])
         observed = times <= trace.window_end(incident)
         times = np.where(observed, times, math.inf)
-        order = np.argsort(times, kind="stable")
-        ordered = times[order]
+        ordered = np.sort(times)
         total = len(times)
         if group != "all":
             households[group] = total
@@ -101,9 +94,52 @@ def warning_coverage(
             needed = max(1, math.ceil(percent / 100 * total - 1e-9))
             moment = ordered[needed - 1]
             if math.isfinite(moment):
-                batch = batches[owners[order[needed - 1]]]
+                batch = batches[owners[_stable_position(times, ordered, needed - 1)]]
                 levels[(group, percent)] = Reach(moment - start, batch.cause, batch.method)
     return Coverage(households, reached, levels, by_cohort)
+
+
+def _stable_position(times: np.ndarray, ordered: np.ndarray, rank: int) -> int:
+    """Index in ``times`` of the element a stable sort puts at ``rank`` (``ordered``: sorted).
+
+    Equal times keep their order, so it is the (rank - earlier)-th of the times equal to
+    ``ordered[rank]``, where ``earlier`` counts the smaller times: the same answer as
+    ``np.argsort(times, kind="stable")[rank]`` without sorting the indices.
+    """
+    value = ordered[rank]
+    earlier = int(np.searchsorted(ordered, value, side="left"))
+    return int(np.flatnonzero(times == value)[rank - earlier])
+
+
+def _earliest(
+    batches: list[WarningBatch], indices: list[int], count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per household of one list: the earliest time any batch reached it, and that batch.
+
+    Equal times go to the batch recorded first; a household no batch reached (only ``inf``)
+    keeps ``inf`` and no batch (-1). All batches of the list at once, not one by one.
+    """
+    best = np.full(count, math.inf)
+    source = np.full(count, -1, dtype=np.int64)
+    if not indices:
+        return best, source
+    pieces = [np.asarray(batches[i].times, dtype=float) for i in indices]
+    lengths = np.array([len(piece) for piece in pieces], dtype=np.int64)
+    starts = np.array([batches[i].start for i in indices], dtype=np.int64)
+    if np.any(starts < 0) or np.any(starts + lengths > count):
+        raise ValueError("a warning batch reaches past the end of its household list")
+    times = np.concatenate(pieces)
+    offsets = np.cumsum(lengths) - lengths
+    households = np.arange(len(times)) - np.repeat(offsets - starts, lengths)
+    owners = np.repeat(np.asarray(indices, dtype=np.int64), lengths)
+    np.fmin.at(best, households, times)  # fmin: a NaN never counts as reached
+    # Only a time below inf counts (the first batch to beat the initial inf wins a tie).
+    first = (times == best[households]) & (times < math.inf)
+    unset = np.iinfo(np.int64).max
+    winner = np.full(count, unset, dtype=np.int64)
+    np.minimum.at(winner, households[first], owners[first])
+    source = np.where(winner == unset, -1, winner)
+    return best, source
 
 
 def _partial(trace: Trace, incident: str) -> dict[tuple[str, str], list[tuple[int, int]]]:

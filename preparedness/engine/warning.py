@@ -12,10 +12,12 @@ households costs little; only the people who relay the warning are simulated one
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from ..scenario.channels import GroupMessageChannel, reaches_households
+from ..scenario.distributions import ConstantSpec
 from ..scenario.models import Community, DoorKnocking, Level
 from .channels import channel_order, send
 from .reception import Message, MessageKind, deliver
@@ -23,6 +25,11 @@ from .trace import WARNING_DOOR_KNOCKING, WARNING_GROUP_POST, EventKind, Warning
 from .world import Post, World, post_level_unit
 
 COHORTS = ("smartphone", "without_smartphone")
+
+# The levels as module constants: looking a member up on the enum class, or its ``rank``,
+# costs more than the rest of these helpers, which run once per post warned.
+_BUILDING, _GRID = Level.building, Level.grid
+_COMMUNITY, _TOWNSHIP = Level.community, Level.township
 
 
 def cohort_sizes(community: Community) -> dict[str, int]:
@@ -131,9 +138,9 @@ def act_on_warning(world: World, state, post: Post, message: Message, cause: int
 def _communities_under(world: World, state, post: Post) -> list[str]:
     places = world.places
     level = places.units[post.unit].level
-    if level.rank >= Level.community.rank:
+    if level is not _BUILDING and level is not _GRID:  # community level or above
         return [c for c in state.warn_area if places.ancestor(c, level) == post.unit]
-    community = places.ancestor(post.unit, Level.community)
+    community = places.ancestor(post.unit, _COMMUNITY)
     return [community] if community in state.warn_area else []
 
 
@@ -145,24 +152,24 @@ def _subordinates(world: World, state, post: Post) -> list[tuple[Post, str]]:
     for role_id, channel in world.subordinates.get(post.role.id, []):
         kind = post_level_unit(world.scenario.role(role_id))
         units: list[str] = []
-        if post_level.rank <= Level.grid.rank:
-            if kind is Level.building and post_level is Level.grid:
-                community = places.ancestor(post.unit, Level.community)
+        if post_level is _BUILDING or post_level is _GRID:
+            if kind is _BUILDING and post_level is _GRID:
+                community = places.ancestor(post.unit, _COMMUNITY)
                 units = [b for b in places.buildings_of(post.unit) if _in_area(state, b, community)]
         else:
             for community in _communities_under(world, state, post):
-                if kind is Level.community:
+                if kind is _COMMUNITY:
                     units.append(community)
-                elif kind is Level.grid:
+                elif kind is _GRID:
                     units.extend(
                         c for c in places.cells_of(community) if _in_area(state, c, community)
                     )
-                elif kind is Level.building:
+                elif kind is _BUILDING:
                     units.extend(
                         b for b in places.buildings_of(community) if _in_area(state, b, community)
                     )
-                elif kind is Level.township:
-                    township = places.ancestor(community, Level.township)
+                elif kind is _TOWNSHIP:
+                    township = places.ancestor(community, _TOWNSHIP)
                     if township not in units:
                         units.append(township)
         found.extend((world.post(role_id, unit), channel) for unit in units)
@@ -172,13 +179,11 @@ def _subordinates(world: World, state, post: Post) -> list[tuple[Post, str]]:
 def _lists(world: World, state, post: Post, cohorts) -> list[tuple[str, str, int, int]]:
     """(community, cohort, first, end) slices of the household lists this post covers."""
     slices = []
+    level = world.places.units[post.unit].level
+    below_community = level is _BUILDING or level is _GRID
     for community_id in _communities_under(world, state, post):
         sizes = cohort_sizes(world.places.communities[community_id])
-        own = (
-            post.unit
-            if world.places.units[post.unit].level.rank < Level.community.rank
-            else community_id
-        )
+        own = post.unit if below_community else community_id
         for cohort in cohorts:
             first, end = world.places.household_slice(own, sizes[cohort])
             area = state.warn_slices.get(community_id, {}).get(cohort, [(first, end)])
@@ -198,7 +203,7 @@ def _post_to_group(world: World, state, post: Post, channel_id: str, cause: int)
     line = world.seize(post, state.incident.id, cause)
     yield line
     world.seized(post, state.incident.id, cause)
-    writing = channel.post_time.sample(world.streams.get(f"{channel.id}:{post.id}:warning"))
+    writing = _duration(world, channel.post_time, f"{channel.id}:{post.id}:warning")
     if writing > 0:
         yield env.timeout(writing)
     posted = trace.emit(
@@ -293,19 +298,11 @@ def _knocker(
             continue
         community = world.places.communities[community_id]
         per_building = max(cohort_sizes(community)[cohort] / community.buildings, 1.0)
-        building_of = np.floor(np.arange(count) / per_building).astype(int)
-        walks = np.cumsum(
-            np.asarray(
-                knocking.walk_between_buildings.sample(rng, size=int(building_of[-1]) + 1),
-                dtype=float,
-            )
-        )
-        knocks = np.cumsum(
-            np.asarray(knocking.time_per_household.sample(rng, size=count), dtype=float)
-        )
+        building_of, buildings = _buildings_walked(count, per_building)
+        walks = _walks(knocking.walk_between_buildings, rng, buildings)
+        knocks = knocking.time_per_household.sample(rng, size=count).cumsum()
         finished = clock + walks[building_of] + knocks
-        times = finished.copy()
-        times[rng.random(count) < knocking.nobody_home] = math.inf
+        times = np.where(rng.random(count) < knocking.nobody_home, math.inf, finished)
         trace.warnings.append(
             WarningBatch(
                 state.incident.id, community_id, cohort, lo, times, begun, "door_knocking", post.id
@@ -316,3 +313,43 @@ def _knocker(
     if remaining > 0:
         yield env.timeout(remaining)
     world.release(post, line, state.incident.id, begun)
+
+
+@lru_cache(maxsize=4096)
+def _buildings_walked(count: int, per_building: float) -> tuple[np.ndarray, int]:
+    """Which building (0, 1, ...) each of ``count`` households in a row lives in, and how many.
+
+    Door-knockers' lists repeat the same lengths building after building, so the index is
+    computed once per (length, households per building) and shared, read-only.
+    """
+    building_of = np.floor(np.arange(count) / per_building).astype(int)
+    building_of.flags.writeable = False
+    return building_of, int(building_of[-1]) + 1
+
+
+def _walks(walk, rng: np.random.Generator, buildings: int) -> np.ndarray:
+    """Minutes from the first building to the start of each building's doors, cumulated.
+
+    A constant walk draws nothing, so its sums are shared between knockers (read-only).
+    """
+    if isinstance(walk, ConstantSpec):
+        return _constant_walks(float(walk.constant), buildings)
+    return walk.sample(rng, size=buildings).cumsum()
+
+
+@lru_cache(maxsize=4096)
+def _constant_walks(minutes: float, buildings: int) -> np.ndarray:
+    walks = np.full(buildings, minutes).cumsum()
+    walks.flags.writeable = False
+    return walks
+
+
+def _duration(world: World, distribution, stream: str) -> float:
+    """One draw from ``distribution`` on the named stream; a constant needs no stream.
+
+    Creating a stream costs more than the rest of a post's warning step, and a constant
+    never draws from it, so the draw is the same either way.
+    """
+    if isinstance(distribution, ConstantSpec):
+        return float(distribution.constant)
+    return distribution.sample(world.streams.get(stream))
