@@ -23,7 +23,7 @@ import simpy
 
 from ..scenario.models import Level
 from .channels import DELIVERED, MISSED, OnDelivered, call_attempt, channel_order, send
-from .reception import Message, MessageKind, deliver
+from .reception import Message, MessageKind, call_with, deliver
 from .trace import CalloutRoster, EventKind, callout_pass_info, roster_info
 from .world import Places, Post, World, post_level_unit
 
@@ -128,16 +128,7 @@ def _ask_backup(world, state, caller, backup, contact, channel, cause):
     """Ask the backup to call ``contact``'s people; returns whether the message got through."""
     message = Message(MessageKind.CALLOUT, purpose=contact.id)
     link = world.channel_between(caller, backup) or channel
-    delivered = yield from send(
-        world,
-        caller,
-        backup,
-        channel_order(world, caller, link),
-        state.incident.id,
-        cause,
-        deliver(world, state, backup, message),
-        message.info,
-    )
+    delivered = yield from call_with(world, state, caller, backup, link, message, cause)
     return delivered
 
 

@@ -16,9 +16,8 @@ import simpy
 
 from ..scenario.models import Incident, Level, Plan
 from .callout import start_callout
-from .channels import channel_order, send
 from .command_modes import command_mode
-from .reception import Message, MessageKind, deliver, handle
+from .reception import Message, MessageKind, call_with, handle
 from .supplies import request_supplies
 from .teams import dispatch_teams
 from .trace import EventKind
@@ -108,16 +107,7 @@ def act_on_report(world: World, state: IncidentState, post: Post, message: Messa
     top = plan.report_up_to if plan is not None else Level.district
     if post.level.rank < top.rank:
         for superior, channel in world.superiors_of(post):
-            yield from send(
-                world,
-                post,
-                superior,
-                channel_order(world, post, channel),
-                state.incident.id,
-                cause,
-                deliver(world, state, superior, message),
-                message.info,
-            )
+            yield from call_with(world, state, post, superior, channel, message, cause)
     if activated is None or plan is None:  # only the post that activated the plan goes on
         return
     yield from mode.order_departments(world, state, post, activated)

@@ -157,8 +157,28 @@ def forward(world: World, state: Any, sender: Post, message: Message, cause: int
     message got through.
     """
     (next_id, channel), rest = message.route[0], message.route[1:]
-    receiver = world.posts[next_id]
     onward = replace(message, route=rest)
+    delivered = yield from call_with(
+        world, state, sender, world.posts[next_id], channel, onward, cause
+    )
+    return delivered
+
+
+def call_with(
+    world: World,
+    state: Any,
+    sender: Post,
+    receiver: Post,
+    channel: str,
+    message: Message,
+    cause: int,
+):
+    """Pass ``message`` from ``sender`` to ``receiver``, starting with ``channel`` (falling back
+    along the sender's channel order), and let the receiver handle it once delivered.
+
+    A process generator: the sender stays busy while making the call. Returns whether the
+    message got through.
+    """
     delivered = yield from send(
         world,
         sender,
@@ -166,7 +186,7 @@ def forward(world: World, state: Any, sender: Post, message: Message, cause: int
         channel_order(world, sender, channel),
         state.incident.id,
         cause,
-        deliver(world, state, receiver, onward),
-        onward.info,
+        deliver(world, state, receiver, message),
+        message.info,
     )
     return delivered

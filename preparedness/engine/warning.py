@@ -19,8 +19,7 @@ import numpy as np
 from ..scenario.channels import GroupMessageChannel, reaches_households
 from ..scenario.distributions import ConstantSpec
 from ..scenario.models import Community, DoorKnocking, Level
-from .channels import channel_order, send
-from .reception import Message, MessageKind, deliver
+from .reception import Message, MessageKind, call_with
 from .trace import WARNING_DOOR_KNOCKING, WARNING_GROUP_POST, EventKind, WarningBatch
 from .world import Post, World, post_level_unit
 
@@ -121,16 +120,7 @@ def act_on_warning(world: World, state, post: Post, message: Message, cause: int
     if warns is not None and warns.loudspeaker is not None:
         _broadcast(world, state, post, warns.loudspeaker, cause)
     for subordinate, channel in _subordinates(world, state, post):
-        yield from send(
-            world,
-            post,
-            subordinate,
-            channel_order(world, post, channel),
-            state.incident.id,
-            cause,
-            deliver(world, state, subordinate, message),
-            message.info,
-        )
+        yield from call_with(world, state, post, subordinate, channel, message, cause)
     if warns is not None and warns.door_knocking is not None:
         yield from _knock_doors(world, state, post, warns.door_knocking, cause)
 
