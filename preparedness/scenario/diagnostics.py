@@ -453,33 +453,57 @@ def yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     mark = exc.problem_mark
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         if text[mark.index - mark.column : mark.index].strip(" \t") == "":
-            return "tab character used for indentation; use spaces"
-        return "tab character is not allowed here; use spaces"
+            return words("tab_indentation", "tab character used for indentation; use spaces")
+        return words("tab_here", "tab character is not allowed here; use spaces")
     found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
     if found:
-        return f"a value cannot start with '{found[1]}'; put it in quotes"
+        char = found[1]
+        return words(
+            "cannot_start", f"a value cannot start with '{char}'; put it in quotes", char=char
+        )
     if isinstance(exc, yaml.composer.ComposerError):
         if problem.startswith("found undefined alias"):
             name = problem.split("'")[1] if "'" in problem else "?"
-            return f"unknown alias *{name}; define the anchor &{name} before using it"
+            return words(
+                "unknown_alias",
+                f"unknown alias *{name}; define the anchor &{name} before using it",
+                name=name,
+            )
         if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark:
             name = exc.context.split("'")[1]
-            line = exc.context_mark.line + 1
-            return f"anchor &{name} is already defined on line {line}; use a different name"
+            line = str(exc.context_mark.line + 1)
+            return words(
+                "duplicate_anchor",
+                f"anchor &{name} is already defined on line {line}; use a different name",
+                name=name,
+                line=line,
+            )
     if isinstance(exc, yaml.constructor.ConstructorError):
         if problem.startswith("could not determine a constructor for the tag"):
-            tag = problem.partition("tag ")[2].strip("'")
-            return f"unsupported tag {_quote(tag)}; remove it"
+            tag = _quote(problem.partition("tag ")[2].strip("'"))
+            return words("unsupported_tag", f"unsupported tag {tag}; remove it", tag=tag)
         if problem == "found unhashable key":
-            return "a key must be plain text, not a list or mapping"
+            return words("unhashable_key", "a key must be plain text, not a list or mapping")
         if "for merging" in problem:
-            return "'<<' must be followed by an alias of a mapping (like *base) or a list of them"
-        return f"could not read YAML: {problem}"
+            return words(
+                "merge_key",
+                "'<<' must be followed by an alias of a mapping (like *base) or a list of them",
+            )
+        return words("yaml_unreadable", f"could not read YAML: {problem}", reason=problem)
     problem = _TOKEN_PATTERN.sub(lambda m: _TOKEN_WORDS[m[0]], problem)
+    hint = Words("")
     if problem.startswith("expected the end of the block"):
-        problem += " (check the indentation)"
+        hint = words("hint_indentation", " (check the indentation)")
     flow = {"while parsing a flow mapping": "{", "while parsing a flow sequence": "["}
     opener = flow.get(exc.context or "")
     if opener and problem.startswith("expected ',") and exc.context_mark is not None:
-        problem += f" (the '{opener}' on line {exc.context_mark.line + 1} is never closed)"
-    return f"could not parse YAML: {problem}"
+        line = str(exc.context_mark.line + 1)
+        hint = words(
+            "hint_never_closed",
+            f" (the '{opener}' on line {line} is never closed)",
+            opener=opener,
+            line=line,
+        )
+    return words(
+        "yaml_syntax", f"could not parse YAML: {problem}{hint}", problem=problem, hint=hint
+    )
