@@ -36,3 +36,9 @@ class Words(str):
 def words(key: str, english: str, /, **params: str) -> Words:
     """``english``, catalogued as ``diag.<key>`` with ``params`` (already worded values)."""
     return Words(english, key, params)
+
+
+def thing(name: str) -> Words:
+    """A kind of thing a scenario names by id (``role``, ``depot``) or a level
+    (``community``), as a word of its own: ``diag.thing_<name>``."""
+    return words(f"thing_{name}", name)
