@@ -49,13 +49,15 @@ def test_every_diag_key_is_in_both_catalogues_with_the_same_parameters() -> None
     assert en and sorted(en) == sorted(zh)
     for key in en:
         assert template_fields(en[key]) == template_fields(zh[key]), key
-        assert CJK.search(zh[key]) or zh[key].strip("；？ {}name") == "", key
+        # Chinese words, or nothing to translate: only parameters, quotes and spaces
+        bare = re.sub(r"\{\w+\}", "", zh[key])
+        assert CJK.search(bare) or not re.search(r"[A-Za-z]", bare), key
 
 
 def test_the_bad_fixtures_give_keyed_diagnostics() -> None:
     assert len(FIXTURES) > 60
     keyed = [d for d in DIAGNOSTICS if d.key]
-    assert len(keyed) >= len(DIAGNOSTICS) // 8, f"{len(keyed)} of {len(DIAGNOSTICS)} keyed"
+    assert len(keyed) >= 0.9 * len(DIAGNOSTICS), f"{len(keyed)} of {len(DIAGNOSTICS)} keyed"
 
 
 @pytest.mark.parametrize("diagnostic", DIAGNOSTICS, ids=str)
