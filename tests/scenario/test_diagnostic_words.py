@@ -116,3 +116,39 @@ def test_a_chinese_run_of_a_bad_scenario_prints_chinese_at_the_same_places(
         place = en_line.split(": ")[0] + ": " + en_line.split(": ")[1] + ": "
         assert zh_line.startswith(place) and zh_line != en_line
         assert CJK.search(zh_line)
+
+
+def _lint_cases() -> list[dict]:
+    """Scenarios that each draw one kind of warning (``scenario/lints.py``)."""
+    from tests.builders import incident, minimal_scenario, plan, role
+
+    repeats = minimal_scenario()
+    role(repeats, "grid_worker")["fallback"] = ["phone"]
+    unreached, empty = minimal_scenario(), minimal_scenario()
+    empty["places"]["townships"][0]["communities"][0]["share_without_smartphone"] = 0.0
+    for data, warn in ((unreached, {"coverage": 0.9, "within": "1h"}), (empty, {"coverage": 0.9})):
+        data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
+        role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
+        plan(data)["warn"] = warn
+    late = minimal_scenario(horizon="2h")
+    late["incidents"] = [incident("flood", "c1", start_after="1h30m", observe_for="50m")]
+    plan(late)["activate_within"] = "1h"
+    plan(late)["notify"] = [{"level": "district", "within": "55m"}]
+    spare = minimal_scenario()
+    spare["roles"].append({"id": "spare_officer", "name": "spare", "level": "township"})
+    return [repeats, unreached, empty, late, spare]
+
+
+def test_warnings_say_the_same_in_both_catalogues(tmp_path) -> None:
+    import yaml
+
+    found = []
+    for n, data in enumerate(_lint_cases()):
+        path = tmp_path / f"s{n}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        found += _diagnostics(path)
+    assert len(found) >= 5 and all(d.severity == "warning" and d.key for d in found)
+    for diagnostic in found:
+        assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+        chinese = diagnostic_line(diagnostic, catalogue("zh"))
+        assert ": 警告: " in chinese and CJK.search(chinese.split(": 警告: ")[1])
