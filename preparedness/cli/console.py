@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -22,7 +22,7 @@ from rich.progress import (
 from ..errors import UsageError
 from ..experiment.executor import DASK_ENV, Executor, PoolExecutor, SerialExecutor
 from ..reports.escape import terminal_text
-from ..reports.i18n import Catalogue, catalogue
+from ..reports.i18n import Catalogue, CatalogueError, catalogue
 from ..reports.stages import pause_at
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "ProgressBar",
     "UsageError",
     "command_language",
+    "diagnostic_line",
     "executor_words",
     "interrupts_held",
     "notes_to",
@@ -62,12 +63,46 @@ def command_language(args) -> str:
 
 
 def print_problems(err: Console, diagnostics, lang: str = "en") -> int:
+    """Each problem as `file:line:col: field: message`, in ``lang``, then how many there were."""
+    cat = catalogue(lang)
     for diagnostic in diagnostics:
-        err.print(_one_line_each(str(diagnostic)), markup=False)
+        err.print(_one_line_each(diagnostic_line(diagnostic, cat)), markup=False)
     count = len(diagnostics)
     key = "cli.problems_one" if count == 1 else "cli.problems"
     err.print(catalogue(lang)(key, count=str(count)), markup=False)
     return EXIT_BAD_INPUT
+
+
+def diagnostic_line(diagnostic, cat: Catalogue) -> str:
+    """A located problem in ``cat``'s language: English as the scenario layer wrote it; in
+    another language the location and field path as they are, the severity and message from
+    the catalogue (``diag.*``), or the English message when it has no key there yet."""
+    if cat.lang == "en":
+        return str(diagnostic)
+    message = _message_words(getattr(diagnostic, "key", ""), getattr(diagnostic, "params", {}), cat)
+    if message is None:
+        message = diagnostic.message
+    where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+    if diagnostic.severity != "error":
+        where = f"{where}: {cat('diag.' + diagnostic.severity)}"
+    if diagnostic.field:
+        return f"{where}: {diagnostic.field}: {message}"
+    return f"{where}: {message}"
+
+
+def _message_words(key: str, params: Mapping[str, str], cat: Catalogue) -> str | None:
+    """``diag.<key>`` with ``params``, each worded in ``cat``'s language too when it is keyed
+    itself (``scenario/wording.py``); None when the catalogue does not hold the message."""
+    if not key or f"diag.{key}" not in cat.messages:
+        return None
+    values = {}
+    for name, value in params.items():
+        worded = _message_words(getattr(value, "key", ""), getattr(value, "params", {}), cat)
+        values[name] = str(value) if worded is None else worded
+    try:
+        return cat(f"diag.{key}", **values)
+    except CatalogueError:  # parameters out of step with the catalogue: say it in English
+        return None
 
 
 def _one_line_each(text: str) -> str:

@@ -3,11 +3,12 @@ places of their level, and an incident without a community asks only for what ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from .check_references import place_levels
+from .check_references import no_such_id, place_levels
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Role, Scenario
+from .wording import words
 
 __all__ = ["check_callout_references", "check_callout_shapes"]
 
@@ -30,34 +31,37 @@ def check_callout_references(s: Scenario) -> Iterator[Problem]:
         if backup is not None and backup not in roles:
             yield (
                 ("plans", i, "callout", "backup"),
-                f"no role has id '{backup}'{did_you_mean(backup, roles)}",
+                no_such_id("role", backup, roles),
             )
     seen: dict[str, int] = {}
     for i, load in enumerate(s.background_load):
         if load.id in seen:
             yield (
                 ("background_load", i, "id"),
-                f"background load id '{load.id}' is already used by "
-                f"background_load[{seen[load.id]}]",
+                words(
+                    "background_id_taken",
+                    f"background load id '{load.id}' is already used by "
+                    f"background_load[{seen[load.id]}]",
+                    ident=load.id,
+                    index=str(seen[load.id]),
+                ),
             )
         seen.setdefault(load.id, i)
         if load.role not in roles:
             yield (
                 ("background_load", i, "role"),
-                f"no role has id '{load.role}'{did_you_mean(load.role, roles)}",
+                no_such_id("role", load.role, roles),
             )
         if load.at is not None and load.at not in places:
             yield (
                 ("background_load", i, "at"),
-                f"no district, township or community has id '{load.at}'"
-                f"{did_you_mean(load.at, set(places))}",
+                _no_post_place(load.at, places),
             )
     for i, incident in enumerate(s.incidents):
         if incident.at is not None and incident.at not in places:
             yield (
                 ("incidents", i, "at"),
-                f"no district, township or community has id '{incident.at}'"
-                f"{did_you_mean(incident.at, set(places))}",
+                _no_post_place(incident.at, places),
             )
 
 
@@ -112,3 +116,13 @@ def check_callout_shapes(s: Scenario) -> Iterator[Problem]:
                     f"so it cannot {', '.join(needs)}; give 'community:' instead"
                 ),
             )
+
+
+def _no_post_place(ident: str, places: Iterable[str]) -> str:
+    hint = did_you_mean(ident, places)
+    return words(
+        "no_post_place",
+        f"no district, township or community has id '{ident}'{hint}",
+        ident=ident,
+        hint=hint,
+    )

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from .channels import HOUSEHOLD_KINDS
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Scenario
+from .wording import Words, thing, words
 
 __all__ = [
     "check_node_names",
@@ -38,8 +39,14 @@ def check_unique_ids(s: Scenario) -> Iterator[Problem]:
         seen: dict[str, tuple] = {}
         for loc, ident in items:
             if ident in seen:
-                first = describe_loc(seen[ident])
-                yield loc, f"{what} id '{ident}' is already used by {first}"
+                first, kind = describe_loc(seen[ident]), thing(what)
+                yield loc, words(
+                    "id_taken",
+                    f"{kind} id '{ident}' is already used by {first}",
+                    what=kind,
+                    ident=ident,
+                    first=first,
+                )
             else:
                 seen[ident] = loc
 
@@ -61,12 +68,16 @@ def check_node_names(s: Scenario) -> Iterator[Problem]:
     for what, ids in (("depot", depot_ids), ("team", team_ids)):
         for i, ident in enumerate(ids):
             if ident in places:
+                first, kind = describe_loc(places[ident]), thing(what)
                 yield (
                     (f"{what}s", i, "id"),
-                    (
-                        f"{what} id '{ident}' is already used by "
-                        f"{describe_loc(places[ident])}; places, depots and teams are named "
-                        "on the road map by id, so choose another"
+                    words(
+                        "id_taken_on_map",
+                        f"{kind} id '{ident}' is already used by {first}; places, depots and "
+                        "teams are named on the road map by id, so choose another",
+                        what=kind,
+                        ident=ident,
+                        first=first,
                     ),
                 )
 
@@ -163,7 +174,15 @@ def check_references(s: Scenario) -> Iterator[Problem]:
 
 def _need(ident: str | None, known: set[str], what: str, loc: tuple) -> Iterator[Problem]:
     if ident is not None and ident not in known:
-        yield loc, f"no {what} has id '{ident}'{did_you_mean(ident, known)}"
+        yield loc, no_such_id(what, ident, known)
+
+
+def no_such_id(what: str, ident: str, known: Iterable[str]) -> str:
+    """``no role has id 'x'; did you mean 'y'?``, in words the catalogue also holds."""
+    kind, hint = thing(what), did_you_mean(ident, known)
+    return words(
+        "no_such_id", f"no {kind} has id '{ident}'{hint}", what=kind, ident=ident, hint=hint
+    )
 
 
 def check_resource_references(s: Scenario) -> Iterator[Problem]:
@@ -176,12 +195,20 @@ def check_resource_references(s: Scenario) -> Iterator[Problem]:
     places = place_levels(s)
     for i, team in enumerate(s.teams):
         if team.base not in places:
-            at_depot = " (a team gathers at a place, not at a depot)" if team.base in depots else ""
+            at_depot = (
+                words("hint_team_at_depot", " (a team gathers at a place, not at a depot)")
+                if team.base in depots
+                else Words("")
+            )
+            hint = did_you_mean(team.base, set(places))
             yield (
                 ("teams", i, "base"),
-                (
-                    f"no community, township or district has id '{team.base}'"
-                    f"{did_you_mean(team.base, set(places))}{at_depot}"
+                words(
+                    "no_such_place",
+                    f"no community, township or district has id '{team.base}'{hint}{at_depot}",
+                    ident=team.base,
+                    hint=hint,
+                    depot=at_depot,
                 ),
             )
         yield from _need(team.leader, roles, "role", ("teams", i, "leader"))
@@ -201,13 +228,19 @@ def check_resource_references(s: Scenario) -> Iterator[Problem]:
         loc = ("depots", i, "place")
         if kind is None:
             known = {p for p, level in places.items() if level.value == depot.level}
-            yield loc, f"no {depot.level} has id '{depot.place}'{did_you_mean(depot.place, known)}"
+            yield loc, no_such_id(depot.level, depot.place, known)
         elif kind.value != depot.level:
+            is_a, level = thing(kind.value), thing(depot.level)
             yield (
                 loc,
-                (
-                    f"'{depot.place}' is a {kind.value}, but this is a {depot.level} depot; give a "
-                    f"{depot.level} id, or make it a {kind.value} depot (level: {kind.value})"
+                words(
+                    "depot_level_mismatch",
+                    f"'{depot.place}' is a {is_a}, but this is a {level} depot; give a "
+                    f"{level} id, or make it a {is_a} depot (level: {kind.value})",
+                    place=depot.place,
+                    kind=is_a,
+                    level=level,
+                    value=kind.value,
                 ),
             )
         for j, role in enumerate(depot.keepers):

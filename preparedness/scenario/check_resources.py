@@ -14,16 +14,21 @@ from .diagnostics import Problem
 from .models import Level, Scenario
 from .resources import STANDARDS
 from .supply_network import SupplyNetwork, supply_network
+from .wording import thing, words
 
 __all__ = ["check_affected", "check_depots", "check_plan_resources", "check_teams"]
 
 #: The levels whose roles have a post at each kind of place (a higher post serves the places
 #: below it; a grid or building post serves no community, township or district as a whole).
 _POSTED_AT = {
-    Level.community: "a community, township or district role",
-    Level.township: "a township or district role",
-    Level.district: "a district role",
+    Level.community: words("posted_community", "a community, township or district role"),
+    Level.township: words("posted_township", "a township or district role"),
+    Level.district: words("posted_district", "a district role"),
 }
+
+
+_KEEPER = words("keeper", "keeper")
+_RELEASE = words("release_authority", "release authority")
 
 
 def _has_post_at(level: Level, place: Level) -> bool:
@@ -39,17 +44,26 @@ def check_teams(s: Scenario) -> Iterator[Problem]:
         if leader.level.rank < Level.community.rank:
             yield (
                 ("teams", i, "leader"),
-                (
+                words(
+                    "leader_level",
                     f"leader must be a community, township or district role; '{leader.id}' is a "
-                    f"{leader.level.value} role"
+                    f"{leader.level.value} role",
+                    role=leader.id,
+                    level=thing(leader.level.value),
                 ),
             )
         elif not _has_post_at(leader.level, base):
             yield (
                 ("teams", i, "leader"),
-                (
+                words(
+                    "leader_no_post",
                     f"'{leader.id}' is a {leader.level.value} role, with no post at {base.value} "
-                    f"'{team.base}'; the leader of a team based there must be {_POSTED_AT[base]}"
+                    f"'{team.base}'; the leader of a team based there must be {_POSTED_AT[base]}",
+                    role=leader.id,
+                    level=thing(leader.level.value),
+                    place_level=thing(base.value),
+                    place=team.base,
+                    posted=_POSTED_AT[base],
                 ),
             )
         for k, step in enumerate(team.levels):
@@ -57,7 +71,11 @@ def check_teams(s: Scenario) -> Iterator[Problem]:
                 if other == team.id:
                     yield (
                         ("teams", i, "levels", k, "teams", m),
-                        f"team '{team.id}' cannot call itself out",
+                        words(
+                            "team_calls_itself",
+                            f"team '{team.id}' cannot call itself out",
+                            team=team.id,
+                        ),
                     )
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(t.id for t in s.teams)
@@ -73,7 +91,9 @@ def check_teams(s: Scenario) -> Iterator[Problem]:
     except nx.NetworkXNoCycle:
         return
     names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
-    yield calls[cycle[0]], f"teams call each other out in a circle: {names}"
+    yield calls[cycle[0]], words(
+        "team_circle", f"teams call each other out in a circle: {names}", names=names
+    )
 
 
 def check_plan_resources(s: Scenario) -> Iterator[Problem]:
@@ -85,9 +105,12 @@ def check_plan_resources(s: Scenario) -> Iterator[Problem]:
                 count = len(team.levels)
                 yield (
                     ("plans", i, "teams", j, "level"),
-                    (
+                    words(
+                        "team_levels" if count != 1 else "team_levels_one",
                         f"team '{team.id}' has {count} mobilisation "
-                        f"level{'s' if count != 1 else ''}; level must be at most {count}"
+                        f"level{'s' if count != 1 else ''}; level must be at most {count}",
+                        team=team.id,
+                        count=str(count),
                     ),
                 )
         has_task = any(rule.task is not None for rule in plan.teams)
@@ -97,9 +120,12 @@ def check_plan_resources(s: Scenario) -> Iterator[Problem]:
             if supply.item in first:
                 yield (
                     (*loc, "item"),
-                    (
+                    words(
+                        "item_rule_twice",
                         f"item '{supply.item}' already has a rule in this plan "
-                        f"(supplies[{first[supply.item]}]); give each item one rule"
+                        f"(supplies[{first[supply.item]}]); give each item one rule",
+                        item=supply.item,
+                        index=str(first[supply.item]),
                     ),
                 )
             first.setdefault(supply.item, j)
@@ -121,9 +147,10 @@ def check_plan_resources(s: Scenario) -> Iterator[Problem]:
             if supply.per_task_unit is not None and not has_task:
                 yield (
                     (*loc, "per_task_unit"),
-                    (
+                    words(
+                        "per_task_unit_no_task",
                         "per_task_unit needs a team task to count units of, but none of this "
-                        "plan's teams has a 'task'; give one a task or use another rule"
+                        "plan's teams has a 'task'; give one a task or use another rule",
                     ),
                 )
 
@@ -138,17 +165,25 @@ def check_affected(s: Scenario) -> Iterator[Problem]:
             if affected.people > population[community]:
                 yield (
                     ("incidents", i, "affected", "people"),
-                    (
+                    words(
+                        "affected_exceed",
                         f"{affected.people:,} people cannot be affected in '{community}', "
-                        f"which has {population[community]:,} residents"
+                        f"which has {population[community]:,} residents",
+                        people=f"{affected.people:,}",
+                        community=community,
+                        population=f"{population[community]:,}",
                     ),
                 )
             if affected.max_people is not None and affected.max_people > population[community]:
                 yield (
                     ("incidents", i, "affected", "max_people"),
-                    (
+                    words(
+                        "max_people_exceed",
                         f"max_people ({affected.max_people:,}) cannot exceed the population of "
-                        f"'{community}' ({population[community]:,})"
+                        f"'{community}' ({population[community]:,})",
+                        people=f"{affected.max_people:,}",
+                        community=community,
+                        population=f"{population[community]:,}",
                     ),
                 )
         plan = s.plan_for(incident)
@@ -159,9 +194,11 @@ def check_affected(s: Scenario) -> Iterator[Problem]:
         ):
             yield (
                 ("incidents", i, "affected"),
-                (
+                words(
+                    "affected_needed",
                     f"plan '{plan.id}' hands out supplies per person per day; say how many people "
-                    "this incident affects, e.g. 'affected: {people: 300}'"
+                    "this incident affects, e.g. 'affected: {people: 300}'",
+                    plan=plan.id,
                 ),
             )
 
@@ -177,61 +214,95 @@ def check_depots(s: Scenario) -> Iterator[Problem]:
         if (depot.level, depot.place) in where:
             yield (
                 ("depots", i, "place"),
-                (
+                words(
+                    "depot_twice",
                     f"there is already a {depot.level} depot at '{depot.place}' "
-                    f"(depots[{where[depot.level, depot.place]}]); put this stock in that one"
+                    f"(depots[{where[depot.level, depot.place]}]); put this stock in that one",
+                    level=thing(depot.level),
+                    place=depot.place,
+                    index=str(where[depot.level, depot.place]),
                 ),
             )
         where.setdefault((depot.level, depot.place), i)
         posted: list[tuple[tuple[str | int, ...], str, str]] = [
-            (("depots", i, "keepers", j), role, "keeper") for j, role in enumerate(depot.keepers)
+            (("depots", i, "keepers", j), role, _KEEPER) for j, role in enumerate(depot.keepers)
         ]
         if depot.release_by is not None:
-            posted.append((("depots", i, "release_by"), depot.release_by, "release authority"))
+            posted.append((("depots", i, "release_by"), depot.release_by, _RELEASE))
         for loc, role_id, what in posted:
             role = s.role(role_id)
             if not _has_post_at(role.level, level):
                 yield (
                     loc,
-                    (
+                    words(
+                        "depot_role_no_post",
                         f"'{role_id}' is a {role.level.value} role, with no post at "
                         f"{depot.level} '{depot.place}'; a {depot.level} depot's {what} must be "
-                        f"{_POSTED_AT[level]}"
+                        f"{_POSTED_AT[level]}",
+                        role=role_id,
+                        level=thing(role.level.value),
+                        depot_level=thing(depot.level),
+                        place=depot.place,
+                        what=what,
+                        posted=_POSTED_AT[level],
                     ),
                 )
         if depot.supplied_by is not None:
             loc = ("depots", i, "supplied_by")
             above = levels[depot.supplied_by]
             if depot.supplied_by == depot.id:
-                yield loc, f"depot '{depot.id}' cannot resupply itself"
+                yield loc, words(
+                    "depot_resupplies_itself",
+                    f"depot '{depot.id}' cannot resupply itself",
+                    depot=depot.id,
+                )
             elif level is Level.district:
-                yield loc, "a district depot has no depot above it; remove supplied_by"
+                yield loc, words(
+                    "district_depot_above",
+                    "a district depot has no depot above it; remove supplied_by",
+                )
             elif above.rank <= level.rank:
-                higher = "district" if level is Level.township else "township or district"
+                higher = (
+                    thing("district")
+                    if level is Level.township
+                    else words("township_or_district", "township or district")
+                )
                 yield (
                     loc,
-                    (
+                    words(
+                        "resupply_from_above",
                         f"'{depot.supplied_by}' is a {above.value} depot; a {depot.level} depot is "
-                        f"resupplied from a higher level: name a {higher} depot"
+                        f"resupplied from a higher level: name a {higher} depot",
+                        depot=depot.supplied_by,
+                        above=thing(above.value),
+                        level=thing(depot.level),
+                        higher=higher,
                     ),
                 )
         parent = network.parent.get(depot.id)
         if depot.restock_lead_time is not None and parent is not None:
             yield (
                 ("depots", i, "restock_lead_time"),
-                (
+                words(
+                    "restock_resupplied",
                     f"depot '{depot.id}' is resupplied by '{parent}', so it does not restock "
                     "on its own; remove restock_lead_time (or give it to "
-                    f"'{_top(network, depot.id)}', which nobody resupplies)"
+                    f"'{_top(network, depot.id)}', which nobody resupplies)",
+                    depot=depot.id,
+                    parent=parent,
+                    top=_top(network, depot.id),
                 ),
             )
         for j, lot in enumerate(depot.stock):
             if lot.stocked_on is not None and lot.stocked_on > today:
                 yield (
                     ("depots", i, "stock", j, "stocked_on"),
-                    (
+                    words(
+                        "stocked_late",
                         f"stocked on {lot.stocked_on}, after the scenario starts ({today}); "
-                        "give the date the stock came in"
+                        "give the date the stock came in",
+                        date=str(lot.stocked_on),
+                        start=str(today),
                     ),
                 )
 

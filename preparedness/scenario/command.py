@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from .base import Identifier, Model, as_written
 from .distributions import DayNightDistribution, DurationDistribution
+from .wording import words
 
 __all__ = [
     "Command",
@@ -119,5 +120,12 @@ class Command(Model):
     def _mode_settings_present(self) -> Command:
         needs = MODE_RULES[self.mode].needs
         if needs is not None and getattr(self, needs) is None:
-            raise ValueError(f"command mode '{self.mode}' needs a '{needs}:' block")
+            raise ValueError(
+                words(
+                    "mode_needs_block",
+                    f"command mode '{self.mode}' needs a '{needs}:' block",
+                    mode=str(self.mode),
+                    block=str(needs),
+                )
+            )
         return self

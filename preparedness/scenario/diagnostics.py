@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import pydantic
 import yaml
+
+from .wording import Words, words
 
 __all__ = [
     "Diagnostic",
@@ -56,6 +59,16 @@ class Diagnostic:
     #: "error" (the scenario is refused) or "warning" (valid, but almost surely not meant;
     #: ``scenario/lints.py``), printed as `file:line:col: warning: ...`
     severity: str = "error"
+    #: The message's catalogue key (``diag.<key>``) and parameters, so the command line can
+    #: say it in the report's language; "" when it exists in English only. Taken from the
+    #: message when that is ``Words`` (``scenario/wording.py``).
+    key: str = dataclass_field(default="", compare=False)
+    params: Mapping[str, str] = dataclass_field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key and isinstance(self.message, Words) and self.message.key:
+            object.__setattr__(self, "key", self.message.key)
+            object.__setattr__(self, "params", self.message.params)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
@@ -94,7 +107,13 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the known name closest to a mistyped one, else ``""``:
     the tail every "no ... has id" message ends with."""
     close = close_match(name, known)
-    return f"; did you mean '{close}'?" if close is not None else ""
+    if close is None:
+        return Words("")
+    return words("did_you_mean", f"; did you mean '{close}'?", name=_quote_plain(close))
+
+
+def _quote_plain(text: str) -> str:
+    return f"'{text}'"
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,13 +240,13 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "an empty value"
+        return words("value_empty", "an empty value")
     if isinstance(value, int | float):
         return _number(value)
     if isinstance(value, list | tuple):
-        return "a list"
+        return words("value_list", "a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return words("value_mapping", "a mapping")
     return _quote(repr(value))
 
 
@@ -240,38 +259,49 @@ def _choices(expected: str) -> str:
     return ", ".join(items)
 
 
+#: pydantic error type -> (catalogue key, English words); a wrong type names the value given.
 _TYPE_WORDS = {
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_parsing": "must be a number",
-    "float_type": "must be a number",
-    "bool_parsing": "must be true or false",
-    "bool_type": "must be true or false",
-    "date_parsing": "must be a date like 2024-05-01",
-    "date_type": "must be a date like 2024-05-01",
-    "datetime_parsing": "must be a date and time like 2026-07-14T02:10:00+08:00",
-    "datetime_type": "must be a date and time like 2026-07-14T02:10:00+08:00",
-    "datetime_from_date_parsing": "must be a date and time like 2026-07-14T02:10:00+08:00",
+    "int_parsing": ("whole_number", "must be a whole number"),
+    "int_type": ("whole_number", "must be a whole number"),
+    "int_from_float": ("whole_number", "must be a whole number"),
+    "float_parsing": ("number", "must be a number"),
+    "float_type": ("number", "must be a number"),
+    "bool_parsing": ("true_or_false", "must be true or false"),
+    "bool_type": ("true_or_false", "must be true or false"),
+    "date_parsing": ("date", "must be a date like 2024-05-01"),
+    "date_type": ("date", "must be a date like 2024-05-01"),
+    "datetime_parsing": ("date_time", "must be a date and time like 2026-07-14T02:10:00+08:00"),
+    "datetime_type": ("date_time", "must be a date and time like 2026-07-14T02:10:00+08:00"),
+    "datetime_from_date_parsing": (
+        "date_time",
+        "must be a date and time like 2026-07-14T02:10:00+08:00",
+    ),
 }
 _SHAPE_WORDS = {
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "tuple_type": "must be a list",
-    "set_type": "must be a list",
-    "dict_type": "must be a mapping of keys to values",
-    "model_type": "must be a mapping of keys to values",
-    "model_attributes_type": "must be a mapping of keys to values",
-    "dataclass_type": "must be a mapping of keys to values",
-    "finite_number": "must be a finite number",
-    "timezone_aware": "must include a time zone, like +08:00",
+    "string_type": ("text", "must be text"),
+    "list_type": ("list", "must be a list"),
+    "tuple_type": ("list", "must be a list"),
+    "set_type": ("list", "must be a list"),
+    "dict_type": ("mapping", "must be a mapping of keys to values"),
+    "model_type": ("mapping", "must be a mapping of keys to values"),
+    "model_attributes_type": ("mapping", "must be a mapping of keys to values"),
+    "dataclass_type": ("mapping", "must be a mapping of keys to values"),
+    "finite_number": ("finite_number", "must be a finite number"),
+    "timezone_aware": ("time_zone", "must include a time zone, like +08:00"),
 }
 _BOUND_WORDS = {
-    "greater_than_equal": ("ge", "must be at least"),
-    "greater_than": ("gt", "must be more than"),
-    "less_than_equal": ("le", "must be at most"),
-    "less_than": ("lt", "must be less than"),
-    "multiple_of": ("multiple_of", "must be a multiple of"),
+    "greater_than_equal": ("ge", "at_least", "must be at least"),
+    "greater_than": ("gt", "more_than", "must be more than"),
+    "less_than_equal": ("le", "at_most", "must be at most"),
+    "less_than": ("lt", "less_than", "must be less than"),
+    "multiple_of": ("multiple_of", "multiple_of", "must be a multiple of"),
+}
+#: pydantic error type -> (context key, catalogue key, English words before the count).
+_LENGTH_WORDS = {
+    "too_short": ("min_length", "items_at_least", "must have at least", "item", ""),
+    "too_long": ("max_length", "items_at_most", "must have at most", "item", ""),
+    "string_too_short": ("min_length", "chars_at_least", "must be at least", "character", " long"),
+    "string_too_long": ("max_length", "chars_at_most", "must be at most", "character", " long"),
 }
 _STRIPPED_PREFIXES = ("Value error, ", "Assertion failed, ")
 
@@ -292,37 +322,57 @@ def _message(error: Any) -> str:
     value = error.get("input")
     loc = error["loc"]
     if kind == "extra_forbidden":
-        return f"unknown key {_quote(str(loc[-1]))}; check the spelling"
+        name = _quote(str(loc[-1]))
+        return words("unknown_key", f"unknown key {name}; check the spelling", name=name)
     if kind == "missing":
         if loc and isinstance(loc[-1], int):
-            return f"required item [{loc[-1]}] is missing in this list"
-        return f"required key {_quote(str(loc[-1]) if loc else '')} is missing in this block"
+            index = str(loc[-1])
+            return words(
+                "missing_item", f"required item [{index}] is missing in this list", index=index
+            )
+        return _missing_key(str(loc[-1]) if loc else "")
     if kind == "union_tag_not_found":
-        return f"required key {_quote(_discriminator(ctx))} is missing in this block"
+        return _missing_key(_discriminator(ctx))
     if kind == "union_tag_invalid":
-        return f"must be one of {_choices(ctx['expected_tags'])}, not {_shown(ctx['tag'])}"
+        return _one_of(_choices(ctx["expected_tags"]), _shown(ctx["tag"]))
     if kind in _BOUND_WORDS:
-        ctx_key, words = _BOUND_WORDS[kind]
-        return f"{words} {_number(ctx[ctx_key])}"
+        ctx_key, key, english = _BOUND_WORDS[kind]
+        bound = _number(ctx[ctx_key])
+        return words(key, f"{english} {bound}", bound=bound)
     if kind in _TYPE_WORDS:
-        return f"{_TYPE_WORDS[kind]}, not {_shown(value)}"
+        key, english = _TYPE_WORDS[kind]
+        shown = _shown(value)
+        return words(key, f"{english}, not {shown}", value=shown)
     if kind in _SHAPE_WORDS:
-        return _SHAPE_WORDS[kind]
+        key, english = _SHAPE_WORDS[kind]
+        return words(key, english)
     if kind in ("literal_error", "enum"):
-        return f"must be one of {_choices(ctx['expected'])}, not {_shown(value)}"
-    if kind == "too_short":
-        return f"must have at least {_plural(ctx['min_length'], 'item')}"
-    if kind == "too_long":
-        return f"must have at most {_plural(ctx['max_length'], 'item')}"
-    if kind == "string_too_short":
-        return f"must be at least {_plural(ctx['min_length'], 'character')} long"
-    if kind == "string_too_long":
-        return f"must be at most {_plural(ctx['max_length'], 'character')} long"
+        return _one_of(_choices(ctx["expected"]), _shown(value))
+    if kind in _LENGTH_WORDS:
+        ctx_key, key, english, unit, tail = _LENGTH_WORDS[kind]
+        n = ctx[ctx_key]
+        return words(
+            key if n != 1 else f"{key}_one", f"{english} {_plural(n, unit)}{tail}", count=str(n)
+        )
+    own = ctx.get("error")
+    if isinstance(own, ValueError) and isinstance(own.args[0] if own.args else None, Words):
+        return own.args[0]  # a model's own problem, worded where it was found
     msg = str(error["msg"])
     for prefix in _STRIPPED_PREFIXES:
         if msg.startswith(prefix):
             return msg[len(prefix) :]
     return msg[:1].lower() + msg[1:]
+
+
+def _missing_key(name: str) -> Words:
+    quoted = _quote(name)
+    return words("missing_key", f"required key {quoted} is missing in this block", name=quoted)
+
+
+def _one_of(choices: str, shown: str) -> Words:
+    return words(
+        "one_of", f"must be one of {choices}, not {shown}", choices=choices, value=shown
+    )
 
 
 def _loc_for(error: Any) -> tuple[Any, ...]:
@@ -353,12 +403,22 @@ def diagnostics_from_validation_error(
             node, _, kept = _walk(root_node, loc, want_key)
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
             path = _join_path(kept)
-        message = " ".join(_message(error).split())  # one problem, one line
+        message = _one_line(_message(error))
         ident = (line, column, path, message)
         if ident not in seen:
             seen.add(ident)
             out.append(Diagnostic(file, line, column, path, message))
     return out
+
+
+def _one_line(message: str) -> str:
+    """One problem, one line: runs of white space (a newline in a quoted value) become one
+    space, in the English text and in each parameter it was built from."""
+    flat = " ".join(message.split())
+    if not isinstance(message, Words):
+        return flat
+    params = {name: _one_line(value) for name, value in message.params.items()}
+    return Words(flat, message.key, params)
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,33 +453,57 @@ def yaml_error_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     mark = exc.problem_mark
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         if text[mark.index - mark.column : mark.index].strip(" \t") == "":
-            return "tab character used for indentation; use spaces"
-        return "tab character is not allowed here; use spaces"
+            return words("tab_indentation", "tab character used for indentation; use spaces")
+        return words("tab_here", "tab character is not allowed here; use spaces")
     found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
     if found:
-        return f"a value cannot start with '{found[1]}'; put it in quotes"
+        char = found[1]
+        return words(
+            "cannot_start", f"a value cannot start with '{char}'; put it in quotes", char=char
+        )
     if isinstance(exc, yaml.composer.ComposerError):
         if problem.startswith("found undefined alias"):
             name = problem.split("'")[1] if "'" in problem else "?"
-            return f"unknown alias *{name}; define the anchor &{name} before using it"
+            return words(
+                "unknown_alias",
+                f"unknown alias *{name}; define the anchor &{name} before using it",
+                name=name,
+            )
         if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark:
             name = exc.context.split("'")[1]
-            line = exc.context_mark.line + 1
-            return f"anchor &{name} is already defined on line {line}; use a different name"
+            line = str(exc.context_mark.line + 1)
+            return words(
+                "duplicate_anchor",
+                f"anchor &{name} is already defined on line {line}; use a different name",
+                name=name,
+                line=line,
+            )
     if isinstance(exc, yaml.constructor.ConstructorError):
         if problem.startswith("could not determine a constructor for the tag"):
-            tag = problem.partition("tag ")[2].strip("'")
-            return f"unsupported tag {_quote(tag)}; remove it"
+            tag = _quote(problem.partition("tag ")[2].strip("'"))
+            return words("unsupported_tag", f"unsupported tag {tag}; remove it", tag=tag)
         if problem == "found unhashable key":
-            return "a key must be plain text, not a list or mapping"
+            return words("unhashable_key", "a key must be plain text, not a list or mapping")
         if "for merging" in problem:
-            return "'<<' must be followed by an alias of a mapping (like *base) or a list of them"
-        return f"could not read YAML: {problem}"
+            return words(
+                "merge_key",
+                "'<<' must be followed by an alias of a mapping (like *base) or a list of them",
+            )
+        return words("yaml_unreadable", f"could not read YAML: {problem}", reason=problem)
     problem = _TOKEN_PATTERN.sub(lambda m: _TOKEN_WORDS[m[0]], problem)
+    hint = Words("")
     if problem.startswith("expected the end of the block"):
-        problem += " (check the indentation)"
+        hint = words("hint_indentation", " (check the indentation)")
     flow = {"while parsing a flow mapping": "{", "while parsing a flow sequence": "["}
     opener = flow.get(exc.context or "")
     if opener and problem.startswith("expected ',") and exc.context_mark is not None:
-        problem += f" (the '{opener}' on line {exc.context_mark.line + 1} is never closed)"
-    return f"could not parse YAML: {problem}"
+        line = str(exc.context_mark.line + 1)
+        hint = words(
+            "hint_never_closed",
+            f" (the '{opener}' on line {line} is never closed)",
+            opener=opener,
+            line=line,
+        )
+    return words(
+        "yaml_syntax", f"could not parse YAML: {problem}{hint}", problem=problem, hint=hint
+    )

@@ -46,6 +46,7 @@ from preparedness.scenario.durations import (
     PositiveDuration,
     parse_duration,
 )
+from preparedness.scenario.wording import words
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -152,7 +153,7 @@ class LogNormalParams(_Frozen):
     def _p90_above_median(cls, p90: float, info: ValidationInfo) -> float:
         median = info.data.get("median")
         if median is not None and p90 <= median:
-            raise ValueError("p90 must be greater than median")
+            raise ValueError(words("p90_above_median", "p90 must be greater than median"))
         return p90
 
 
@@ -384,7 +385,14 @@ def _shorthand(value: Any, *, day_night: bool) -> Any:
         if len(keys) == 1:
             if keys[0] in DISTRIBUTION_NAMES:
                 return value
-            raise ValueError(f"unknown distribution '{keys[0]}'; {_USE_ONE_OF}")
+            raise ValueError(
+                words(
+                    "unknown_distribution",
+                    f"unknown distribution '{keys[0]}'; {_USE_ONE_OF}",
+                    name=str(keys[0]),
+                    choices=", ".join(DISTRIBUTION_NAMES),
+                )
+            )
         if not keys:
             raise ValueError(f"no distribution given, e.g. {_EXAMPLE}; {_USE_ONE_OF}")
         named = ", ".join(f"'{key}'" for key in keys)
@@ -472,7 +480,7 @@ def _to_probability(value: Any) -> float:
         raise ValueError(f"{shown} is not a probability; write a number between 0 and 1, e.g. 0.8")
     probability = float(value)
     if not 0.0 <= probability <= 1.0:  # also false for NaN
-        raise ValueError("must be between 0 and 1")
+        raise ValueError(words("probability_range", "must be between 0 and 1"))
     return probability
 
 

@@ -32,6 +32,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
+from .wording import words
+
 __all__ = [
     "CLOCK_TIME_PATTERN",
     "DAYS_PER_YEAR",
@@ -80,13 +82,13 @@ _MINUTES_PER_UNIT = (
 
 _EXAMPLES = "write e.g. '90s', '15m', '2h30m' or '3d'"
 
-NEEDS_UNIT = "write a unit, e.g. '15m' (minutes), '90s' or '2h30m'"
+NEEDS_UNIT = words("needs_unit", "write a unit, e.g. '15m' (minutes), '90s' or '2h30m'")
 """Message for a bare number: the clock is in minutes, but the file must say so."""
 
 
 def _not_a_duration(text: str) -> str:
     shown = text if len(text) <= 40 else text[:37] + "..."
-    return f"'{shown}' is not a duration; {_EXAMPLES}"
+    return words("not_a_duration", f"'{shown}' is not a duration; {_EXAMPLES}", value=shown)
 
 
 def _describe(value: Any) -> str:

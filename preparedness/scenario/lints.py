@@ -17,6 +17,8 @@ from .diagnostics import Diagnostic, format_field_path, locate
 from .durations import format_duration
 from .models import Community, Level, Plan, Scenario
 from .supply_network import supply_network
+from .wording import thing
+from .wording import words as worded
 from .yaml_source import YamlDocument
 
 __all__ = ["scenario_warnings"]
@@ -24,8 +26,8 @@ __all__ = ["scenario_warnings"]
 Problem = tuple[tuple[Any, ...], str]
 
 _COHORT_WORDS = {
-    "smartphone": "smartphone users",
-    "without_smartphone": "households without smartphones",
+    "smartphone": worded("cohort_smartphone", "smartphone users"),
+    "without_smartphone": worded("cohort_without_smartphone", "households without smartphones"),
 }
 
 
@@ -62,9 +64,14 @@ def _fallback_repeats_channel(scenario: Scenario) -> Iterator[Problem]:
                 continue
             yield (
                 ("roles", i, "fallback", role.fallback.index(link.channel)),
-                f"fallback repeats `{link.channel}`, the channel of this role's link to "
-                f"`{link.target}`: a message that fails on that link has no other channel "
-                "to fall back to",
+                worded(
+                    "fallback_repeats",
+                    f"fallback repeats `{link.channel}`, the channel of this role's link to "
+                    f"`{link.target}`: a message that fails on that link has no other channel "
+                    "to fall back to",
+                    channel=link.channel,
+                    target=link.target,
+                ),
             )
             break
 
@@ -143,18 +150,34 @@ def _unreachable_cohorts(scenario: Scenario) -> Iterator[Problem]:
                 continue
             seen.add(key)
             if totals[cohort] > 0 and cohort not in reached and plan.warn.within is not None:
+                share = str(round(plan.warn.coverage * 100))
+                within = format_duration(plan.warn.within)
+                people = f"{totals[cohort]:,}"
                 yield (
                     ("plans", p, "warn", "within"),
-                    f"the warning must reach {round(plan.warn.coverage * 100)}% of households "
-                    f"within {format_duration(plan.warn.within)}, but no channel of the "
-                    f"warning reaches the {totals[cohort]:,} {words} in the area of "
-                    f"incident `{incident.id}`",
+                    worded(
+                        "cohort_unreached",
+                        f"the warning must reach {share}% of households "
+                        f"within {within}, but no channel of the "
+                        f"warning reaches the {people} {words} in the area of "
+                        f"incident `{incident.id}`",
+                        share=share,
+                        within=within,
+                        count=people,
+                        cohort=words,
+                        incident=incident.id,
+                    ),
                 )
             if totals[cohort] == 0:
                 yield (
                     ("plans", p, "warn"),
-                    f"the warning area of incident `{incident.id}` has no {words}: their "
-                    "T90 and T100 would be reported as never reached",
+                    worded(
+                        "cohort_empty",
+                        f"the warning area of incident `{incident.id}` has no {words}: their "
+                        "T90 and T100 would be reported as never reached",
+                        incident=incident.id,
+                        cohort=words,
+                    ),
                 )
 
 
@@ -207,13 +230,29 @@ def _deadlines_after_run(scenario: Scenario) -> Iterator[Problem]:
             continue
         words, minutes = max(late, key=lambda item: item[1])
         more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        if len(late) > 1:
+            more = worded("deadlines_more", more, count=str(len(late) - 1))
         own = incident.observe_for is not None
+        by = (
+            worded("by_observe_for", "its observe_for")
+            if own
+            else worded("by_horizon", "the horizon")
+        )
+        observed_for, deadline = format_duration(observed), f"{words} {format_duration(minutes)}"
         yield (
             ("incidents", i, "observe_for") if own else ("horizon",),
-            f"incident `{incident.id}` is observed for {format_duration(observed)} from its "
-            f"start ({'its observe_for' if own else 'the horizon'}), so its plan's deadline "
-            f"`{words} {format_duration(minutes)}`{more} falls after the end of its "
-            "observation: it can only be missed",
+            worded(
+                "deadline_after_run",
+                f"incident `{incident.id}` is observed for {observed_for} from its "
+                f"start ({by}), so its plan's deadline "
+                f"`{deadline}`{more} falls after the end of its "
+                "observation: it can only be missed",
+                incident=incident.id,
+                observed=observed_for,
+                by=by,
+                deadline=deadline,
+                more=more,
+            ),
         )
 
 
@@ -236,8 +275,12 @@ def _roles_in_no_chain(scenario: Scenario) -> Iterator[Problem]:
         if role.id not in named:
             yield (
                 ("roles", i, "id"),
-                f"role `{role.id}` is in no chain: no link, department, incident, team or "
-                "depot names it, so it never takes part in a run",
+                worded(
+                    "role_in_no_chain",
+                    f"role `{role.id}` is in no chain: no link, department, incident, team or "
+                    "depot names it, so it never takes part in a run",
+                    role=role.id,
+                ),
             )
 
 
@@ -259,6 +302,12 @@ def _idle_depots(scenario: Scenario) -> Iterator[Problem]:
             level = depot.level.value if isinstance(depot.level, Level) else str(depot.level)
             yield (
                 ("depots", i, "id"),
-                f"no plan draws on depot `{depot.id}` ({level} depot at `{depot.place}`): "
-                "no incident with `supplies:` is served through it, so its stock never moves",
+                worded(
+                    "idle_depot",
+                    f"no plan draws on depot `{depot.id}` ({level} depot at `{depot.place}`): "
+                    "no incident with `supplies:` is served through it, so its stock never moves",
+                    depot=depot.id,
+                    level=thing(level),
+                    place=depot.place,
+                ),
             )

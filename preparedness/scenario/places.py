@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator
 
 from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share
+from .wording import words
 
 __all__ = [
     "Community",
@@ -47,7 +48,14 @@ class Community(Model):
     def _households_fit(cls, households: int, info: ValidationInfo) -> int:
         population = info.data.get("population")
         if population is not None and households > population:
-            raise ValueError(f"households ({households}) cannot exceed population ({population})")
+            raise ValueError(
+                words(
+                    "households_exceed",
+                    f"households ({households}) cannot exceed population ({population})",
+                    households=str(households),
+                    population=str(population),
+                )
+            )
         return households
 
 

@@ -12,6 +12,7 @@ from .callouts import CallOut
 from .distributions import DurationDistribution
 from .durations import Duration, PositiveDuration
 from .resources import Affected, RoadCut, SupplyRule, TeamRule
+from .wording import words
 
 __all__ = [
     "AreaPart",
@@ -157,15 +158,20 @@ class Incident(Model):
         category = info.data.get("category")
         if category is Category.social_security and level is not None:
             raise ValueError(
-                "social-security incidents carry no level (Emergency Response Law, Art. 3); "
-                "remove 'level'"
+                words(
+                    "social_security_level",
+                    "social-security incidents carry no level (Emergency Response Law, Art. 3); "
+                    "remove 'level'",
+                )
             )
         return level
 
     @model_validator(mode="after")
     def _level_given(self) -> Incident:
         if self.category is not Category.social_security and self.level is None:
-            raise ValueError("this incident needs a 'level' (I, II, III or IV)")
+            raise ValueError(
+                words("incident_needs_level", "this incident needs a 'level' (I, II, III or IV)")
+            )
         if (self.community is None) == (self.at is None):
             raise ValueError(
                 "give 'community' (where the incident happens) or 'at' (the place of the post "

@@ -19,6 +19,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from .base import MAX_COUNT, MAX_POPULATION, Identifier, Location, Model, Share, as_written
 from .distributions import DayNightProbability, DurationDistribution
 from .durations import Duration, PositiveDuration
+from .wording import words
 
 #: Members one team level may add; a team is people, so the staff limit applies.
 MAX_MEMBERS = 10_000
@@ -330,7 +331,14 @@ class Affected(Model):
     def _cap_above_people(cls, max_people: int | None, info: ValidationInfo) -> int | None:
         people = info.data.get("people")
         if max_people is not None and people is not None and max_people < people:
-            raise ValueError(f"max_people ({max_people}) cannot be below people ({people})")
+            raise ValueError(
+                words(
+                    "max_below_people",
+                    f"max_people ({max_people}) cannot be below people ({people})",
+                    max_people=str(max_people),
+                    people=str(people),
+                )
+            )
         return max_people
 
 

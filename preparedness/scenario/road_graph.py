@@ -22,6 +22,7 @@ import networkx as nx
 
 from .diagnostics import Problem, close_match
 from .models import Scenario
+from .wording import Words, thing, words
 
 #: Largest road-graph file read (50 MB: a million edges of a typical GraphML export).
 MAX_ROAD_GRAPH_BYTES = 50_000_000
@@ -51,7 +52,7 @@ def with_road_graph(data: Any, base_dir: Path) -> tuple[Any, list[Problem]]:
         return data, []
     name = travel["road_graph"]
     if "roads" in travel:
-        return data, [(_LOC, "give roads inline or in road_graph, not both")]
+        return data, [(_LOC, words("roads_twice", "give roads inline or in road_graph, not both"))]
     path, problem = _resolve(name, base_dir)
     if problem is not None:
         return data, [(_LOC, problem)]
@@ -68,21 +69,24 @@ def _resolve(name: str, base_dir: Path) -> tuple[Path, str | None]:
     """The file ``name`` names inside the scenario's folder, or why it cannot be used."""
     given = Path(name)
     if not name.strip():
-        return given, "give the road graph's file name"
+        return given, words("road_graph_no_name", "give the road graph's file name")
     if given.is_absolute() or given.anchor:
-        return given, (
+        return given, words(
+            "road_graph_absolute",
             "give the road graph's path relative to the scenario file's folder, "
-            "not as an absolute path"
+            "not as an absolute path",
         )
     folder = base_dir.resolve()
     try:
         path = (folder / given).resolve()
     except (OSError, RuntimeError, ValueError):
-        return given, f"cannot read road graph '{name}': the file name is not valid"
+        return given, _unreadable(name, words("reason_bad_name", "the file name is not valid"))
     if not path.is_relative_to(folder):
-        return path, (
+        return path, words(
+            "road_graph_outside",
             f"road graph '{name}' is outside the scenario file's folder; "
-            "keep it in that folder or below it"
+            "keep it in that folder or below it",
+            name=name,
         )
     return path, None
 
@@ -92,7 +96,7 @@ def _read(path: Path, name: str) -> nx.Graph | str:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            return f"cannot read road graph '{name}': it is a folder, not a file"
+            return _unreadable(name, words("reason_folder", "it is a folder, not a file"))
         if size > MAX_ROAD_GRAPH_BYTES:
             return (
                 f"road graph '{name}' is {_megabytes(size)}; the limit is "
@@ -100,9 +104,9 @@ def _read(path: Path, name: str) -> nx.Graph | str:
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        return f"cannot read road graph '{name}': no such file"
+        return _unreadable(name, words("reason_no_file", "no such file"))
     except PermissionError:
-        return f"cannot read road graph '{name}': permission denied"
+        return _unreadable(name, words("reason_permission", "permission denied"))
     except OSError as exc:
         return f"cannot read road graph '{name}': {exc.strerror or type(exc).__name__}"
     except ValueError as exc:  # e.g. a NUL byte in the path
@@ -226,20 +230,26 @@ def road_problems(s: Scenario) -> Iterator[Problem]:
 
     def off_road(name: str, what: str) -> str:
         close = close_match(name, junctions)
-        typo = f" (a road ends at '{close}': a typo?)" if close is not None else ""
-        return f"{what} is not on any road; add a road from it{typo}"
+        typo = (
+            words("hint_road_typo", f" (a road ends at '{close}': a typo?)", name=close)
+            if close is not None
+            else Words("")
+        )
+        return words(
+            "off_road", f"{what} is not on any road; add a road from it{typo}", what=what, hint=typo
+        )
 
     for i, team in enumerate(s.teams):
         if team.base not in nodes:
-            yield ("teams", i, "base"), off_road(team.base, f"base '{team.base}'")
+            yield ("teams", i, "base"), off_road(team.base, _named("base", team.base))
     for i, depot in enumerate(s.depots):
         if depot.id not in nodes:
-            yield ("depots", i, "id"), off_road(depot.id, f"depot '{depot.id}'")
+            yield ("depots", i, "id"), off_road(depot.id, _named("depot", depot.id))
     for i, incident in enumerate(s.incidents):
         if incident.community is not None and incident.community not in nodes:
             yield (
                 ("incidents", i, "community"),
-                off_road(incident.community, f"community '{incident.community}'"),
+                off_road(incident.community, _named("community", incident.community)),
             )
     drivable = {(road.source, road.target) for road in s.travel.roads}
     drivable |= {(road.target, road.source) for road in s.travel.roads if not road.one_way}
@@ -252,16 +262,37 @@ def road_problems(s: Scenario) -> Iterator[Problem]:
             if (cut.target, cut.source) in one_way:
                 yield (
                     loc,
-                    (
+                    words(
+                        "cut_one_way",
                         f"the road from '{cut.target}' to '{cut.source}' is one way; "
-                        f"cut it from '{cut.target}' to '{cut.source}'"
+                        f"cut it from '{cut.target}' to '{cut.source}'",
+                        source=cut.target,
+                        target=cut.source,
                     ),
                 )
             else:
                 yield (
                     loc,
-                    (
+                    words(
+                        "cut_no_road",
                         f"no road runs from '{cut.source}' to '{cut.target}'; "
-                        "a cut must name a road in travel.roads"
+                        "a cut must name a road in travel.roads",
+                        source=cut.source,
+                        target=cut.target,
                     ),
                 )
+
+
+def _named(what: str, ident: str) -> str:
+    """``depot 'x'``: a kind of thing and its id, the subject of an off-road problem."""
+    kind = thing(what)
+    return words("named", f"{kind} '{ident}'", what=kind, ident=ident)
+
+
+def _unreadable(name: str, reason: str) -> str:
+    return words(
+        "road_graph_unreadable",
+        f"cannot read road graph '{name}': {reason}",
+        name=name,
+        reason=reason,
+    )

@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from .base import Identifier, Level, Model, Probability, Share, Shift, as_written
 from .distributions import DayNightDistribution, DurationDistribution
 from .durations import Duration, PositiveDuration
+from .wording import words
 
 __all__ = [
     "Authority",
@@ -123,5 +124,10 @@ class Role(Model):
     def _ratio_only_for_grid(cls, ratio: float | None, info: ValidationInfo) -> float | None:
         level = info.data.get("level")
         if ratio is not None and level is not None and level is not Level.grid:
-            raise ValueError("per_1000_residents is only allowed for roles at grid level")
+            raise ValueError(
+                words(
+                    "per_1000_grid_only",
+                    "per_1000_residents is only allowed for roles at grid level",
+                )
+            )
         return ratio

@@ -29,6 +29,7 @@ from yaml.constructor import ConstructorError
 
 from .diagnostics import Diagnostic, ScenarioError, format_field_path, yaml_error_message
 from .gc_pause import paused_gc
+from .wording import words
 from .yaml_fast import compose_plain
 
 __all__ = ["ScenarioLoader", "YamlDocument", "parse_yaml_text", "read_yaml"]
@@ -41,6 +42,18 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _MERGE_TAG = _YAML_TAG + "merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts as a new line
 _TOP_LEVEL = "the top level must be a mapping of keys (name:, places:, ...), not "
+_EMPTY = words("file_empty", "the file is empty")
+_BINARY = words("binary", "this is not a text file (it contains binary data)")
+_UTF16 = words("utf16", "the file is saved as UTF-16 text; save it as UTF-8")
+#: A top-level value that is not a mapping, in words: (catalogue key, English).
+_TOP_LEVEL_WORDS = {
+    "str": ("value_text", "text"),
+    "int": ("value_number", "a number"),
+    "float": ("value_number", "a number"),
+    "bool": ("value_true_false", "true or false"),
+    "null": ("value_empty", "an empty value"),
+    "seq": ("value_list", "a list"),
+}
 # What PyYAML's constructors raise, besides YAMLError, on explicitly tagged nonsense.
 _CONSTRUCTION_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
 # libyaml's parser where PyYAML was built with it; its events carry the same line and column.
@@ -128,7 +141,10 @@ def read_yaml(
             if len(raw) > max_bytes:  # report the real size, not what was read
                 _check_size(max(len(raw), os.fstat(handle.fileno()).st_size), max_bytes, file)
     except OSError as exc:
-        raise _error(file, 1, 1, f"cannot read the file: {_os_reason(exc)}") from exc
+        reason = _os_reason(exc)
+        raise _error(
+            file, 1, 1, words("cannot_read", f"cannot read the file: {reason}", reason=reason)
+        ) from exc
     except ValueError as exc:  # e.g. a NUL character inside the path
         raise _error(file, 1, 1, "cannot read the file: the file name is not valid") from exc
     return parse_yaml_text(raw, file, max_bytes=max_bytes, max_depth=max_depth, max_nodes=max_nodes)
@@ -148,7 +164,7 @@ def parse_yaml_text(
         _check_size(len(raw), max_bytes, file)
         text = text_or_bytes.removeprefix("\ufeff")
         if "\x00" in text:
-            raise _error(file, 1, 1, "this is not a text file (it contains binary data)")
+            raise _error(file, 1, 1, _BINARY)
     else:
         raw = bytes(text_or_bytes)
         _check_size(len(raw), max_bytes, file)
@@ -163,12 +179,17 @@ def parse_yaml_text(
     except yaml.reader.ReaderError as exc:  # raised for control characters, before any mark
         line, column = _position(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = f"the file contains a control character (U+{char:04X}) here; delete it"
+        code = f"U+{char:04X}"
+        message = words(
+            "control_character",
+            f"the file contains a control character ({code}) here; delete it",
+            code=code,
+        )
         raise _error(file, line, column, message) from exc
     except yaml.YAMLError as exc:
-        raise _error(file, 1, 1, f"could not read YAML: {exc}") from exc
+        raise _error(file, 1, 1, _unreadable(exc)) from exc
     except RecursionError as exc:
-        raise _error(file, 1, 1, f"nested more than {max_depth} levels deep") from exc
+        raise _error(file, 1, 1, _too_deep(max_depth)) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +207,7 @@ def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> 
     try:
         root = loader.get_single_node()
         if root is None:  # no document; ``_checked_events`` has already refused that
-            raise _error(file, 1, 1, "the file is empty")
+            raise _error(file, 1, 1, _EMPTY)
         _check_top_level(root, file)
         duplicates = _duplicate_keys(root, file)
         if duplicates:
@@ -194,7 +215,7 @@ def _parse(text: str, raw: bytes, file: str, max_depth: int, max_nodes: int) -> 
         try:
             data = loader.construct_document(root)
         except _CONSTRUCTION_ERRORS as exc:  # from a block's constructor, after its first step
-            raise _error(file, 1, 1, f"could not read YAML: {exc}") from exc
+            raise _error(file, 1, 1, _unreadable(exc)) from exc
     finally:
         loader.dispose()
     return YamlDocument(file, data, root, text, hashlib.sha256(raw).hexdigest())
@@ -234,7 +255,7 @@ def _walk_events(loader: Any, file: str, max_depth: int, max_nodes: int) -> list
                     raise _error_at(file, mark, "only one YAML document per file is allowed")
             elif isinstance(event, yaml.CollectionStartEvent):
                 if len(open_blocks) >= max_depth:
-                    raise _error_at(file, mark, f"nested more than {max_depth} levels deep")
+                    raise _error_at(file, mark, _too_deep(max_depth))
                 open_blocks.append([event.anchor, 1, 0])
                 total += 1
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -250,23 +271,34 @@ def _walk_events(loader: Any, file: str, max_depth: int, max_nodes: int) -> list
             elif isinstance(event, yaml.AliasEvent):
                 aliased = True
                 if any(block[0] == event.anchor for block in open_blocks):
-                    loop = f"alias *{event.anchor} is inside its own anchor; loops are not allowed"
+                    loop = words(
+                        "alias_loop",
+                        f"alias *{event.anchor} is inside its own anchor; loops are not allowed",
+                        name=str(event.anchor),
+                    )
                     raise _error_at(file, mark, loop)
                 size, height = anchored.get(event.anchor, (1, 0))  # unknown: composer reports
                 if len(open_blocks) + height > max_depth:
-                    raise _error_at(file, mark, f"nested more than {max_depth} levels deep")
+                    raise _error_at(file, mark, _too_deep(max_depth))
                 total += size
             if size and open_blocks:
                 open_blocks[-1][1] += size
                 open_blocks[-1][2] = max(open_blocks[-1][2], height)
             if total > max_nodes:
+                limit = f"{max_nodes:,}"
                 if aliased:
-                    message = f"aliases expand to more than {max_nodes:,} values; simplify the file"
+                    message = words(
+                        "alias_bomb",
+                        f"aliases expand to more than {limit} values; simplify the file",
+                        count=limit,
+                    )
                 else:
-                    message = f"the file holds more than {max_nodes:,} values"
+                    message = words(
+                        "too_many_values", f"the file holds more than {limit} values", count=limit
+                    )
                 raise _error_at(file, mark, message)
         if documents == 0:
-            raise _error(file, 1, 1, "the file is empty")
+            raise _error(file, 1, 1, _EMPTY)
         return events
     finally:
         loader.dispose()
@@ -275,17 +307,11 @@ def _walk_events(loader: Any, file: str, max_depth: int, max_nodes: int) -> list
 def _check_top_level(root: yaml.Node, file: str) -> None:
     if isinstance(root, yaml.MappingNode) and root.tag == _YAML_TAG + "map":
         return
-    what = {
-        "str": "text",
-        "int": "a number",
-        "float": "a number",
-        "bool": "true or false",
-        "null": "an empty value",
-        "seq": "a list",
-    }.get(root.tag.removeprefix(_YAML_TAG), root.tag.replace(_YAML_TAG, "!!"))
+    known = _TOP_LEVEL_WORDS.get(root.tag.removeprefix(_YAML_TAG))
+    what = words(*known) if known else root.tag.replace(_YAML_TAG, "!!")
     if root.tag == _YAML_TAG + "null" and root.value == "":
-        raise _error(file, 1, 1, "the file is empty")
-    raise _error_at(file, root.start_mark, _TOP_LEVEL + what)
+        raise _error(file, 1, 1, _EMPTY)
+    raise _error_at(file, root.start_mark, words("top_level", _TOP_LEVEL + what, value=what))
 
 
 def _duplicate_keys(root: yaml.Node, file: str) -> list[Diagnostic]:
@@ -315,9 +341,12 @@ def _duplicate_keys(root: yaml.Node, file: str) -> list[Diagnostic]:
                     continue
                 earlier = first.setdefault((key.tag, key.value), key)
                 if earlier is not key:
-                    message = (
-                        f"duplicate key {_quoted(key.value)} "
-                        f"(first given on line {earlier.start_mark.line + 1})"
+                    name, line = _quoted(key.value), str(earlier.start_mark.line + 1)
+                    message = words(
+                        "duplicate_key",
+                        f"duplicate key {name} (first given on line {line})",
+                        name=name,
+                        line=line,
                     )
                     field = format_field_path((*path, key.value))
                     mark = key.start_mark
@@ -332,16 +361,19 @@ def _duplicate_keys(root: yaml.Node, file: str) -> list[Diagnostic]:
 def _decode(raw: bytes, file: str) -> str:
     """UTF-8 with an optional BOM (utf-8-sig), located to the first bad byte on failure."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _error(file, 1, 1, "the file is saved as UTF-16 text; save it as UTF-8")
+        raise _error(file, 1, 1, _UTF16)
     if b"\x00" in raw:
-        raise _error(file, 1, 1, "this is not a text file (it contains binary data)")
+        raise _error(file, 1, 1, _BINARY)
     body = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = body[: exc.start].decode("utf-8")
         line, column = _position(before, len(before))
-        message = f"not valid UTF-8 text (byte 0x{body[exc.start]:02x}); save the file as UTF-8"
+        byte = f"0x{body[exc.start]:02x}"
+        message = words(
+            "not_utf8", f"not valid UTF-8 text (byte {byte}); save the file as UTF-8", byte=byte
+        )
         raise _error(file, line, column, message) from exc
 
 
@@ -351,7 +383,12 @@ def _check_size(size: int, max_bytes: int, file: str) -> None:
     shown, limit = _size_words(size), _size_words(max_bytes)
     if shown == limit:
         shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes"
-    raise _error(file, 1, 1, f"file is {shown}; the limit is {limit}")
+    raise _error(
+        file,
+        1,
+        1,
+        words("file_too_big", f"file is {shown}; the limit is {limit}", size=shown, limit=limit),
+    )
 
 
 def _size_words(n: int) -> str:
@@ -364,13 +401,13 @@ def _size_words(n: int) -> str:
 
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "no such file"
+        return words("reason_no_file", "no such file")
     if isinstance(exc, IsADirectoryError):
-        return "it is a folder, not a file"
+        return words("reason_folder", "it is a folder, not a file")
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return words("reason_permission", "permission denied")
     if isinstance(exc, NotADirectoryError):
-        return "no such file (part of the path is a file, not a folder)"
+        return words("reason_not_folder", "no such file (part of the path is a file, not a folder)")
     reason = exc.strerror or type(exc).__name__
     return reason[:1].lower() + reason[1:]
 
@@ -386,6 +423,16 @@ def _position(text: str, index: int) -> tuple[int, int]:
     breaks = _LINE_BREAK.findall(before)
     last = max(before.rfind(ch) for ch in "\r\n\x85\u2028\u2029")
     return len(breaks) + 1, index - last
+
+
+def _too_deep(max_depth: int) -> str:
+    depth = str(max_depth)
+    return words("too_deep", f"nested more than {depth} levels deep", count=depth)
+
+
+def _unreadable(exc: Exception) -> str:
+    reason = str(exc)
+    return words("yaml_unreadable", f"could not read YAML: {reason}", reason=reason)
 
 
 def _error(file: str, line: int, column: int, message: str) -> ScenarioError:

@@ -1,0 +1,154 @@
+"""Scenario problems say the same thing in both catalogues: every ``diag.*`` entry renders
+to exactly the English the scenario layer writes, and ``--lang zh`` prints the Chinese
+words at the same ``file:line:col: field:`` as the English lines."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from preparedness.cli import main
+from preparedness.cli.console import EXIT_BAD_INPUT, diagnostic_line
+from preparedness.reports.i18n import Catalogue, catalogue, template_fields
+from preparedness.scenario.diagnostics import Diagnostic, ScenarioError
+from preparedness.scenario.lints import scenario_warnings
+from preparedness.scenario.load import validate_document
+from preparedness.scenario.wording import Words, words
+from preparedness.scenario.yaml_source import read_yaml
+
+BAD = Path(__file__).resolve().parent / "bad"
+FIXTURES = sorted(p for p in BAD.rglob("*.yaml") if not p.name.startswith("_"))
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _diagnostics(path: Path) -> list[Diagnostic]:
+    """What the loader (or, for a valid file, the lints) says about ``path``."""
+    try:
+        document = read_yaml(path)
+        scenario = validate_document(document)
+    except ScenarioError as error:
+        return error.diagnostics
+    return scenario_warnings(scenario, document)
+
+
+DIAGNOSTICS = [d for path in FIXTURES for d in _diagnostics(path)]
+#: The en catalogue under another name, so ``diagnostic_line`` renders every keyed message
+#: from the catalogue instead of printing the English message as it is.
+_ENGLISH_FROM_CATALOGUE = Catalogue("en-catalogue", catalogue("en").messages)
+
+
+def _diag_keys(lang: str) -> dict[str, str]:
+    return {k: v for k, v in catalogue(lang).messages.items() if k.startswith("diag.")}
+
+
+def test_every_diag_key_is_in_both_catalogues_with_the_same_parameters() -> None:
+    en, zh = _diag_keys("en"), _diag_keys("zh")
+    assert en and sorted(en) == sorted(zh)
+    for key in en:
+        assert template_fields(en[key]) == template_fields(zh[key]), key
+        # Chinese words, or nothing to translate: only parameters, quotes and spaces
+        bare = re.sub(r"\{\w+\}", "", zh[key])
+        assert CJK.search(bare) or not re.search(r"[A-Za-z]", bare), key
+
+
+def test_the_bad_fixtures_give_keyed_diagnostics() -> None:
+    assert len(FIXTURES) > 60
+    keyed = [d for d in DIAGNOSTICS if d.key]
+    assert len(keyed) >= 0.9 * len(DIAGNOSTICS), f"{len(keyed)} of {len(DIAGNOSTICS)} keyed"
+
+
+@pytest.mark.parametrize("diagnostic", DIAGNOSTICS, ids=str)
+def test_english_rendering_is_the_english_line(diagnostic: Diagnostic) -> None:
+    """The en catalogue says exactly what the scenario layer wrote, key for key."""
+    assert diagnostic_line(diagnostic, catalogue("en")) == str(diagnostic)
+    if diagnostic.key:
+        assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+
+
+@pytest.mark.parametrize("diagnostic", [d for d in DIAGNOSTICS if d.key], ids=str)
+def test_chinese_rendering_keeps_the_place_and_the_field(diagnostic: Diagnostic) -> None:
+    line = diagnostic_line(diagnostic, catalogue("zh"))
+    where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
+    assert line.startswith(where)
+    if diagnostic.field:
+        assert f": {diagnostic.field}: " in line
+    assert CJK.search(line.removeprefix(where)), line
+
+
+def test_a_message_without_a_key_stays_english_in_chinese() -> None:
+    plain = Diagnostic("x.yaml", 3, 4, "teams[0]", "something only said in English")
+    assert diagnostic_line(plain, catalogue("zh")) == str(plain)
+    unknown = Diagnostic("x.yaml", 3, 4, "", words("no_such_key", "kept as written"))
+    assert diagnostic_line(unknown, catalogue("zh")) == "x.yaml:3:4: kept as written"
+
+
+def test_a_warning_says_warning_in_chinese() -> None:
+    shown = words("at_least", "must be at least 2", bound="2")
+    warning = Diagnostic("x.yaml", 1, 2, "a.b", shown, severity="warning")
+    assert str(warning) == "x.yaml:1:2: warning: a.b: must be at least 2"
+    assert diagnostic_line(warning, catalogue("zh")) == "x.yaml:1:2: 警告: a.b: 必须不小于 2"
+
+
+def test_words_survive_pickling_and_compare_as_text() -> None:
+    """Diagnostics come back from worker processes pickled; the key must come with them."""
+    shown = words("one_of", "must be one of 'a', not a list", choices="'a'", value=Words("a list"))
+    again = pickle.loads(pickle.dumps(Diagnostic("f", 1, 1, "x", shown)))
+    assert again.key == "one_of" and again.params["choices"] == "'a'"
+    assert again == Diagnostic("f", 1, 1, "x", "must be one of 'a', not a list")
+
+
+def test_a_chinese_run_of_a_bad_scenario_prints_chinese_at_the_same_places(
+    tmp_path, capsys
+) -> None:
+    bad = BAD / "unknown_key.yaml"
+    assert main(["validate", str(bad)]) == EXIT_BAD_INPUT
+    english = capsys.readouterr().err.splitlines()
+    args = ["run", "-n", "2", "--workers", "0", "-q", "--out", str(tmp_path), "--lang", "zh"]
+    args.append(str(bad))
+    assert main(args) == EXIT_BAD_INPUT
+    chinese = capsys.readouterr().err.splitlines()
+    assert len(chinese) == len(english) == 3
+    assert chinese[-1] == "发现 2 个问题；未运行任何内容。"
+    for en_line, zh_line in zip(english[:-1], chinese[:-1], strict=True):
+        place = en_line.split(": ")[0] + ": " + en_line.split(": ")[1] + ": "
+        assert zh_line.startswith(place) and zh_line != en_line
+        assert CJK.search(zh_line)
+
+
+def _lint_cases() -> list[dict]:
+    """Scenarios that each draw one kind of warning (``scenario/lints.py``)."""
+    from tests.builders import incident, minimal_scenario, plan, role
+
+    repeats = minimal_scenario()
+    role(repeats, "grid_worker")["fallback"] = ["phone"]
+    unreached, empty = minimal_scenario(), minimal_scenario()
+    empty["places"]["townships"][0]["communities"][0]["share_without_smartphone"] = 0.0
+    for data, warn in ((unreached, {"coverage": 0.9, "within": "1h"}), (empty, {"coverage": 0.9})):
+        data["channels"].append({"id": "wechat", "kind": "group_message", "read_delay": "5m"})
+        role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
+        plan(data)["warn"] = warn
+    late = minimal_scenario(horizon="2h")
+    late["incidents"] = [incident("flood", "c1", start_after="1h30m", observe_for="50m")]
+    plan(late)["activate_within"] = "1h"
+    plan(late)["notify"] = [{"level": "district", "within": "55m"}]
+    spare = minimal_scenario()
+    spare["roles"].append({"id": "spare_officer", "name": "spare", "level": "township"})
+    return [repeats, unreached, empty, late, spare]
+
+
+def test_warnings_say_the_same_in_both_catalogues(tmp_path) -> None:
+    import yaml
+
+    found = []
+    for n, data in enumerate(_lint_cases()):
+        path = tmp_path / f"s{n}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        found += _diagnostics(path)
+    assert len(found) >= 5 and all(d.severity == "warning" and d.key for d in found)
+    for diagnostic in found:
+        assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+        chinese = diagnostic_line(diagnostic, catalogue("zh"))
+        assert ": 警告: " in chinese and CJK.search(chinese.split(": 警告: ")[1])
