@@ -38,8 +38,11 @@ def check_chain_shape(s: Scenario) -> Iterator[Problem]:
                 ),
             )
         if link.source == link.target:
-            yield ("command", "links", i, "to"), words(
-                "report_to_itself", f"'{link.source}' cannot report to itself", role=link.source
+            yield (
+                ("command", "links", i, "to"),
+                words(
+                    "report_to_itself", f"'{link.source}' cannot report to itself", role=link.source
+                ),
             )
     cycle = _role_graph(s).find_cycle()
     if cycle:
@@ -47,8 +50,13 @@ def check_chain_shape(s: Scenario) -> Iterator[Problem]:
         index = next(
             i for i, link in enumerate(s.command.links) if (link.source, link.target) == cycle[0]
         )
-        yield ("command", "links", index), words(
-            "reporting_circle", f"the reporting chain goes round in a circle: {names}", names=names
+        yield (
+            ("command", "links", index),
+            words(
+                "reporting_circle",
+                f"the reporting chain goes round in a circle: {names}",
+                names=names,
+            ),
         )
     for i, dept in enumerate(s.departments):
         levels = [roles[r].level.rank for r in dept.chain if r in roles]

@@ -40,12 +40,15 @@ def check_unique_ids(s: Scenario) -> Iterator[Problem]:
         for loc, ident in items:
             if ident in seen:
                 first, kind = describe_loc(seen[ident]), thing(what)
-                yield loc, words(
-                    "id_taken",
-                    f"{kind} id '{ident}' is already used by {first}",
-                    what=kind,
-                    ident=ident,
-                    first=first,
+                yield (
+                    loc,
+                    words(
+                        "id_taken",
+                        f"{kind} id '{ident}' is already used by {first}",
+                        what=kind,
+                        ident=ident,
+                        first=first,
+                    ),
                 )
             else:
                 seen[ident] = loc

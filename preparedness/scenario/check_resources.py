@@ -91,8 +91,9 @@ def check_teams(s: Scenario) -> Iterator[Problem]:
     except nx.NetworkXNoCycle:
         return
     names = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
-    yield calls[cycle[0]], words(
-        "team_circle", f"teams call each other out in a circle: {names}", names=names
+    yield (
+        calls[cycle[0]],
+        words("team_circle", f"teams call each other out in a circle: {names}", names=names),
     )
 
 
@@ -251,15 +252,21 @@ def check_depots(s: Scenario) -> Iterator[Problem]:
             loc = ("depots", i, "supplied_by")
             above = levels[depot.supplied_by]
             if depot.supplied_by == depot.id:
-                yield loc, words(
-                    "depot_resupplies_itself",
-                    f"depot '{depot.id}' cannot resupply itself",
-                    depot=depot.id,
+                yield (
+                    loc,
+                    words(
+                        "depot_resupplies_itself",
+                        f"depot '{depot.id}' cannot resupply itself",
+                        depot=depot.id,
+                    ),
                 )
             elif level is Level.district:
-                yield loc, words(
-                    "district_depot_above",
-                    "a district depot has no depot above it; remove supplied_by",
+                yield (
+                    loc,
+                    words(
+                        "district_depot_above",
+                        "a district depot has no depot above it; remove supplied_by",
+                    ),
                 )
             elif above.rank <= level.rank:
                 higher = (

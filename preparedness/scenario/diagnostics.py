@@ -370,9 +370,7 @@ def _missing_key(name: str) -> Words:
 
 
 def _one_of(choices: str, shown: str) -> Words:
-    return words(
-        "one_of", f"must be one of {choices}, not {shown}", choices=choices, value=shown
-    )
+    return words("one_of", f"must be one of {choices}, not {shown}", choices=choices, value=shown)
 
 
 def _loc_for(error: Any) -> tuple[Any, ...]:
