@@ -184,7 +184,10 @@ def finish(
         svg_buffer = io.StringIO()
         fig.savefig(svg_buffer, format="svg", metadata=SVG_METADATA)
         png_buffer = io.BytesIO()
-        fig.savefig(png_buffer, format="png", metadata={"Software": None})
+        # Light compression: the copies are for report.md, and zlib's default level costs
+        # several times the time for files a fifth smaller.
+        png_options = {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": 1}}
+        fig.savefig(png_buffer, format="png", **png_options)
     svg = _PROLOG.sub("", svg_buffer.getvalue())
     svg = svg.replace(
         f"font-family: {_css_families(DRAWING_FONTS)}", f"font-family: {_css_families(FONTS)}"
