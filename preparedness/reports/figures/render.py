@@ -186,8 +186,8 @@ def finish(
         png_buffer = io.BytesIO()
         # Light compression: the copies are for report.md, and zlib's default level costs
         # several times the time for files a fifth smaller.
-        png_options = {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": 1}}
-        fig.savefig(png_buffer, format="png", **png_options)
+        light = {"compress_level": 1}
+        fig.savefig(png_buffer, format="png", metadata={"Software": None}, pil_kwargs=light)
     svg = _PROLOG.sub("", svg_buffer.getvalue())
     svg = svg.replace(
         f"font-family: {_css_families(DRAWING_FONTS)}", f"font-family: {_css_families(FONTS)}"
