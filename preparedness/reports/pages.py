@@ -63,10 +63,11 @@ class ReportPages:
     def write(self, folder: Path) -> None:
         """report.html, ``plots/*.png`` and (with ``pdf``) report.pdf into ``folder``."""
         (folder / self.page_name).write_text(self.html, encoding="utf-8")
-        plots = folder / PLOTS
-        for figure in self.figures.all():
-            plots.mkdir(exist_ok=True)
-            (plots / f"{figure.id}.png").write_bytes(figure.png)
+        figures = self.figures.all()
+        if figures:  # none drawn, or left out: no empty plots/ folder
+            (folder / PLOTS).mkdir(exist_ok=True)
+        for figure in figures:
+            (folder / PLOTS / f"{figure.id}.png").write_bytes(figure.png)
         if self.pdf:
             _print(folder / self.page_name, folder / "report.pdf")
 
