@@ -152,3 +152,48 @@ def test_warnings_say_the_same_in_both_catalogues(tmp_path) -> None:
         assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
         chinese = diagnostic_line(diagnostic, catalogue("zh"))
         assert ": 警告: " in chinese and CJK.search(chinese.split(": 警告: ")[1])
+
+
+def _limit_cases() -> list[dict]:
+    """Scenarios that each break one size limit (``scenario/check_limits.py``)."""
+    from tests.builders import minimal_scenario, plan, role, township
+
+    long_run = minimal_scenario(horizon="30d1s")
+    cells = minimal_scenario()
+    township(cells)["communities"][0]["grid_cells"] = 2_000_001
+    ratio, own = minimal_scenario(), minimal_scenario()
+    for data in (ratio, own):
+        township(data)["communities"][0].update(population=1_000_001, households=300_000)
+        role(data, "grid_worker")["per_1000_residents"] = 10
+    township(own)["communities"][0]["staff_per_1000"] = {"grid_worker": 11}
+    shifts = minimal_scenario()
+    role(shifts, "grid_worker").update(
+        staff=10_000, on_duty=[{"from": "08:00", "to": "20:00"}], handover="5m"
+    )
+    warned = []
+    for area in ("incident_community", "township"):
+        data = minimal_scenario()
+        township(data)["communities"][0].update(population=5_000_001, households=5_000_001)
+        data["channels"].append({"id": "wechat", "kind": "group_message"})
+        role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
+        plan(data)["warn"] = {"area": area, "coverage": 0.9}
+        warned.append(data)
+    return [long_run, cells, ratio, own, shifts, *warned]
+
+
+def test_size_limits_say_the_same_in_both_catalogues() -> None:
+    import copy
+
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+
+    found = []
+    for data in _limit_cases():
+        found += cross_check(Scenario.model_validate(copy.deepcopy(data)))
+    keys = {getattr(message, "key", "") for _loc, message in found}
+    assert len(found) == 7 and "" not in keys, found
+    assert {"staff_cost", "warned_too_many_township", "ratio_staff_own"} <= keys
+    for loc, message in found:
+        shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+        assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+        assert CJK.search(diagnostic_line(shown, catalogue("zh")).split(": ", 2)[2])
