@@ -197,3 +197,31 @@ def test_size_limits_say_the_same_in_both_catalogues() -> None:
         shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
         assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
         assert CJK.search(diagnostic_line(shown, catalogue("zh")).split(": ", 2)[2])
+
+
+def test_call_out_shapes_say_the_same_in_both_catalogues() -> None:
+    """Posts at the wrong kind of place, and a top-down incident asking for what needs a
+    community (``scenario/check_callouts.py``), with the list of needs worded in Chinese."""
+    import copy
+
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+    from tests.unit.test_engine_callout import calltree
+
+    at_township = calltree()
+    at_township["incidents"][0]["at"] = "t1"
+    needs = calltree()
+    needs["plans"][-1].update(warn={"coverage": 0.9}, teams=[])
+    needs["incidents"][0]["affected"] = {"people": 10}
+    needs["background_load"] = [{"id": "calls", "role": "leader", "calls_per_hour": 1}]
+    found = []
+    for data in (at_township, needs):
+        found += cross_check(Scenario.model_validate(copy.deepcopy(data)))
+    keys = [getattr(message, "key", "") for _loc, message in found]
+    assert sorted(keys) == ["needs_community", "post_per_level", "post_per_level_at"], found
+    for loc, message in found:
+        shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+        assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+        chinese = diagnostic_line(shown, catalogue("zh"))
+        assert CJK.search(chinese.split(": ", 2)[2]), chinese
+        assert "warn households" not in chinese and "the district" not in chinese
