@@ -225,3 +225,25 @@ def test_call_out_shapes_say_the_same_in_both_catalogues() -> None:
         chinese = diagnostic_line(shown, catalogue("zh"))
         assert CJK.search(chinese.split(": ", 2)[2]), chinese
         assert "warn households" not in chinese and "the district" not in chinese
+
+
+def test_model_checks_say_the_same_in_both_catalogues(tmp_path) -> None:
+    """Messages the models raise themselves (``ValueError`` in a validator) keep their key
+    through the loader, so ``--lang zh`` words them too."""
+    import yaml
+
+    from tests.builders import incident, minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "grid_worker")["decision_time"] = {"uniform": {"min": "5m", "max": "2m"}}
+    role(data, "community_secretary")["decision_time"] = {"median": "2m", "p90": "5m"}
+    data["incidents"].append(incident("both", "c1", at="t1"))
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    found = _diagnostics(path)
+    keys = sorted(d.key for d in found)
+    assert keys == ["community_or_at", "distribution_keys", "max_above_min"], found
+    for diagnostic in found:
+        assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+        chinese = diagnostic_line(diagnostic, catalogue("zh"))
+        assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
