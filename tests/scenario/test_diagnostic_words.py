@@ -237,12 +237,16 @@ def test_model_checks_say_the_same_in_both_catalogues(tmp_path) -> None:
     data = minimal_scenario()
     role(data, "grid_worker")["decision_time"] = {"uniform": {"min": "5m", "max": "2m"}}
     role(data, "community_secretary")["decision_time"] = {"median": "2m", "p90": "5m"}
+    role(data, "community_secretary")["on_duty"] = [{"from": "8:30 am", "to": "17:30"}]
+    data["channels"][0]["ring_time"] = True
     data["incidents"].append(incident("both", "c1", at="t1"))
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     found = _diagnostics(path)
-    keys = sorted(d.key for d in found)
-    assert keys == ["community_or_at", "distribution_keys", "max_above_min"], found
+    keys = {d.key for d in found}
+    expected = {"community_or_at", "distribution_keys", "max_above_min", "not_a_duration_bare"}
+    # on_duty is "always" or a list of shifts: the bad shift also draws a one_of
+    assert keys == {*expected, "not_clock_time", "one_of"}, found
     for diagnostic in found:
         assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
         chinese = diagnostic_line(diagnostic, catalogue("zh"))
