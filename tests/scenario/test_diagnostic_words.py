@@ -251,3 +251,34 @@ def test_model_checks_say_the_same_in_both_catalogues(tmp_path) -> None:
         assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
         chinese = diagnostic_line(diagnostic, catalogue("zh"))
         assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ("command_mode: {mode: joint_command_centre}", "after_change"),
+        (
+            "link_channel: {from: grid_worker, to: township_head, channel: phone}",
+            "no_link_source_target",
+        ),
+        ('set: {path: "roles[nobody].staff", value: 2}', "path_no_item"),
+        ('set: {path: "roles.staff[1]", value: 2}', "path_not_here"),
+        ('set: {path: "roles[0].id[1]", value: 2}', "path_not_list"),
+    ],
+)
+def test_intervention_problems_say_the_same_in_both_catalogues(tmp_path, change, key) -> None:
+    """A change that cannot be applied, or that breaks the scenario (``after this change``,
+    the scenario's own message nested inside), is worded in Chinese too."""
+    from preparedness.scenario.interventions import load_variants
+    from tests.experiment.conftest import RELAY, with_interventions
+
+    text = f"  - id: bad\n    name: bad\n    changes:\n      - {change}\n"
+    path = with_interventions(tmp_path, RELAY, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_variants(path, display_name=path.name).check_all()
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.key == key, diagnostic
+    assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+    chinese = diagnostic_line(diagnostic, catalogue("zh"))
+    assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
+    assert "after this change" not in chinese and "needs a" not in chinese
