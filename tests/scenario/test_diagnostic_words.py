@@ -282,3 +282,17 @@ def test_intervention_problems_say_the_same_in_both_catalogues(tmp_path, change,
     chinese = diagnostic_line(diagnostic, catalogue("zh"))
     assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
     assert "after this change" not in chinese and "needs a" not in chinese
+
+
+def test_a_phone_channel_cannot_warn_households_in_chinese_either() -> None:
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+    from tests.builders import minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "grid_worker")["warns_households"] = {"group_message": "phone"}
+    ((loc, message),) = cross_check(Scenario.model_validate(data))
+    shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+    assert shown.key == "not_household_channel"
+    assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+    assert "'phone' 是 phone 渠道" in diagnostic_line(shown, catalogue("zh"))
