@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from .base import Identifier, Model, Share, as_written
 from .distributions import DurationDistribution
 from .durations import ClockTime, Duration
+from .wording import words
 
 __all__ = [
     "BackgroundLoad",
@@ -62,7 +63,10 @@ class CallOut(Model):
     def _backup_needs_skip_level(self) -> CallOut:
         if self.backup is not None and self.unreached != "skip_level":
             raise ValueError(
-                "'backup' takes over unreached contacts only with unreached: skip_level"
+                words(
+                    "backup_skip_level",
+                    "'backup' takes over unreached contacts only with unreached: skip_level",
+                )
             )
         return self
 

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, model_validator
 from .base import Identifier, Model, Shift
 from .channels import Channel, PlatformChannel
 from .command import CommandModeName, JointCentre, Whistle
+from .wording import words
 
 __all__ = [
     "Change",
@@ -70,9 +71,11 @@ class StaffChange(Model):
     @model_validator(mode="after")
     def _one_kind(self) -> StaffChange:
         if (self.staff is None) == (self.per_1000_residents is None):
-            raise ValueError("give either 'staff' or 'per_1000_residents'")
+            raise ValueError(words("staff_or_ratio", "give either 'staff' or 'per_1000_residents'"))
         if self.communities and self.per_1000_residents is None:
-            raise ValueError("'communities' goes with 'per_1000_residents'")
+            raise ValueError(
+                words("communities_with_ratio", "'communities' goes with 'per_1000_residents'")
+            )
         return self
 
 
@@ -98,7 +101,12 @@ class PlatformChange(Model):
     @model_validator(mode="after")
     def _used_somewhere(self) -> PlatformChange:
         if not self.first_in_fallback and not self.links:
-            raise ValueError("say where the platform is used: 'first_in_fallback' or 'links'")
+            raise ValueError(
+                words(
+                    "platform_where",
+                    "say where the platform is used: 'first_in_fallback' or 'links'",
+                )
+            )
         return self
 
 
@@ -151,7 +159,14 @@ class Change(Model):
     def _exactly_one(self) -> Change:
         given = [kind for kind in CHANGE_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one change per item: one of {', '.join(CHANGE_KINDS)}")
+            kinds = ", ".join(CHANGE_KINDS)
+            raise ValueError(
+                words(
+                    "one_change",
+                    f"give exactly one change per item: one of {kinds}",
+                    choices=kinds,
+                )
+            )
         return self
 
     @property

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from .check_references import no_such_id, place_levels
 from .diagnostics import Problem, did_you_mean
 from .models import Level, Role, Scenario
-from .wording import words
+from .wording import Words, thing, words
 
 __all__ = ["check_callout_references", "check_callout_shapes"]
 
@@ -74,9 +74,15 @@ def check_callout_shapes(s: Scenario) -> Iterator[Problem]:
         if level is not where:
             yield (
                 ("background_load", i, "at" if load.at is not None else "role"),
-                (
+                words(
+                    "post_per_level",
                     f"'{load.role}' has one post per {level.value}, so 'at' must name a "
-                    f"{level.value}, not {'the district' if load.at is None else repr(load.at)}"
+                    f"{level.value}, not {'the district' if load.at is None else repr(load.at)}",
+                    role=load.role,
+                    level=thing(level.value),
+                    value=words("the_district", "the district")
+                    if load.at is None
+                    else repr(load.at),
                 ),
             )
     for i, incident in enumerate(s.incidents):
@@ -86,34 +92,42 @@ def check_callout_shapes(s: Scenario) -> Iterator[Problem]:
         if places[incident.at] is not level:
             yield (
                 ("incidents", i, "at"),
-                (
+                words(
+                    "post_per_level_at",
                     f"'{incident.detected_by}' has one post per {level.value}, so 'at' must "
-                    f"name a {level.value}, not the {places[incident.at].value} '{incident.at}'"
+                    f"name a {level.value}, not the {places[incident.at].value} '{incident.at}'",
+                    role=incident.detected_by,
+                    level=thing(level.value),
+                    place_level=thing(places[incident.at].value),
+                    place=incident.at,
                 ),
             )
         if places[incident.at] is Level.community:
             continue
         plan = s.plan_for(incident)
-        needs = []
+        needs: list[Words] = []
         if plan is not None:
             needs = [
-                word
-                for word, asked in (
-                    ("warn households", plan.warn is not None),
-                    ("dispatch teams", bool(plan.teams)),
-                    ("request supplies", bool(plan.supplies)),
-                    ("order departments", bool(plan.departments)),
+                words(key, word)
+                for key, word, asked in (
+                    ("need_warn", "warn households", plan.warn is not None),
+                    ("need_teams", "dispatch teams", bool(plan.teams)),
+                    ("need_supplies", "request supplies", bool(plan.supplies)),
+                    ("need_departments", "order departments", bool(plan.departments)),
                 )
                 if asked
             ]
         if incident.affected is not None or incident.cuts_roads:
-            needs.append("affect people or cut roads")
+            needs.append(words("need_affected", "affect people or cut roads"))
         if needs:
             yield (
                 ("incidents", i, "at"),
-                (
+                words(
+                    "needs_community",
                     f"an incident started at a {places[incident.at].value} post has no community, "
-                    f"so it cannot {', '.join(needs)}; give 'community:' instead"
+                    f"so it cannot {', '.join(needs)}; give 'community:' instead",
+                    level=thing(places[incident.at].value),
+                    needs=_listed(needs),
                 ),
             )
 
@@ -126,3 +140,11 @@ def _no_post_place(ident: str, places: Iterable[str]) -> str:
         ident=ident,
         hint=hint,
     )
+
+
+def _listed(parts: list[Words]) -> Words:
+    """``parts`` joined by commas, each part and each comma worded in the report's language."""
+    joined = parts[-1]
+    for part in reversed(parts[:-1]):
+        joined = words("listed", f"{part}, {joined}", first=part, rest=joined)
+    return joined

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from .diagnostics import Problem
 from .models import Level, Scenario
+from .wording import thing, words
 
 __all__ = [
     "MAX_DEPOTS",
@@ -59,22 +60,25 @@ def check_posts(s: Scenario) -> Iterator[Problem]:
     for i, role in enumerate(s.roles):
         if role.level is Level.building:
             posts += sum(c.buildings for c in communities)
-            where = "the communities' buildings"
+            where = words("where_buildings", "the communities' buildings")
         elif role.level is Level.grid and role.per_1000_residents is None:
             posts += sum(c.grid_cells for c in communities)
-            where = "the communities' grid_cells"
+            where = words("where_grid_cells", "the communities' grid_cells")
         elif role.level in (Level.grid, Level.community):
             posts += len(communities)
-            where = "the number of communities"
+            where = words("where_communities", "the number of communities")
         else:
             posts += len(s.places.townships) if role.level is Level.township else 1
-            where = "the number of townships"
+            where = words("where_townships", "the number of townships")
         if posts > MAX_POSTS:
             yield (
                 ("roles", i, "level"),
-                (
+                words(
+                    "too_many_posts",
                     f"the scenario would build more than {MAX_POSTS:,} posts; lower {where} "
-                    "or move this role up a level"
+                    "or move this role up a level",
+                    limit=f"{MAX_POSTS:,}",
+                    where=where,
                 ),
             )
             return
@@ -120,15 +124,28 @@ def check_staff_cost(s: Scenario) -> Iterator[Problem]:
         if work <= MAX_STAFF_WORK:
             continue
         fits = max(1, math.isqrt(MAX_STAFF_WORK // max(1, posts * times)))
-        what = "knock on doors" if knocks else "hand over each shift"
+        what = (
+            words("staff_knock", "knock on doors")
+            if knocks
+            else words("staff_hand_over", "hand over each shift")
+        )
         yield (
             ("roles", i, "staff"),
-            (
+            words(
+                "staff_cost" if times != 1 else "staff_cost_one",
                 f"{role.staff:,} staff on each of {posts:,} '{role.id}' posts who all "
                 f"{what} at once would cost about {work:.1e} steps per replication "
                 f"(posts × staff² × {times} time{'s' if times != 1 else ''}; at most "
                 f"{MAX_STAFF_WORK:.0e}, some 20 s on one core): with this many posts give it "
-                f"at most {fits:,} staff"
+                f"at most {fits:,} staff",
+                staff=f"{role.staff:,}",
+                posts=f"{posts:,}",
+                role=role.id,
+                what=what,
+                work=f"{work:.1e}",
+                times=str(times),
+                limit=f"{MAX_STAFF_WORK:.0e}",
+                fits=f"{fits:,}",
             ),
         )
 
@@ -136,17 +153,25 @@ def check_staff_cost(s: Scenario) -> Iterator[Problem]:
 def check_horizon(s: Scenario) -> Iterator[Problem]:
     """The run lasts until the last incident's window ends; that must fit in MAX_HORIZON."""
     if s.horizon > MAX_HORIZON:
-        yield ("horizon",), (f"a run may last at most {MAX_HORIZON / 1440:g} days; lower horizon")
+        days = f"{MAX_HORIZON / 1440:g}"
+        yield (
+            ("horizon",),
+            words(
+                "horizon_too_long", f"a run may last at most {days} days; lower horizon", days=days
+            ),
+        )
         return
     for i, incident in enumerate(s.incidents):
         if incident.start_after + s.observed_for(incident) > MAX_HORIZON:
             field = "observe_for" if incident.observe_for is not None else "start_after"
             yield (
                 ("incidents", i, field),
-                (
+                words(
+                    "observed_too_long",
                     f"a run may last at most {MAX_HORIZON / 1440:g} days, and this incident is "
                     "observed beyond that; lower start_after or the observation window "
-                    "(observe_for, else horizon)"
+                    "(observe_for, else horizon)",
+                    days=f"{MAX_HORIZON / 1440:g}",
                 ),
             )
 
@@ -178,17 +203,32 @@ def check_warning_size(s: Scenario) -> Iterator[Problem]:
                 households = sum(c.households for c in area)
                 if households > MAX_WARNED_HOUSEHOLDS:
                     where = (
-                        f"township '{township.id}'"
+                        words(
+                            "named",
+                            f"township '{township.id}'",
+                            what=thing("township"),
+                            ident=township.id,
+                        )
                         if township_wide
-                        else f"community '{community.id}'"
+                        else words(
+                            "named",
+                            f"community '{community.id}'",
+                            what=thing("community"),
+                            ident=community.id,
+                        )
                     )
                     yield (
                         ("plans", plans[plan.id][0], "warn", "area"),
-                        (
+                        words(
+                            "warned_too_many_township" if township_wide else "warned_too_many",
                             f"incident '{incident.id}' would warn {households:,} households in "
                             f"{where}; at most {MAX_WARNED_HOUSEHOLDS:,} fit in memory: lower the "
                             "communities' households"
-                            + ("" if not township_wide else " or warn the incident_community only")
+                            + ("" if not township_wide else " or warn the incident_community only"),
+                            incident=incident.id,
+                            households=f"{households:,}",
+                            where=where,
+                            limit=f"{MAX_WARNED_HOUSEHOLDS:,}",
                         ),
                     )
 
@@ -212,10 +252,16 @@ def check_staff_size(s: Scenario) -> Iterator[Problem]:
                 )
                 yield (
                     loc,
-                    (
+                    words(
+                        "ratio_staff_own" if own else "ratio_staff",
                         f"{ratio:g} per 1,000 residents gives community '{community.id}' "
                         f"{staff:,} {role.id} staff on one post; at most {MAX_STAFF:,}: lower "
-                        + ("its staff_per_1000" if own else "per_1000_residents")
+                        + ("its staff_per_1000" if own else "per_1000_residents"),
+                        ratio=f"{ratio:g}",
+                        community=community.id,
+                        staff=f"{staff:,}",
+                        role=role.id,
+                        limit=f"{MAX_STAFF:,}",
                     ),
                 )
                 return
@@ -229,20 +275,33 @@ def check_resource_size(s: Scenario) -> Iterator[Problem]:
         if members > MAX_TEAM_MEMBERS:
             yield (
                 ("teams", i, "levels"),
-                (
+                words(
+                    "too_many_members",
                     f"the teams would call out more than {MAX_TEAM_MEMBERS:,} members in all; "
-                    "lower levels[].members"
+                    "lower levels[].members",
+                    limit=f"{MAX_TEAM_MEMBERS:,}",
                 ),
             )
             break
     if len(s.depots) > MAX_DEPOTS:
-        yield ("depots",), f"{len(s.depots):,} depots; a scenario may have at most {MAX_DEPOTS:,}"
+        yield (
+            ("depots",),
+            words(
+                "too_many_depots",
+                f"{len(s.depots):,} depots; a scenario may have at most {MAX_DEPOTS:,}",
+                count=f"{len(s.depots):,}",
+                limit=f"{MAX_DEPOTS:,}",
+            ),
+        )
     for i, depot in enumerate(s.depots):
         if len(depot.stock) > MAX_LOTS:
             yield (
                 ("depots", i, "stock"),
-                (
+                words(
+                    "too_many_lots",
                     f"{len(depot.stock):,} lots; a depot may hold at most {MAX_LOTS:,}: merge lots "
-                    "of one item stocked on the same date"
+                    "of one item stocked on the same date",
+                    count=f"{len(depot.stock):,}",
+                    limit=f"{MAX_LOTS:,}",
                 ),
             )

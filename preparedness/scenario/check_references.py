@@ -132,9 +132,13 @@ def check_references(s: Scenario) -> Iterator[Problem]:
             if used is not None and not used.reaches_households:
                 yield (
                     loc,
-                    (
+                    words(
+                        "not_household_channel",
                         f"'{warns.group_message}' is a {used.kind} channel; "
-                        f"households are warned by a {household_kinds} channel"
+                        f"households are warned by a {household_kinds} channel",
+                        channel=warns.group_message,
+                        kind=used.kind,
+                        kinds=household_kinds,
                     ),
                 )
         for j, ch in enumerate(role.fallback):

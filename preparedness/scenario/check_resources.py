@@ -138,11 +138,17 @@ def check_plan_resources(s: Scenario) -> Iterator[Problem]:
                 if unit not in (item.unit, holds):
                     yield (
                         (*loc, "per_person_per_day"),
-                        (
+                        words(
+                            "standard_unit",
                             f"'{standard}' counts {unit} ({amount:g} {unit} per person per "
                             f"day), but item '{item.id}' is counted in {item.unit}; say what one "
                             f"{item.unit} holds: give the item "
-                            f"'contains: {{amount: {amount:g}, of: {unit}}}' with its own amount"
+                            f"'contains: {{amount: {amount:g}, of: {unit}}}' with its own amount",
+                            standard=standard,
+                            unit=unit,
+                            amount=f"{amount:g}",
+                            item=item.id,
+                            item_unit=item.unit,
                         ),
                     )
             if supply.per_task_unit is not None and not has_task:

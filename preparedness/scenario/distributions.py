@@ -46,7 +46,7 @@ from preparedness.scenario.durations import (
     PositiveDuration,
     parse_duration,
 )
-from preparedness.scenario.wording import words
+from preparedness.scenario.wording import Words, words
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -195,7 +195,7 @@ class UniformParams(_Frozen):
     def _max_above_min(cls, value: float, info: ValidationInfo) -> float:
         low = info.data.get("min")
         if low is not None and value <= low:
-            raise ValueError("max must be greater than min")
+            raise ValueError(words("max_above_min", "max must be greater than min"))
         return value
 
 
@@ -208,7 +208,7 @@ class TriangularParams(UniformParams):
     def _mode_inside(cls, value: float, info: ValidationInfo) -> float:
         low, high = info.data.get("min"), info.data.get("max")
         if low is not None and high is not None and not low <= value <= high:
-            raise ValueError("mode must lie between min and max")
+            raise ValueError(words("mode_between", "mode must lie between min and max"))
         return value
 
 
@@ -320,7 +320,7 @@ class EmpiricalSpec(DistributionSpec):
     @classmethod
     def _not_empty(cls, values: tuple[float, ...]) -> tuple[float, ...]:
         if not values:
-            raise ValueError("must list at least one value")
+            raise ValueError(words("list_one_value", "must list at least one value"))
         return values
 
     def _moments(self) -> tuple[float, float]:
@@ -363,10 +363,13 @@ def _distribution_tag(value: Any) -> str | None:
     return None
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Words:
     if value is None:
-        return "an empty value"
-    return "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"
+        return words("value_empty", "an empty value")
+    if isinstance(value, list | tuple):
+        return words("value_list", "a list")
+    kind = type(value).__name__
+    return words("value_kind", f"a {kind}", kind=kind)
 
 
 def _shorthand(value: Any, *, day_night: bool) -> Any:
@@ -380,7 +383,12 @@ def _shorthand(value: Any, *, day_night: bool) -> Any:
             if day_night:
                 return value
             raise ValueError(
-                f"this time cannot differ by day and night; give one distribution, e.g. {_EXAMPLE}"
+                words(
+                    "no_day_night",
+                    f"this time cannot differ by day and night; give one distribution, "
+                    f"e.g. {_EXAMPLE}",
+                    example=_EXAMPLE,
+                )
             )
         if len(keys) == 1:
             if keys[0] in DISTRIBUTION_NAMES:
@@ -394,18 +402,36 @@ def _shorthand(value: Any, *, day_night: bool) -> Any:
                 )
             )
         if not keys:
-            raise ValueError(f"no distribution given, e.g. {_EXAMPLE}; {_USE_ONE_OF}")
+            raise ValueError(
+                words(
+                    "no_distribution",
+                    f"no distribution given, e.g. {_EXAMPLE}; {_USE_ONE_OF}",
+                    example=_EXAMPLE,
+                    choices=", ".join(DISTRIBUTION_NAMES),
+                )
+            )
         named = ", ".join(f"'{key}'" for key in keys)
         raise ValueError(
-            f"found keys {named}; a distribution has one key, its name, "
-            f"e.g. {_EXAMPLE}; {_USE_ONE_OF}"
+            words(
+                "distribution_keys",
+                f"found keys {named}; a distribution has one key, its name, "
+                f"e.g. {_EXAMPLE}; {_USE_ONE_OF}",
+                names=named,
+                example=_EXAMPLE,
+                choices=", ".join(DISTRIBUTION_NAMES),
+            )
         )
     if isinstance(value, str | timedelta | numbers.Real):
         parse_duration(value)  # raise the duration message here, located on this field
         return {"constant": value}
     raise ValueError(
-        f"expected a duration such as '15m' or a distribution such as {_EXAMPLE}, "
-        f"not {_kind(value)}"
+        words(
+            "duration_or_distribution",
+            f"expected a duration such as '15m' or a distribution such as {_EXAMPLE}, "
+            f"not {_kind(value)}",
+            example=_EXAMPLE,
+            value=_kind(value),
+        )
     )
 
 
@@ -477,7 +503,13 @@ Either way the value has ``.for_time(is_night)``; distribution names never clash
 def _to_probability(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         shown = str(value).lower() if isinstance(value, bool) else repr(value)
-        raise ValueError(f"{shown} is not a probability; write a number between 0 and 1, e.g. 0.8")
+        raise ValueError(
+            words(
+                "not_probability",
+                f"{shown} is not a probability; write a number between 0 and 1, e.g. 0.8",
+                value=shown,
+            )
+        )
     probability = float(value)
     if not 0.0 <= probability <= 1.0:  # also false for NaN
         raise ValueError(words("probability_range", "must be between 0 and 1"))

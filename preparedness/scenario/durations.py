@@ -92,16 +92,17 @@ def _not_a_duration(text: str) -> str:
 
 
 def _describe(value: Any) -> str:
-    """Name a wrong value the way it looked in YAML, for messages."""
+    """Name a wrong value the way it looked in YAML, for messages (worded, ``wording.py``)."""
     if value is None:
-        return "an empty value"
+        return words("value_empty", "an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a mapping"
+        return words("value_mapping", "a mapping")
     if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
+        return words("value_list", "a list")
+    kind = type(value).__name__
+    return words("value_kind", f"a {kind}", kind=kind)
 
 
 def parse_duration(value: Any) -> float:
@@ -115,16 +116,26 @@ def parse_duration(value: Any) -> float:
     if type(value) is str:  # the usual case first: a big scenario has 100,000 durations
         return _duration_text(value)
     if isinstance(value, bool):
-        raise ValueError(f"{_describe(value)} is not a duration; {_EXAMPLES}")
+        shown = _describe(value)
+        raise ValueError(
+            words("not_a_duration_bare", f"{shown} is not a duration; {_EXAMPLES}", value=shown)
+        )
     if isinstance(value, timedelta):
         minutes = value.total_seconds() / 60.0
         if minutes < 0:
-            raise ValueError("must not be negative")
+            raise ValueError(words("not_negative", "must not be negative"))
         return minutes
     if isinstance(value, numbers.Real):
         raise ValueError(NEEDS_UNIT)
     if not isinstance(value, str):
-        raise ValueError(f"expected a duration such as '15m' or '2h30m', not {_describe(value)}")
+        shown = _describe(value)
+        raise ValueError(
+            words(
+                "expected_duration",
+                f"expected a duration such as '15m' or '2h30m', not {shown}",
+                value=shown,
+            )
+        )
     return _duration_text(value)
 
 
@@ -174,10 +185,15 @@ def parse_clock_time(value: Any) -> float:
     so a number arriving here means the time was mangled.
     """
     if not isinstance(value, str):
-        raise ValueError("write the time of day in quotes, e.g. '08:30'")
+        raise ValueError(words("clock_quotes", "write the time of day in quotes, e.g. '08:30'"))
     if _CLOCK_RE.match(value) is None:
         raise ValueError(
-            f"'{value.strip()}' is not a time of day; write HH:MM from 00:00 to 24:00, e.g. '08:30'"
+            words(
+                "not_clock_time",
+                f"'{value.strip()}' is not a time of day; write HH:MM from 00:00 to 24:00, "
+                "e.g. '08:30'",
+                value=value.strip(),
+            )
         )
     hours, mins = value.strip().split(":")
     return int(hours) * 60.0 + int(mins)
@@ -214,7 +230,7 @@ def _to_minutes(value: Any) -> float:
 def _to_positive_minutes(value: Any) -> float:
     minutes = parse_duration(value)
     if minutes <= 0:
-        raise ValueError("must be longer than zero")
+        raise ValueError(words("longer_than_zero", "must be longer than zero"))
     return minutes
 
 

@@ -26,6 +26,7 @@ import yaml
 from pydantic import Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from .check_references import no_such_id
 from .command import MODE_RULES
 from .crosscheck import cross_check
 from .diagnostics import (
@@ -38,6 +39,7 @@ from .diagnostics import (
 )
 from .load import EXTENSION_PREFIX, validate_document
 from .models import Intervention, Model, Scenario
+from .wording import words
 from .yaml_source import YamlDocument, read_yaml
 
 __all__ = [
@@ -170,13 +172,20 @@ def load_variants(
         if source.id == BASE or source.id in by_id:
             line, column, _ = locate(source.root, (*source.loc, "id"))
             if source.id == BASE:
-                message = f"'{BASE}' names the scenario as written; choose another id"
+                message = words(
+                    "base_id",
+                    f"'{BASE}' names the scenario as written; choose another id",
+                    base=BASE,
+                )
             else:
                 first = by_id[source.id]
                 first_line, first_column, _ = locate(first.root, (*first.loc, "id"))
-                message = (
-                    f"intervention id '{source.id}' is already used at "
-                    f"{first.file}:{first_line}:{first_column}"
+                place = f"{first.file}:{first_line}:{first_column}"
+                message = words(
+                    "intervention_id_taken",
+                    f"intervention id '{source.id}' is already used at {place}",
+                    ident=source.id,
+                    place=place,
                 )
             problems.append(
                 Diagnostic(
@@ -336,8 +345,17 @@ def _locate_problem(
         return _at_source(source, (*draft.touched[written], *path[len(written) :]), message)
     related = [p for p in draft.by_change if path[: len(p)] == p or p[: len(path)] == path]
     where = draft.by_change[related[0]] if related else source.loc
-    scenario_path = format_field_path(path) or "the scenario"
-    return _at_source(source, where, f"after this change, {scenario_path}: {message}")
+    scenario_path = format_field_path(path) or words("the_scenario", "the scenario")
+    return _at_source(
+        source,
+        where,
+        words(
+            "after_change",
+            f"after this change, {scenario_path}: {message}",
+            path=scenario_path,
+            message=message,
+        ),
+    )
 
 
 def _at_source(source: InterventionSource, loc: Loc, message: str) -> Diagnostic:
@@ -379,7 +397,13 @@ def _matching_links(draft: _Draft, selector, at: Loc, inner: Loc) -> list[int]:
             )
             or "at all"
         )
-        raise _Problem(inner, f"no link in command.links goes {ends}")
+        ends_at = {
+            name: value
+            for name, value in (("source", selector.source), ("target", selector.target))
+            if value is not None
+        }
+        key = "no_link_" + ("_".join(ends_at) or "at_all")
+        raise _Problem(inner, words(key, f"no link in command.links goes {ends}", **ends_at))
     return matches
 
 
@@ -389,7 +413,7 @@ def _role_index(draft: _Draft, role_id: str, at: Loc) -> int:
         if isinstance(role, dict) and role.get("id") == role_id:
             return i
     known = [r.get("id") for r in roles if isinstance(r, dict)]
-    raise _Problem(at, f"no role has id '{role_id}'{did_you_mean(role_id, map(str, known))}")
+    raise _Problem(at, no_such_id("role", role_id, map(str, known)))
 
 
 def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
@@ -399,8 +423,12 @@ def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
         if role.get("per_1000_residents") is not None:
             raise _Problem(
                 ("staff",),
-                f"role '{change.role}' is staffed per 1,000 residents; "
-                "change 'per_1000_residents' instead",
+                words(
+                    "staffed_per_1000",
+                    f"role '{change.role}' is staffed per 1,000 residents; "
+                    "change 'per_1000_residents' instead",
+                    role=change.role,
+                ),
             )
         draft.put(("roles", i, "staff"), raw["staff"], (*at, "staff"), at)
         return
@@ -420,15 +448,18 @@ def _staff(draft: _Draft, change, raw: dict, at: Loc) -> None:
     if role.get("per_1000_residents") is None:
         raise _Problem(
             ("communities",),
-            f"role '{change.role}' is not staffed per 1,000 "
-            "residents, so communities have no ratio of their own for it",
+            words(
+                "not_staffed_per_1000",
+                f"role '{change.role}' is not staffed per 1,000 "
+                "residents, so communities have no ratio of their own for it",
+                role=change.role,
+            ),
         )
     for k, community_id in enumerate(change.communities):
         if community_id not in places:
             raise _Problem(
                 ("communities", k),
-                f"no community has id '{community_id}'"
-                f"{did_you_mean(community_id, map(str, places))}",
+                no_such_id("community", community_id, map(str, places)),
             )
         t, c = places[community_id]
         draft.put(
@@ -478,27 +509,63 @@ def _resolve(data: Any, text: str) -> Iterator[Any]:
     for n, part in enumerate(parts):
         match = _SEGMENT.fullmatch(part)
         if match is None:  # the schema's pattern for ``path`` already refuses this
-            raise _Problem(("path",), f"'{part}' is not a key or a key with [...] after it")
+            raise _Problem(
+                ("path",),
+                words(
+                    "path_segment",
+                    f"'{part}' is not a key or a key with [...] after it",
+                    part=part,
+                ),
+            )
         name, brackets = match.groups()
         last = n == len(parts) - 1 and not brackets
         if not isinstance(node, dict) or (name not in node and not last):
-            raise _Problem(("path",), f"'{name}' is not in the scenario at this point of the path")
+            raise _Problem(
+                ("path",),
+                words(
+                    "path_not_here",
+                    f"'{name}' is not in the scenario at this point of the path",
+                    name=name,
+                ),
+            )
         yield name
         node = node.get(name)
         for selector in re.findall(r"\[([^\]]+)\]", brackets):
             if not isinstance(node, list):
-                raise _Problem(("path",), f"'{name}' is not a list, so [{selector}] picks nothing")
+                raise _Problem(
+                    ("path",),
+                    words(
+                        "path_not_list",
+                        f"'{name}' is not a list, so [{selector}] picks nothing",
+                        name=name,
+                        selector=selector,
+                    ),
+                )
             if selector.isdigit():
                 index = int(selector)
                 if index >= len(node):
-                    raise _Problem(("path",), f"'{name}' has only {len(node)} items")
+                    raise _Problem(
+                        ("path",),
+                        words(
+                            "path_only_items",
+                            f"'{name}' has only {len(node)} items",
+                            name=name,
+                            count=str(len(node)),
+                        ),
+                    )
             else:
                 ids = [item.get("id") if isinstance(item, dict) else None for item in node]
                 if selector not in ids:
+                    hint = did_you_mean(selector, [str(i) for i in ids if i])
                     raise _Problem(
                         ("path",),
-                        f"no item of '{name}' has id '{selector}'"
-                        f"{did_you_mean(selector, [str(i) for i in ids if i])}",
+                        words(
+                            "path_no_item",
+                            f"no item of '{name}' has id '{selector}'{hint}",
+                            name=name,
+                            selector=selector,
+                            hint=hint,
+                        ),
                     )
                 index = ids.index(selector)
             yield index

@@ -63,7 +63,9 @@ class AreaPart(Model):
     @model_validator(mode="after")
     def _cells_or_buildings(self) -> AreaPart:
         if self.grid_cells is not None and self.buildings is not None:
-            raise ValueError("name grid_cells or buildings, not both")
+            raise ValueError(
+                words("cells_or_buildings", "name grid_cells or buildings, not both")
+            )
         return self
 
 
@@ -174,7 +176,10 @@ class Incident(Model):
             )
         if (self.community is None) == (self.at is None):
             raise ValueError(
-                "give 'community' (where the incident happens) or 'at' (the place of the post "
-                "a top-down order reaches), not both or neither"
+                words(
+                    "community_or_at",
+                    "give 'community' (where the incident happens) or 'at' (the place of the "
+                    "post a top-down order reaches), not both or neither",
+                )
             )
         return self

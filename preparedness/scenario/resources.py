@@ -47,7 +47,12 @@ class Road(Model):
     @model_validator(mode="after")
     def _time_or_length(self) -> Road:
         if (self.time is None) == (self.length_km is None):
-            raise ValueError("give a road either 'time' or 'length_km' (exactly one)")
+            raise ValueError(
+                words(
+                    "road_time_or_length",
+                    "give a road either 'time' or 'length_km' (exactly one)",
+                )
+            )
         return self
 
 
@@ -301,10 +306,19 @@ class SupplyRule(Model):
         ]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one of per_person_per_day, per_responder_per_shift, per_task_unit"
+                words(
+                    "one_supply_rule",
+                    "give exactly one of per_person_per_day, per_responder_per_shift, "
+                    "per_task_unit",
+                )
             )
         if isinstance(self.per_person_per_day, float) and not (0 < self.per_person_per_day <= 1e6):
-            raise ValueError("per_person_per_day must be more than 0 and at most 1000000")
+            raise ValueError(
+                words(
+                    "per_person_range",
+                    "per_person_per_day must be more than 0 and at most 1000000",
+                )
+            )
         return self
 
     @property

@@ -214,9 +214,11 @@ def road_problems(s: Scenario) -> Iterator[Problem]:
     if s.travel.road_graph is not None and not s.travel.roads:
         yield (
             _LOC,
-            (
+            words(
+                "road_graph_not_read",
                 f"the roads of '{s.travel.road_graph}' were never read in: only loading the "
-                "scenario file reads a road graph"
+                "scenario file reads a road graph",
+                name=str(s.travel.road_graph),
             ),
         )
         return

@@ -152,3 +152,147 @@ def test_warnings_say_the_same_in_both_catalogues(tmp_path) -> None:
         assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
         chinese = diagnostic_line(diagnostic, catalogue("zh"))
         assert ": 警告: " in chinese and CJK.search(chinese.split(": 警告: ")[1])
+
+
+def _limit_cases() -> list[dict]:
+    """Scenarios that each break one size limit (``scenario/check_limits.py``)."""
+    from tests.builders import minimal_scenario, plan, role, township
+
+    long_run = minimal_scenario(horizon="30d1s")
+    cells = minimal_scenario()
+    township(cells)["communities"][0]["grid_cells"] = 2_000_001
+    ratio, own = minimal_scenario(), minimal_scenario()
+    for data in (ratio, own):
+        township(data)["communities"][0].update(population=1_000_001, households=300_000)
+        role(data, "grid_worker")["per_1000_residents"] = 10
+    township(own)["communities"][0]["staff_per_1000"] = {"grid_worker": 11}
+    shifts = minimal_scenario()
+    role(shifts, "grid_worker").update(
+        staff=10_000, on_duty=[{"from": "08:00", "to": "20:00"}], handover="5m"
+    )
+    warned = []
+    for area in ("incident_community", "township"):
+        data = minimal_scenario()
+        township(data)["communities"][0].update(population=5_000_001, households=5_000_001)
+        data["channels"].append({"id": "wechat", "kind": "group_message"})
+        role(data, "community_secretary")["warns_households"] = {"group_message": "wechat"}
+        plan(data)["warn"] = {"area": area, "coverage": 0.9}
+        warned.append(data)
+    return [long_run, cells, ratio, own, shifts, *warned]
+
+
+def test_size_limits_say_the_same_in_both_catalogues() -> None:
+    import copy
+
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+
+    found = []
+    for data in _limit_cases():
+        found += cross_check(Scenario.model_validate(copy.deepcopy(data)))
+    keys = {getattr(message, "key", "") for _loc, message in found}
+    assert len(found) == 7 and "" not in keys, found
+    assert {"staff_cost", "warned_too_many_township", "ratio_staff_own"} <= keys
+    for loc, message in found:
+        shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+        assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+        assert CJK.search(diagnostic_line(shown, catalogue("zh")).split(": ", 2)[2])
+
+
+def test_call_out_shapes_say_the_same_in_both_catalogues() -> None:
+    """Posts at the wrong kind of place, and a top-down incident asking for what needs a
+    community (``scenario/check_callouts.py``), with the list of needs worded in Chinese."""
+    import copy
+
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+    from tests.unit.test_engine_callout import calltree
+
+    at_township = calltree()
+    at_township["incidents"][0]["at"] = "t1"
+    needs = calltree()
+    needs["plans"][-1].update(warn={"coverage": 0.9}, teams=[])
+    needs["incidents"][0]["affected"] = {"people": 10}
+    needs["background_load"] = [{"id": "calls", "role": "leader", "calls_per_hour": 1}]
+    found = []
+    for data in (at_township, needs):
+        found += cross_check(Scenario.model_validate(copy.deepcopy(data)))
+    keys = [getattr(message, "key", "") for _loc, message in found]
+    assert sorted(keys) == ["needs_community", "post_per_level", "post_per_level_at"], found
+    for loc, message in found:
+        shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+        assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+        chinese = diagnostic_line(shown, catalogue("zh"))
+        assert CJK.search(chinese.split(": ", 2)[2]), chinese
+        assert "warn households" not in chinese and "the district" not in chinese
+
+
+def test_model_checks_say_the_same_in_both_catalogues(tmp_path) -> None:
+    """Messages the models raise themselves (``ValueError`` in a validator) keep their key
+    through the loader, so ``--lang zh`` words them too."""
+    import yaml
+
+    from tests.builders import incident, minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "grid_worker")["decision_time"] = {"uniform": {"min": "5m", "max": "2m"}}
+    role(data, "community_secretary")["decision_time"] = {"median": "2m", "p90": "5m"}
+    role(data, "community_secretary")["on_duty"] = [{"from": "8:30 am", "to": "17:30"}]
+    data["channels"][0]["ring_time"] = True
+    data["incidents"].append(incident("both", "c1", at="t1"))
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    found = _diagnostics(path)
+    keys = {d.key for d in found}
+    expected = {"community_or_at", "distribution_keys", "max_above_min", "not_a_duration_bare"}
+    # on_duty is "always" or a list of shifts: the bad shift also draws a one_of
+    assert keys == {*expected, "not_clock_time", "one_of"}, found
+    for diagnostic in found:
+        assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+        chinese = diagnostic_line(diagnostic, catalogue("zh"))
+        assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ("command_mode: {mode: joint_command_centre}", "after_change"),
+        (
+            "link_channel: {from: grid_worker, to: township_head, channel: phone}",
+            "no_link_source_target",
+        ),
+        ('set: {path: "roles[nobody].staff", value: 2}', "path_no_item"),
+        ('set: {path: "roles.staff[1]", value: 2}', "path_not_here"),
+        ('set: {path: "roles[0].id[1]", value: 2}', "path_not_list"),
+    ],
+)
+def test_intervention_problems_say_the_same_in_both_catalogues(tmp_path, change, key) -> None:
+    """A change that cannot be applied, or that breaks the scenario (``after this change``,
+    the scenario's own message nested inside), is worded in Chinese too."""
+    from preparedness.scenario.interventions import load_variants
+    from tests.experiment.conftest import RELAY, with_interventions
+
+    text = f"  - id: bad\n    name: bad\n    changes:\n      - {change}\n"
+    path = with_interventions(tmp_path, RELAY, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_variants(path, display_name=path.name).check_all()
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.key == key, diagnostic
+    assert diagnostic_line(diagnostic, _ENGLISH_FROM_CATALOGUE) == str(diagnostic)
+    chinese = diagnostic_line(diagnostic, catalogue("zh"))
+    assert CJK.search(chinese.split(f": {diagnostic.field}: ")[1]), chinese
+    assert "after this change" not in chinese and "needs a" not in chinese
+
+
+def test_a_phone_channel_cannot_warn_households_in_chinese_either() -> None:
+    from preparedness.scenario.crosscheck import cross_check
+    from preparedness.scenario.models import Scenario
+    from tests.builders import minimal_scenario, role
+
+    data = minimal_scenario()
+    role(data, "grid_worker")["warns_households"] = {"group_message": "phone"}
+    ((loc, message),) = cross_check(Scenario.model_validate(data))
+    shown = Diagnostic("s.yaml", 1, 1, ".".join(map(str, loc)), message)
+    assert shown.key == "not_household_channel"
+    assert diagnostic_line(shown, _ENGLISH_FROM_CATALOGUE) == str(shown)
+    assert "'phone' 是 phone 渠道" in diagnostic_line(shown, catalogue("zh"))
