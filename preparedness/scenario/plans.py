@@ -63,9 +63,7 @@ class AreaPart(Model):
     @model_validator(mode="after")
     def _cells_or_buildings(self) -> AreaPart:
         if self.grid_cells is not None and self.buildings is not None:
-            raise ValueError(
-                words("cells_or_buildings", "name grid_cells or buildings, not both")
-            )
+            raise ValueError(words("cells_or_buildings", "name grid_cells or buildings, not both"))
         return self
 
 
